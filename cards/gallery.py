@@ -522,6 +522,10 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "permission-for-headteacher-after-decline", permission.approver_card(
         strings, lang, replace(in_place, replaces="", alongside=(), declined_before="P-2DCL7Q",
                                changed=("pupil_content",)), school=school, today=today)
+    # More asked of an account approved already: the head sees which approval it widens, and what it asks beyond it.
+    yield "permission-for-headteacher-more-than-approved", permission.approver_card(
+        strings, lang, replace(in_place, replaces="", alongside=(), approved_before="P-2APR7Q",
+                               changed=("pupil_content", "consent")), school=school, today=today)
     yield "permission-pending-in-place", permission.status_card(strings, lang, in_place, school=school,
                                                                 approver="Mrs Siân Roberts", today=today)
     yield "permission-for-headteacher-withdrawn-in-place", permission.approver_card(

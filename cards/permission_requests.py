@@ -317,7 +317,8 @@ def _dates_notice(strings: Catalogue, lang: Lang, request: PermissionRequest, to
 def _in_place_of(strings: Catalogue, lang: Lang, request: PermissionRequest, *, decider: bool) -> list[Element]:
     """What a request was sent in place of, after, or beside: for whoever decides it, in a box nobody can miss, that the
     member of staff withdrew her waiting request for this one and what changed (so the extra is not missed), or that it
-    follows her declined request for the same account, what changed since and the way to open that one; and while it
+    asks more of her approval in force for the same account, or follows her declined request for it, what changed and
+    the way to open that one; and while it
     waits, her requests for the same purpose on other platforms that were waiting when it was sent (each its own
     decision); for her, the request it replaced."""
     if not decider:
@@ -329,6 +330,10 @@ def _in_place_of(strings: Catalogue, lang: Lang, request: PermissionRequest, *, 
         changed = "; ".join(strings.text(f"perm.changed.{c}", lang) for c in request.changed if c in CHANGES)
         said.append(_about_her(strings, "perm.sent_in_place" if changed else "perm.sent_in_place_unchanged", lang,
                                request, id=request.replaces, changed=changed))
+    elif request.approved_before:
+        changed = "; ".join(strings.text(f"perm.changed.{c}", lang) for c in request.changed if c in CHANGES)
+        said.append(_about_her(strings, "perm.approved_before" if changed else "perm.approved_before_unchanged", lang,
+                               request, id=request.approved_before, changed=changed))
     elif request.declined_before:
         changed = "; ".join(strings.text(f"perm.changed.{c}", lang) for c in request.changed if c in CHANGES)
         said.append(_about_her(strings, "perm.declined_before" if changed else "perm.declined_before_unchanged", lang,
@@ -337,9 +342,9 @@ def _in_place_of(strings: Catalogue, lang: Lang, request: PermissionRequest, *, 
         said.append(_about_her(strings, "perm.also_waiting", lang, request,
                                ids=and_list(list(request.alongside), lang)))
     # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
-    opens = [action_set([execute(strings.text("perm.open", lang, id=request.declined_before), VERB_OPEN,
-                                 {"id": request.declined_before, **shown_in(lang)})])] \
-        if request.declined_before and not request.replaces else []
+    before = "" if request.replaces else request.approved_before or request.declined_before
+    opens = [action_set([execute(strings.text("perm.open", lang, id=before), VERB_OPEN,
+                                 {"id": before, **shown_in(lang)})])] if before else []
     return [{"type": "Container", "style": "attention", "items": [
         *(plain_text(sentence, weight="Bolder", size="Small") for sentence in said), *opens]}] if said else []
 

@@ -42,6 +42,7 @@ from bot.domain.permission_requests import (
     RequestState,
     account_request_id,
     approval_problem,
+    approved_in_force,
     asked_already,
     changes_from,
     decide,
@@ -931,7 +932,10 @@ class PermissionFlow:
             # before sending this as a request of its own.
             return Reply(card=self._form_card(turn, values=turn.data, form=form,
                                               notice=self._not_replaced(named, turn.lang)))
-        if not asked.replaces and (declined := last_declined(asked, mine)) is not None:
+        if not asked.replaces and (approved := approved_in_force(asked, mine, uk_today(now))) is not None:
+            # More asked of an account approved already: whoever decides it sees which approval, and what is more.
+            asked = replace(asked, approved_before=approved.request_id, changed=changes_from(approved, asked))
+        elif not asked.replaces and (declined := last_declined(asked, mine)) is not None:
             # Asked again after a decline: whoever decides it sees that, and what the form changed since.
             asked = replace(asked, declined_before=declined.request_id, changed=changes_from(declined, asked))
         return await self._send(turn, asked, deciders, form=form, given=bool(given), now=now, replacing=replacing)

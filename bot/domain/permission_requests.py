@@ -127,8 +127,10 @@ class PermissionRequest:
     changed: tuple[str, ...] = ()
     alongside: tuple[str, ...] = ()
     # Her last request for the same account, declined, when this was sent after it (and not in place of a waiting
-    # one); `changed` then says what this asks differently from it.
+    # one); or her approval for it still in force, which this asks more of. `changed` then says what this asks
+    # differently from it.
     declined_before: str = ""
+    approved_before: str = ""
     # The token of the form it was sent on (none on records from before it was kept): every press of that form's Send
     # is this request.
     form: str = ""
@@ -285,6 +287,15 @@ def last_declined(new: PermissionRequest, earlier: Sequence[PermissionRequest]) 
     declined = [r for r in earlier if r.request_id != new.request_id and r.state is RequestState.DECLINED
                 and _account_asked_for(r) == _account_asked_for(new) and _same_account(r, new)]
     return max(declined, key=lambda r: r.decided_at or r.submitted_at, default=None)
+
+
+def approved_in_force(new: PermissionRequest, earlier: Sequence[PermissionRequest],
+                      today: date) -> PermissionRequest | None:
+    """The person's last approval for the account `new` asks for that is still in force on `today` (or starts later);
+    None when there is none."""
+    approved = [r for r in earlier if r.request_id != new.request_id and r.is_active_on(today)
+                and _account_asked_for(r) == _account_asked_for(new) and _same_account(r, new)]
+    return max(approved, key=lambda r: r.decided_at or r.submitted_at, default=None)
 
 
 def is_request_id(value: object) -> bool:

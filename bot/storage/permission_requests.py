@@ -4,7 +4,8 @@
 on, none on rows from before it was kept; an approval ended early adds `EndedBy`, `EndedById`, `EndedAt` and
 `EndReason` beside the approval's own columns; `Replaces`, `Changed`, `ReplacedBy` and `Alongside` link a request sent
 in place of a waiting one, or beside one for the same purpose, to it; `DeclinedBefore`, the declined one for the same
-account it was sent after, with `Changed` then what changed since; `Form`, the token of the form it was sent on) and
+account it was sent after, or `ApprovedBefore`, the approval in force it asks more of, with `Changed` then what
+changed; `Form`, the token of the form it was sent on) and
 `audit|<iso time>|<random>` for
 each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in one
 transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
@@ -103,6 +104,8 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         "Form": request.form,
         # Added later: her declined request for the same account this was sent after (rows before it have none).
         "DeclinedBefore": request.declined_before,
+        # Added later: her approval for the same account, in force, that this asks more of (rows before it have none).
+        "ApprovedBefore": request.approved_before,
     }
     if request.state is RequestState.ENDED:  # only an ended approval has these columns (rows before them have none)
         entity.update({"EndedBy": request.ended_by, "EndedById": request.ended_by_id, "EndedAt": request.ended_at,
@@ -138,7 +141,8 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         replaced_by=entity_text(entity, "ReplacedBy"),
         changed=tuple(c for c in entity_text(entity, "Changed").split(",") if c),
         alongside=tuple(a for a in entity_text(entity, "Alongside").split(",") if a), form=entity_text(entity, "Form"),
-        declined_before=entity_text(entity, "DeclinedBefore"), etag=entity_etag(entity))
+        declined_before=entity_text(entity, "DeclinedBefore"), approved_before=entity_text(entity, "ApprovedBefore"),
+        etag=entity_etag(entity))
 
 
 def _owed_entity(request: PermissionRequest) -> dict[str, Any]:

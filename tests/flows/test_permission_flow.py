@@ -1017,6 +1017,31 @@ async def test_a_request_asked_again_after_a_decline_tells_the_head_so_and_what_
     assert "No pupils' work on Instagram, please." in text_of(opened.card)
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_request_asking_more_of_an_account_already_approved_tells_the_head_which_approval_it_widens(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Probe 8: Siân approved Carys's netball club Instagram without pupils' photos; Carys then asked for photos.
+    Before, the head's card read "asks to start a new Instagram account", nothing saying the account was approved
+    already nor that this asked for more than that approval. Now a box says which approval it widens and what it asks
+    beyond it, with a way to open that one."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    sent = {**_form(purpose="Netball club results and fixtures.", start="2026-11-03", pupil_content="none",
+                    consent=""), "lang": lang.value}
+    first = await bot.clicks(CARYS, "permission.submit", sent, lang=lang)
+    first_id = str(verb_data(first.card or {}, "permission.withdraw")["id"])
+    await bot.clicks(SIAN, "permission.approve", {"id": first_id}, lang=lang)
+
+    more = await bot.clicks(CARYS, "permission.submit",
+                            {**sent, "pupil_content": "photos", "consent": "Parents opted in on the form."}, lang=lang)
+
+    more_id = str(verb_data(more.card or {}, "permission.withdraw")["id"])
+    [to_head] = [c for c in await bot.cards_for(SIAN) if more_id in text_of(c)]
+    said = "; ".join(strings.text(f"perm.changed.{c}", lang) for c in ("pupil_content", "consent"))
+    assert strings.text("perm.approved_before", lang, name=CARYS.name, id=first_id, changed=said) in text_of(to_head)
+    assert {"id": first_id, "lang": lang.value} in [a.get("data") for a in actions(to_head)]
+
+
 async def test_a_request_sent_in_place_of_one_the_head_decided_meanwhile_is_not_sent(bot: BotInMemory,
                                                                                      strings: Catalogue) -> None:
     """She presses "Send in place of P-…" after the head approved the waiting one: nothing is withdrawn or sent, and the

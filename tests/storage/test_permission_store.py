@@ -202,8 +202,8 @@ async def test_a_request_sent_in_place_of_another_keeps_both_links_through_their
 
 
 async def test_a_request_sent_after_a_decline_keeps_which_one_it_follows(store: PermissionRequests) -> None:
-    """Probe 8: the declined request a new one was sent after (`DeclinedBefore`), and what it changed since, stay with
-    it through its decision, for the head's card of it."""
+    """Probe 8: the declined request a new one was sent after (`DeclinedBefore`), or the approval in force it asks
+    more of (`ApprovedBefore`), and what it changed, stay with it through its decision, for the head's card of it."""
     await store.create(replace(_request("P-AGN001"), declined_before="P-DEC001", changed=("pupil_content",)),
                        AuditEntry("P-AGN001", "submitted", CARYS.aad_object_id, CARYS.name, NOW))
     sent = await store.get("P-AGN001")
@@ -212,6 +212,10 @@ async def test_a_request_sent_after_a_decline_keeps_which_one_it_follows(store: 
 
     read = await store.get("P-AGN001")
     assert (read.declined_before, read.changed) == ("P-DEC001", ("pupil_content",))
+    await store.create(replace(_request("P-MOR001"), approved_before="P-APP001", changed=("audience",)),
+                       AuditEntry("P-MOR001", "submitted", CARYS.aad_object_id, CARYS.name, NOW))
+    assert ((await store.get("P-MOR001")).approved_before, (await store.get("P-MOR001")).changed) == (
+        "P-APP001", ("audience",))
 
 
 async def test_a_request_row_written_before_its_language_was_kept_reads_without_one(
