@@ -343,8 +343,9 @@ def _in_place_of(strings: Catalogue, lang: Lang, request: PermissionRequest, *, 
                                ids=and_list(list(request.alongside), lang)))
     # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
     before = "" if request.replaces else request.approved_before or request.declined_before
+    # Opening it sends nothing typed on the card (her reason stays in its box): the data of See … in full elsewhere.
     opens = [action_set([execute(strings.text("perm.open", lang, id=before), VERB_OPEN,
-                                 {"id": before, **shown_in(lang)})])] if before else []
+                                 {"id": before, **shown_in(lang)}, associated_inputs="none")])] if before else []
     return [{"type": "Container", "style": "attention", "items": [
         *(plain_text(sentence, weight="Bolder", size="Small") for sentence in said), *opens]}] if said else []
 
