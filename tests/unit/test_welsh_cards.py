@@ -26,12 +26,13 @@ WELSH_HOMOGRAPHS = frozenset({
     "nid", "nod", "nodi", "oes", "olaf", "pam", "pan", "pen", "person", "pob", "roi", "staff", "syth", "tan", "union",
     "unman", "wag", "weld", "well",
     "haf",  # "Tymor yr Haf", the summer term
+    "ail",  # "yr ail nodyn atgoffa", the second reminder
 })
 # What a Welsh card rightly shows as it is and a dictionary also lists: the command "help", the button "English",
 # names of people (in the sample data and the policy's details) and of platforms.
 NAMES = frozenset({
     "help", "english", "mrs", "carys", "jenkins", "roberts", "hughes", "davies", "evans", "daniel", "owen", "lloyd",
-    "teams", "twitter",
+    "teams", "twitter", "seesaw",
 })
 _WORD = re.compile(r"[^\W\d_]+")
 # A command the IT technician types, quoted as it is in either language.
