@@ -346,8 +346,9 @@ class AskFlow:
         passages = list(policy.in_context(passages))
         section = policy.section_of(passages[0].id)
         steps = list(dict.fromkeys(step for p in passages for step in p.next_steps))
-        rule = {p.id for p in _rule_on_permission(policy)}
-        not_named = tools_not_named(record.text) if rule & set(record.passage_ids) else ""
+        not_named = ""
+        if tools_not_named(record.text) and {p.id for p in _rule_on_permission(policy)} & set(record.passage_ids):
+            not_named = tools_not_named(record.text, _words_of(policy))
         steps += ["request_permission"] if not_named and "request_permission" not in steps else []
         not_helpful = record.feedback is Feedback.NOT_HELPFUL
         escalated_to = record.escalated_to if record.escalated_at is not None else ""
@@ -1316,12 +1317,20 @@ def _rule_on_permission(policy: Policy) -> tuple[PolicyPassage, ...]:
     return tuple(p for p in rule if policy.section_of(p.id).id == policy.section_of(rule[0].id).id) if rule else ()
 
 
+def _words_of(policy: Policy) -> str:
+    """Every heading and passage of the policy, in both languages, as one text."""
+    return " ".join([*(f"{s.heading_en} {s.heading_cy}" for s in policy.sections),
+                     *(p.text for p in policy.all_passages())])
+
+
 def _on_a_tool_not_named(record: QuestionRecord, policy: Policy, asked: str) -> QuestionRecord:
     """A question about a tool the policy does not name ("can I use Seesaw with my class?") is answered by the policy's
     rule on permission, as the nearest it comes, whatever passage the ranking found: its card says the policy does not
     name the tool (`tools_not_named`), and Not helpful offers to ask the headteacher."""
+    if not tools_not_named(asked):  # most questions: the passages are not read
+        return record
     rule = _rule_on_permission(policy)
-    if not rule or not tools_not_named(asked):
+    if not rule or not tools_not_named(asked, _words_of(policy)):  # a revision's own rule on the tool answers it
         return record
     return replace(record, answered=True, section_id=policy.section_of(rule[0].id).id,
                    passage_ids=tuple(p.id for p in rule), tentative=True)

@@ -548,14 +548,21 @@ _TOOLS_ASKED_ABOUT = {"seesaw": "Seesaw", "classdojo": "ClassDojo", "dojo": "Cla
                       "google classroom": "Google Classroom", "tapestry": "Tapestry"}
 
 
-def tools_not_named(question: str) -> str:
-    """The tools of `_TOOLS_ASKED_ABOUT` a question names, as the cards name them ("Seesaw", "Seesaw / ClassDojo"); ""
-    when it names none."""
-    said = " ".join(re.sub(r"[^\w]+", " ", fold(question)).split())
+def tools_not_named(question: str, policy_text: str = "") -> str:
+    """The tools of `_TOOLS_ASKED_ABOUT` a question names and `policy_text` (the policy's own words) does not, as the
+    cards name them ("Seesaw", "Seesaw / ClassDojo"); "" when it names none."""
+    said, policy = _read_for_tools(question), _read_for_tools(policy_text)
+    named = [name for word, name in _TOOLS_ASKED_ABOUT.items()
+             if re.search(rf"\b{word}\b", said) and not re.search(rf"\b{word}\b", policy)]
+    return " / ".join(dict.fromkeys(named))
+
+
+def _read_for_tools(text: str) -> str:
+    """Folded words, with the tools' names spelt apart joined ("class dojo" is "classdojo")."""
+    said = " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
     for apart, together in _SPELT_APART:
         said = re.sub(rf"\b{apart}\b", together, said)
-    named = [name for word, name in _TOOLS_ASKED_ABOUT.items() if re.search(rf"\b{word}\b", said)]
-    return " / ".join(dict.fromkeys(named))
+    return said
 
 
 # A date as staff in Wales write it, where a client sends what was typed in place of the date picker's yyyy-mm-dd: the

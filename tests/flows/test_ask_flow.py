@@ -2820,6 +2820,37 @@ async def test_a_question_about_a_tool_the_policy_does_not_name_gets_its_rule_on
     assert "ask.escalate" in text_of(unhelpful.card) and says in text_of(unhelpful.card)
 
 
+_SEESAW_RULE = ("Class teachers in the primary school may share pupils' work with their parents on Seesaw, the "
+                "school's own learning journal.")
+
+
+@pytest.fixture(scope="module")
+def with_a_seesaw_section(tmp_path_factory: pytest.TempPathFactory) -> PolicyInForce[PolicyIndex]:
+    """The 2022 policy with a section of its own on Seesaw, imported as the policy owner would."""
+    at = POLICY_TEXT.index("Use of personal mobile devices at work")
+    source = tmp_path_factory.mktemp("policy") / "policy.txt"
+    source.write_text(f"{POLICY_TEXT[:at]}Seesaw learning journals\n\n{_SEESAW_RULE}\n\n{POLICY_TEXT[at:]}",
+                      encoding="utf-8")
+    policy = policy_from_data(import_policy(source, fixture_policy()).data)
+    return PolicyInForce(policy, PolicyIndex(policy))
+
+
+@pytest.mark.parametrize(("asked", "lang"), [("can I use Seesaw with my class?", Lang.EN),
+                                             ("ga i ddefnyddio Seesaw?", Lang.CY)])
+async def test_a_question_about_a_tool_the_policy_names_gets_the_policys_own_words_on_it(
+        strings: Catalogue, federation: Federation, with_a_seesaw_section: PolicyInForce[PolicyIndex], asked: str,
+        lang: Lang) -> None:
+    """The note on a tool the policy does not name was given whatever the policy said: a revised policy with its own
+    rule on Seesaw had it replaced by the rule on permission and "The policy doesn't name Seesaw"."""
+    bot = open_bot(strings, federation, lambda: with_a_seesaw_section)
+
+    reply = await bot.says(CARYS, asked, lang=lang)
+
+    shown = text_of(reply.card)
+    assert _SEESAW_RULE in _quotes(reply.card or {}), _quotes(reply.card or {})
+    assert "doesn't name" not in shown and "ddim yn enwi" not in shown
+
+
 @pytest.mark.parametrize("asked", ["Can I use Instagram for the PE department?", "Can I email parents from home?"])
 async def test_a_question_naming_no_tool_outside_the_policy_is_answered_as_before(answering_bot: BotInMemory,
                                                                                   asked: str) -> None:
