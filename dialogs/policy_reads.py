@@ -210,24 +210,32 @@ _HAS = (rf"(?:s {_NOT}?|has {_NOT}?|hasn ?t (?:yet )?|have {_NOT}?|haven ?t (?:y
         r"|(?:is|are|s) (?:yet|still) to )")
 # A version named by its number, as the count's own heading names it ("Who has read version 2"; "2.1" is "2 1" here).
 _NUMBER = r"\d{1,5}(?: \d{1,5})?"
-_WHAT = (rf"(?: it| the policy| the new policy| the new version| the latest version| this version| the new one"
-         rf"| version {_NUMBER}| v ?{_NUMBER})?")
+# The policy as a head names it: "the policy", "the social media policy", "the staff social-media policy", "the
+# updated policy", "the new version of the policy", "version 2 of the policy".
+_POLICY = r"(?:(?:staff )?(?:social media )?policy(?: for staff)?)"
+_WHAT = (rf"(?: it| (?:the|this) (?:(?:new|latest|updated|revised|current) )?(?:{_POLICY}|version(?: of the {_POLICY})?"
+         rf"|one)| version {_NUMBER}(?: of the {_POLICY})?| v ?{_NUMBER})?")
 _ALL = r"(?:everyone|everybody|all staff|all the staff|all of the staff)"
 _ANYONE = r"(?:anyone|anybody|any staff)"
-_ASKED_IN_ENGLISH = re.compile(rf"{_TELL_ME}{_WHO} {_HAS}(?:read|confirmed|confirm){_WHAT}(?: yet| so far)?"
+# "Who hasn't confirmed (that) they've read it?"
+_READ = r"(?:read|confirmed(?: (?:that )?they (?:ve|have) read)?|confirm)"
+_ASKED_IN_ENGLISH = re.compile(rf"{_TELL_ME}{_WHO} {_HAS}{_READ}{_WHAT}(?: yet| so far)?"
                                rf"|(?:has|have) {_ALL} (?:read|confirmed){_WHAT}(?: yet| so far)?"
                                rf"|(?:has|have) {_ANYONE} (?:not |still not )(?:read|confirmed){_WHAT}(?: yet)?"
                                rf"|is there {_ANYONE} (?:who |that )?{_HAS}(?:read|confirmed){_WHAT}(?: yet)?")
 _READ_CY = r"(?:i ddarllen|ei ddarllen|ddarllen|darllen|i gadarnhau|ei gadarnhau|gadarnhau|cadarnhau)"
-_WHAT_CY = (rf"(?: y polisi| y polisi newydd| y fersiwn newydd| y fersiwn ddiweddaraf| y fersiwn diweddaraf"
-            rf"| fersiwn {_NUMBER}| o| e| fe| fo)?")
+# "y polisi cyfryngau cymdeithasol", "y polisi diweddaraf", "fersiwn 2 o'r polisi".
+_POLICY_CY = r"(?:polisi(?: cyfryngau cymdeithasol)?(?: i staff)?(?: newydd| diweddaraf| diwygiedig)?)"
+_WHAT_CY = (rf"(?: y {_POLICY_CY}| y fersiwn newydd| y fersiwn ddiweddaraf| y fersiwn diweddaraf"
+            rf"| fersiwn {_NUMBER}(?: o r {_POLICY_CY})?| o| e| fe| fo)?")
 _ASKED_IN_WELSH = re.compile(
     rf"{_TELL_ME}(?:pwy|faint)(?: o r staff| o staff)? (?:sydd|sy) (?:wedi|di|heb|dal heb|ddim wedi|ddim di|eto i)"
     rf" {_READ_CY}{_WHAT_CY}(?: eto| hyd yma| hyd yn hyn)?"
     rf"|(?:ydy|ydi) (?:pawb|r holl staff|yr holl staff) (?:wedi|di) {_READ_CY}{_WHAT_CY}(?: eto)?"
     rf"|oes (?:rhywun|unrhyw un|rhai)(?: o r staff| o staff)? (?:sydd |sy )?(?:heb|dal heb|ddim wedi|ddim di)"
     rf" {_READ_CY}{_WHAT_CY}(?: eto)?")
-_NUMBER_NAMED = re.compile(rf"\b(?:version|fersiwn|v) ?({_NUMBER})(?: yet| eto| so far)?$")
+_NUMBER_NAMED = re.compile(rf"\b(?:version|fersiwn|v) ?({_NUMBER})(?: of the {_POLICY}| o r {_POLICY_CY})?"
+                           rf"(?: yet| eto| so far| hyd yma| hyd yn hyn)?$")
 
 
 def _asked_who_has_read(said: str) -> tuple[str, bool, str] | None:

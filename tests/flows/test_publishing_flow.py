@@ -991,6 +991,7 @@ async def test_the_head_asking_who_has_read_it_in_her_own_words_gets_the_count(
 
 @pytest.mark.parametrize(("said", "lang"), [
     ("Who has read version 2?", Lang.EN), ("who hasn't read version 2 yet", Lang.EN),
+    ("Who hasn't read version 2 of the policy?", Lang.EN), ("Pwy sydd heb ddarllen fersiwn 2 o'r polisi?", Lang.CY),
     ("Has everyone read version 2?", Lang.EN), ("Has anyone not read it yet?", Lang.EN),
     ("Is there anyone who hasn't read the policy?", Lang.EN),
     ("Pwy sydd wedi darllen fersiwn 2?", Lang.CY), ("Pwy sydd heb ddarllen fersiwn 2 eto?", Lang.CY),
@@ -1061,9 +1062,36 @@ async def test_the_head_asking_who_has_read_it_as_she_would_say_it_gets_the_coun
     assert strings.text("reads.only_heads", lang) in text_of(colleague.card)
 
 
+@pytest.mark.parametrize(("said", "lang"), [
+    ("Who hasn't read the social media policy yet?", Lang.EN), ("Who hasn't read the updated policy?", Lang.EN),
+    ("who has not read the new social media policy", Lang.EN), ("Who hasn't read the latest policy?", Lang.EN),
+    ("Who hasn't read the new version of the policy yet?", Lang.EN), ("Has everyone read the revised policy?", Lang.EN),
+    ("Who hasn't read version 2 of the policy?", Lang.EN), ("Who hasn't confirmed they've read it?", Lang.EN),
+    ("How many staff have read the staff social-media policy?", Lang.EN),
+    ("Who hasn’t confirmed that they have read the policy yet?", Lang.EN),
+    ("Pwy sydd heb ddarllen y polisi cyfryngau cymdeithasol?", Lang.CY),
+    ("Pwy sydd heb ddarllen y polisi diweddaraf?", Lang.CY),
+    ("Pwy sydd heb ddarllen y polisi cyfryngau cymdeithasol newydd eto?", Lang.CY),
+    ("Faint sydd wedi darllen fersiwn 2 o'r polisi?", Lang.CY)])
+async def test_the_head_naming_the_policy_as_she_would_when_asking_who_has_read_it_gets_the_count(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, said: str, lang: Lang) -> None:
+    """Siân named the policy her own way, "Who hasn't read the social media policy yet?", "the updated policy",
+    "version 2 of the policy", "Pwy sydd heb ddarllen y polisi cyfryngau cymdeithasol?", and each went to the policy
+    as a question (it does not cover who has read it). She gets the count; a colleague is told who can see it."""
+    await bot.publishes(write_revised(tmp_path), "2")
+
+    head = await bot.bot.says(SIAN, said)
+    colleague = await bot.bot.says(CARYS, said)
+
+    assert strings.text("reads.summary_title", lang, version="2") in text_of(head.card)
+    assert strings.text("reads.only_heads", lang) in text_of(colleague.card)
+
+
 @pytest.mark.parametrize("said", [
     "Who has to read the policy?", "Who has read access to the class Instagram?", "Has everyone got to read it?",
-    "How many staff can post on the school page?", "Pwy sydd angen darllen y polisi?", "Who has read my request?"])
+    "How many staff can post on the school page?", "Pwy sydd angen darllen y polisi?", "Who has read my request?",
+    "Who has to read the social media policy?", "Who needs to read the updated policy?",
+    "Pwy sydd angen darllen y polisi cyfryngau cymdeithasol?"])
 async def test_a_question_about_who_must_read_the_policy_is_still_a_question(bot: PublishingBot, said: str) -> None:
     """A question of the policy that speaks of reading is not the head's count: it goes to the policy."""
     assert bot.reading.match_text(Turn(actor=SIAN, lang=Lang.EN, scope=Scope.PERSONAL, text=said)) is None
