@@ -266,19 +266,24 @@ def withdrawn_card(strings: Catalogue, lang: Lang, *, version: str, previous: st
 
 def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges,
                       reminder: bool = False, superseded: str = "", recorded_nothing: bool = False,
-                      typed: bool = False, late: bool = False, kept: datetime | None = None) -> Card:
+                      typed: bool = False, late: bool = False, kept: datetime | None = None,
+                      behind: str = "") -> Card:
     """Sent to every member of staff: what changed, a way to read it, and "I have read it". In place of a card about
     an older version (`superseded`), it says so first (and, `recorded_nothing`, that its click recorded nothing); in
     answer to "I have read it" typed (`typed`), that the button records it and the words do not. `late`: to someone
     asked on a later day than it was published (a new starter), who is asked to read the policy in force, not what is
     new in it. `kept`: when they confirmed the version of the card pressed (withdrawn since), which stays on record.
+    `behind`: the version this one replaced, which they were asked to read and never confirmed, so what changed since
+    it is not all they have to read. Either way "the rules are the same" is not said: they are not the same to them.
     "Read the policy" names the version, so an instance that has not switched to it yet does so first."""
     code = lang.value
     issued = details.issued()
     # Welsh gives the named policy its article ("Mae'r {title}"), once: a title that has its own loses it here.
     named = details.title.text(code) if lang is Lang.EN else without_article(details.title.cy)
     values = {"title": named, "version": details.version}
-    body = "reads.request_body_late" if late else "reads.request_body"
+    body = "reads.request_body_late" if late else "reads.request_body_behind" if behind else "reads.request_body"
+    if behind and not late:
+        values["previous"] = behind
     intro = (strings.text(body, lang, issued=issued.text(code), **values) if issued
              else strings.text(f"{body}_undated", lang, **values))
     title = strings.text(("reads.reminder_title" if reminder else "reads.request_title") + "_late" * late, lang)
@@ -293,7 +298,7 @@ def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails,
     if typed:
         notes.append({"type": "Container", "style": "emphasis",
                       "items": [text(strings.text("reads.typed_confirm", lang, version=details.version))]})
-    why = [text(strings.text("reads.same_rules_why", lang))] if changes.same_rules else []
+    why = [text(strings.text("reads.same_rules_why", lang))] if changes.same_rules and not (late or behind) else []
     return card([heading(title), *notes, text(intro), *changes_elements(strings, lang, changes), *why, *button_rows([
         execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ, {"version": details.version}, style="positive"),
         execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": details.version}),
@@ -495,9 +500,11 @@ def published_text(strings: Catalogue, lang: Lang, at: datetime, by: str) -> str
 
 def whats_new_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges | None,
                    published: tuple[datetime, str] | None = None, confirmed_at: datetime | None = None,
-                   installed_again: bool = False) -> Card:
+                   installed_again: bool = False, late: bool = False, behind: str = "") -> Card:
     """The version in force, its dates, and what changed from the one before (None: the shipped default, never
-    replaced, or `installed_again` after a rollback to it; nobody is asked to confirm it)."""
+    replaced, or `installed_again` after a rollback to it; nobody is asked to confirm it). To someone who has not
+    confirmed it, asked on a later day than it came out (`late`) or never having confirmed the version it replaced
+    (`behind`), the rules are not said to be the same; `behind` tells them to read the whole policy."""
     code = lang.value
     body: list[Element] = [heading(strings.text("reads.whats_new_title", lang)),
                            user_text(details.title.text(code), limit=300),
@@ -513,7 +520,9 @@ def whats_new_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, ch
     if confirmed_at is not None:
         body.append(text(strings.text("reads.you_confirmed", lang, when=when(confirmed_at)), subtle=True))
     else:
-        if changes.same_rules:
+        if behind:
+            body.append(text(strings.text("reads.whats_new_behind", lang, previous=behind)))
+        elif changes.same_rules and not late:
             body.append(text(strings.text("reads.same_rules_why", lang)))
         body.append(text(strings.text("reads.please_confirm", lang), subtle=True))
         actions.insert(0, execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ,

@@ -348,10 +348,6 @@ class ReadingFlow:
 
     # The campaign
 
-    async def _stored(self, version: str) -> tuple[Policy, PolicyChanges]:
-        policy, record = await self._stored_record(version)
-        return policy, record.changes
-
     async def _stored_record(self, version: str) -> tuple[Policy, PolicyVersion]:
         record = await self._versions.get(version)
         return await self._policy_of(version), record
@@ -365,41 +361,65 @@ class ReadingFlow:
 
     def _request(self, lang: Lang, policy: Policy, changes: PolicyChanges, *, reminder: bool = False,
                  superseded: str = "", recorded_nothing: bool = False, late: bool = False,
-                 kept: datetime | None = None) -> Card:
+                 kept: datetime | None = None, behind: str = "") -> Card:
         return cards.read_request_card(self._strings, lang, details=policy.details, changes=changes, reminder=reminder,
                                        superseded=superseded, recorded_nothing=recorded_nothing, late=late,
-                                       kept=kept)
+                                       kept=kept, behind=behind)
 
-    def _asking(self, policy: Policy, record: PolicyVersion, *, reminder: bool
+    def _asking(self, policy: Policy, record: PolicyVersion, *, reminder: bool, behind: frozenset[str] = frozenset()
                 ) -> Callable[[OutboundMessage, datetime, datetime], OutboundMessage]:
         """The card (or reminder) asking someone to read `record`'s version, in both languages with the line for their
         lock screen, filled into a message queued at a time for someone asked at a time: asked on a later day than it
-        was published (a new starter), they are asked to read the policy in force, not what is new in it."""
-        made: dict[bool, tuple[Card, Card, str, str]] = {}
+        was published (a new starter), they are asked to read the policy in force, not what is new in it; one of
+        `behind` (`_not_confirmed_before`), to read the whole policy: they never confirmed the version it replaced."""
+        made: dict[tuple[bool, str], tuple[Card, Card, str, str]] = {}
 
         def fill(message: OutboundMessage, now: datetime, asked_at: datetime) -> OutboundMessage:
             late = _late(record, asked_at)
-            if late not in made:
-                english, welsh = (self._request(lang, policy, record.changes, reminder=reminder, late=late)
-                                  for lang in (Lang.EN, Lang.CY))
-                preview, preview_cy = (self._strings.text("notify.policy_read_late" if late else "notify.policy_read",
-                                                          lang) for lang in (Lang.EN, Lang.CY))
-                made[late] = (english, welsh, preview, preview_cy)
-            english, welsh, preview, preview_cy = made[late]
+            back = record.changes.previous if message.recipient.aad_object_id.lower() in behind else ""
+            if (late, back) not in made:
+                english, welsh = (self._request(lang, policy, record.changes, reminder=reminder, late=late,
+                                                behind=back) for lang in (Lang.EN, Lang.CY))
+                line = "notify.policy_read_late" if late or back else "notify.policy_read"
+                preview, preview_cy = (self._strings.text(line, lang) for lang in (Lang.EN, Lang.CY))
+                made[late, back] = (english, welsh, preview, preview_cy)
+            english, welsh, preview, preview_cy = made[late, back]
             return replace(message, card=english, card_cy=welsh, created_at=now, preview=preview,
                            preview_cy=preview_cy)
         return fill
 
-    def _latest_again(self, version: str, policy: Policy, record: PolicyVersion
+    def _latest_again(self, version: str, policy: Policy, record: PolicyVersion, behind: frozenset[str]
                       ) -> Callable[[AskedStaff, datetime], OutboundMessage]:
         """Someone's latest card of `version` (its card, or their latest reminder: `_asking`), filled to be queued
         again at a time."""
-        card, reminder = (self._asking(policy, record, reminder=is_reminder) for is_reminder in (False, True))
+        card, reminder = (self._asking(policy, record, reminder=is_reminder, behind=behind)
+                          for is_reminder in (False, True))
 
         def again(asked: AskedStaff, now: datetime) -> OutboundMessage:
             latest = self._cards_to(version, asked)[asked.reminders]
             return (reminder if asked.reminders > 0 else card)(latest, now, asked.asked_at)
         return again
+
+    async def _not_confirmed_before(self, record: PolicyVersion) -> frozenset[str]:
+        """The object ids (lower case) of staff asked to read the version `record`'s replaced who never confirmed it:
+        what changed since that version is not all they have to read (before, they were told only that, and, for a
+        version whose rules were those of the one before, that the rules had not changed)."""
+        previous = record.changes.previous
+        if not previous:
+            return frozenset()
+        try:
+            if not (await self._versions.get(previous)).campaign:
+                return frozenset()
+        except RecordNotFound:
+            return frozenset()
+        done = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(previous)}
+        return frozenset(key for asked in await self._reads.list_asked(previous)
+                         if (key := asked.object_id.lower()) and key not in done)
+
+    async def _behind(self, record: PolicyVersion, person: Person) -> str:
+        """The version `record`'s replaced, when `person` was asked to read it and never confirmed it; else ""."""
+        behind = await self._not_confirmed_before(record)
+        return record.changes.previous if person.aad_object_id.lower() in behind else ""
 
     async def _asked_late(self, record: PolicyVersion, person: Person) -> bool:
         """Whether `person` was asked to read `record`'s version on a later day than it was published."""
@@ -430,9 +450,11 @@ class ReadingFlow:
         if (done := await self._confirmation(pointer.version, person)) is not None:
             return Reply(card=cards.read_confirmed_card(self._strings, lang, version=pointer.version, at=done.read_at,
                                                         already=True, replaced=version))
-        policy, changes = await self._stored(pointer.version)
-        return Reply(card=self._request(lang, policy, changes, superseded=version, recorded_nothing=recorded_nothing,
-                                        kept=kept.read_at if kept is not None else None))
+        policy, record = await self._stored_record(pointer.version)
+        return Reply(card=self._request(lang, policy, record.changes, superseded=version,
+                                        recorded_nothing=recorded_nothing,
+                                        kept=kept.read_at if kept is not None else None,
+                                        behind=await self._behind(record, person)))
 
     async def start_campaign(self, version: str) -> int:
         """Ask everyone on the staff list who has not been asked to read this version yet; return how many are on
@@ -445,7 +467,8 @@ class ReadingFlow:
         done = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)} if waiting else set()
         tenant = self._federation.tenant_ids[0]
         now = self._clock()
-        asking = self._asking(policy, record, reminder=False)
+        asking = self._asking(policy, record, reminder=False,
+                              behind=await self._not_confirmed_before(record) if waiting else frozenset())
         # In both languages: many have never opened the bot, so their language is chosen when their card is sent.
         messages = [asking(OutboundMessage(recipient=person, message_id=read_message_id(version, person), card={}),
                            now, now)
@@ -522,7 +545,8 @@ class ReadingFlow:
                 if asked.object_id and asked.object_id.lower() in on_list and asked.object_id.lower() not in done]
         if not owed:
             return
-        again = self._latest_again(version, await self._policy_of(version), record)  # its record was read above
+        again = self._latest_again(version, await self._policy_of(version), record,  # its record was read above
+                                   await self._not_confirmed_before(record))
         now = self._clock()
         await self._notifier.notify([again(asked, now) for asked in owed])
 
@@ -567,7 +591,7 @@ class ReadingFlow:
         """Each of `due` their next reminder of `version`; the object ids (lower case) of those marked reminded here
         (not those another press or instance marked first)."""
         policy, record = await self._stored_record(version)
-        asking = self._asking(policy, record, reminder=True)
+        asking = self._asking(policy, record, reminder=True, behind=await self._not_confirmed_before(record))
         sent: set[str] = set()
         for asked in due:
             *earlier, reminder = self._cards_to(version, asked)
@@ -616,7 +640,8 @@ class ReadingFlow:
                 and key not in done and key in latest and w.number == latest[key].reminders]
         if not owed:
             return 0
-        again = self._latest_again(version, *await self._stored_record(version))
+        policy, record = await self._stored_record(version)
+        again = self._latest_again(version, policy, record, await self._not_confirmed_before(record))
         now = self._clock()
         for withheld, asked in owed:
             # Queued before it is marked: a fault leaves it to the next pass, and its fixed id queues it once.
@@ -698,10 +723,11 @@ class ReadingFlow:
             try:
                 done = await self._reads.get_confirmation(record.version, turn.actor)
             except RecordNotFound:
-                policy, changes = await self._stored(record.version)
+                policy = await self._policy_of(record.version)
                 return Reply(card=cards.read_request_card(self._strings, turn.lang, details=policy.details,
-                                                          changes=changes, typed=typed,
-                                                          late=await self._asked_late(record, turn.actor)))
+                                                          changes=record.changes, typed=typed,
+                                                          late=await self._asked_late(record, turn.actor),
+                                                          behind=await self._behind(record, turn.actor)))
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         return Reply(card=cards.read_confirmed_card(self._strings, turn.lang, version=record.version, at=done.read_at,
@@ -725,9 +751,10 @@ class ReadingFlow:
                                                             already=True), language=lang)
             policy, record = await self._stored_record(version)
             late = await self._asked_late(record, turn.actor)
+            behind = await self._behind(record, turn.actor)
         except RecordNotFound:
             return Reply(card=error_card(self._strings, lang, "error.not_found"))
-        return Reply(card=self._request(lang, policy, record.changes, late=late), language=lang)
+        return Reply(card=self._request(lang, policy, record.changes, late=late, behind=behind), language=lang)
 
     async def _confirmation(self, version: str, person: Person) -> Confirmation | None:
         """The person's "I have read it" for a version, or None."""
@@ -747,9 +774,12 @@ class ReadingFlow:
                                                    installed_again=record is not None))
         mine = [c for c in await self._reads.list_confirmed(record.version)
                 if c.person.aad_object_id == turn.actor.aad_object_id]
+        late, behind = (False, "") if mine else (await self._asked_late(record, turn.actor),
+                                                 await self._behind(record, turn.actor))
         return Reply(card=cards.whats_new_card(
             self._strings, turn.lang, details=details, changes=record.changes,
-            published=(record.published_at, record.published_by), confirmed_at=mine[0].read_at if mine else None))
+            published=(record.published_at, record.published_by), confirmed_at=mine[0].read_at if mine else None,
+            late=late, behind=behind))
 
     # Headteachers and the policy owner
 

@@ -236,6 +236,59 @@ async def test_someone_who_has_not_opened_the_bot_yet_is_owed_only_the_card_of_t
         f"policy|00002.00001|read|{CARYS.aad_object_id}"]
 
 
+async def test_someone_who_had_not_confirmed_the_version_replaced_is_asked_to_read_the_whole_policy(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Version 2 (a new section, one removed, a rule reworded) came out on Tuesday; Owain confirmed it, Carys had not
+    yet when version 3 corrected its review date on Thursday. Her card said "Please read what has changed", listed
+    the review date and "What the policy expects of you has not changed", so she confirmed version 3 never having
+    read version 2's rules. Her card, its reminder and the card she gets typing "I have read it" say version 3 is in
+    place of version 2, which she had not confirmed, and to read the whole policy, in English and Welsh; Owain's
+    card is as it was. So for Nia, who started in January: the policy in force is not "the same rules" to her."""
+    clock = Clock(datetime(2026, 9, 1, 8, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    [owain_v2] = await bot.read_cards(OWAIN)
+    await bot.bot.clicks(OWAIN, VERB_CONFIRM_READ, verb_data(owain_v2, VERB_CONFIRM_READ))
+    clock.now = datetime(2026, 9, 3, 8, 0, tzinfo=UTC)
+    await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", review="Summer 2027"), "3")
+    outbox = MemoryOutbox(bot.bot.store)
+    [carys] = await outbox.list_for_recipient(CARYS)
+    [owain] = [m for m in await outbox.list_for_recipient(OWAIN) if "|00003|" in m.message_id]
+    typed = await bot.bot.says(CARYS, "I have read it")
+    typed_cy = await bot.bot.says(CARYS, "Dw i wedi'i ddarllen")
+    whats_new = {lang: text_of((await bot.bot.says(CARYS, "what's new", lang=lang)).card) for lang in Lang}
+    clock.now = datetime(2026, 9, 10, 9, 0, tzinfo=UTC)
+    await bot.reading.remind()
+    [reminder] = await outbox.list_for_recipient(CARYS)
+    directory = MemoryStaffDirectory(bot.bot.store)
+    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
+                      "a1000000-0000-4000-8000-000000000099")
+    await directory.replace_all([*await directory.list_members(), nia])
+    clock.now = datetime(2027, 1, 6, 8, 30, tzinfo=UTC)
+    await bot.reading.check_campaigns()
+    [nia_card] = await outbox.list_for_recipient(Person(CARYS.tenant_id, nia.aad_object_id, nia.name))
+
+    behind = {lang: strings.text("reads.request_body_behind", lang, title=title, version="3", previous="2",
+                                 issued=issued)
+              for lang, title, issued in ((Lang.EN, "Social Media Policy for Staff", "01.09.2026"),
+                                          (Lang.CY, "Polisi Cyfryngau Cymdeithasol i Staff", "1 Medi 2026"))}
+    same_rules = {lang: strings.text("reads.same_rules_why", lang) for lang in Lang}
+    for message in (carys, reminder):
+        assert behind[Lang.EN] in text_of(message.card) and behind[Lang.CY] in text_of(message.card_cy)
+        assert same_rules[Lang.EN] not in text_of(message.card)
+        assert same_rules[Lang.CY] not in text_of(message.card_cy)
+        assert "what changed" not in message.preview
+    assert "Reminder: please read the new policy" in text_of(reminder.card)
+    assert behind[Lang.EN] in text_of(typed.card) and behind[Lang.CY] in text_of(typed_cy.card)
+    assert behind[Lang.EN] not in text_of(owain.card) and same_rules[Lang.EN] in text_of(owain.card)
+    assert same_rules[Lang.EN] not in text_of(nia_card.card) and same_rules[Lang.CY] not in text_of(nia_card.card_cy)
+    nia_whats_new = (await bot.bot.says(Person(CARYS.tenant_id, nia.aad_object_id, nia.name), "what's new")).card
+    assert same_rules[Lang.EN] not in text_of(nia_whats_new)
+    for lang in Lang:
+        assert strings.text("reads.whats_new_behind", lang, previous="2") in whats_new[lang]
+        assert same_rules[lang] not in whats_new[lang]
+
+
 @pytest.mark.parametrize("lang", list(Lang))
 async def test_the_published_card_counts_only_the_staff_asked_and_says_who_cannot_be(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
@@ -729,11 +782,13 @@ async def test_a_correction_of_the_details_alone_tells_staff_which_details_chang
     the same rules again. The card (and "what's new") names the detail, as it was and as it is, in English and Welsh,
     and says the rules are the same and why they are asked; a version whose only change is its number says that."""
     await bot.publishes(write_revised(tmp_path, "v2.txt", review="Autumn 2028"), "2")
+    await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "2"})  # she had read version 2
 
     await bot.publishes(write_revised(tmp_path, "v2.1.txt", version="2.1", review="Summer 2027"), "2.1")
     [message] = [m for m in await MemoryOutbox(bot.bot.store).list_for_recipient(CARYS)
                  if any(a.get("verb") == VERB_CONFIRM_READ for a in actions(dict(m.card)))]
     whats_new = text_of((await bot.bot.says(OWAIN, "what's new")).card)
+    await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "2.1"})
     await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", review="Summer 2027"), "3")
     [number_only] = await bot.read_cards(CARYS)
 
