@@ -136,9 +136,10 @@ def _version_facts(strings: Catalogue, lang: Lang, details: PolicyDetails, versi
 
 
 def audience_elements(strings: Catalogue, lang: Lang, *, version: str, audience: Audience | None,
-                      reinstate: bool = False) -> list[Element]:
+                      reinstate: bool = False, previous: str = "", unconfirmed: int = 0) -> list[Element]:
     """Who Publish sends a card to, asking them to read and confirm the version: how many, school by school, and who
-    cannot be asked; or that nobody is (a version published before, made current again; no staff list yet)."""
+    cannot be asked; or that nobody is (a version published before, made current again; no staff list yet). With
+    `unconfirmed`, how many have still to confirm `previous`, the version in force, which this one replaces."""
     said: list[Element] = [sub_heading(strings.text("publish.audience_title", lang))]
     if reinstate:
         return [*said, text(strings.text("publish.reinstate_note", lang, version=version))]
@@ -152,6 +153,9 @@ def audience_elements(strings: Catalogue, lang: Lang, *, version: str, audience:
                  facts([(school.name(lang), str(count)) for school, count in audience.schools])]
     if audience.unreachable:
         said.append(text(strings.text("publish.done_unreachable", lang, count=audience.unreachable), subtle=True))
+    if unconfirmed and previous:
+        said.append(text(strings.text(_one_or_more("publish.previous_unconfirmed", unconfirmed), lang,
+                                      previous=previous, version=version, count=unconfirmed)))
     return said
 
 
@@ -168,7 +172,7 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
                  current_version: str, sections: int, passages: int, changes: PolicyChanges,
                  problems: Sequence[str] = (), notes: Sequence[str] = (),
                  refusal: tuple[str, Mapping[str, str]] | None = None, audience: Audience | None = None,
-                 reinstate: bool = False) -> Card:
+                 reinstate: bool = False, unconfirmed: int = 0) -> Card:
     """What the policy owner is about to publish, checked and compared with the current version, and who Publish asks
     to read it (`audience`; `reinstate`: a version published before, made current again: nobody). A version refused
     or stopped by the check replaces nothing, so says only its own number."""
@@ -209,7 +213,8 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
         body.extend(user_text(f"• {note}", limit=400) for note in notes[:10])
     if not publishable:
         return card(body)
-    body += audience_elements(strings, lang, version=version, audience=audience, reinstate=reinstate)
+    body += audience_elements(strings, lang, version=version, audience=audience, reinstate=reinstate,
+                              previous=current_version, unconfirmed=unconfirmed)
     return card(body, _publish_buttons(strings, lang, draft_id=draft_id, version=version,
                                        audience=None if reinstate else audience))
 

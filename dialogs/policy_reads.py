@@ -416,6 +416,16 @@ class ReadingFlow:
         return frozenset(key for asked in await self._reads.list_asked(previous)
                          if (key := asked.object_id.lower()) and key not in done)
 
+    async def still_to_confirm(self, version: str) -> int:
+        """How many on the staff list who were asked to read `version` have not confirmed it (0 when nobody was asked):
+        for the preview of the version that would replace it."""
+        asked = await self._reads.list_asked(version)
+        if not asked:
+            return 0
+        on_list = {m.aad_object_id.lower() for m in await self._directory.list_members() if m.aad_object_id}
+        done = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)}
+        return len({key for a in asked if (key := a.object_id.lower()) in on_list and key not in done})
+
     async def _behind(self, record: PolicyVersion, person: Person) -> str:
         """The version `record`'s replaced, when `person` was asked to read it and never confirmed it; else ""."""
         behind = await self._not_confirmed_before(record)

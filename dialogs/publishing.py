@@ -191,12 +191,17 @@ class PublishingFlow:
         refusal, plan = await self._preview_plan(imported, check)
         # Who Publish will send a card to, said before anything goes: one click messages every member of staff.
         asked = await self.audience() if plan is not None and not plan.reinstate else None
+        # Published while the version in force is still being confirmed: how many have not, whose cards of it go.
+        unconfirmed = 0
+        if asked is not None and (pointer := await self._versions.get_pointer()) is not None:
+            unconfirmed = await self._reading.still_to_confirm(pointer.version)
         if check.passed and refusal is None:
             # The draft keeps the notes as the English preview gave them (what the record shows).
             notes = tuple(note_text(self._strings, note, Lang.EN) for note in imported.warnings)
             await self._versions.save_draft(Draft(draft_id, imported.data, notes, turn.actor.aad_object_id,
                                                   self._clock()))
-        return self._preview(turn, draft_id, safe_name(sent.name), imported, check, current, refusal, plan, asked)
+        return self._preview(turn, draft_id, safe_name(sent.name), imported, check, current, refusal, plan, asked,
+                             unconfirmed)
 
     async def audience(self) -> Audience:
         """Who a campaign started now would ask, per school (the staff list as it is now)."""
@@ -225,7 +230,7 @@ class PublishingFlow:
 
     def _preview(self, turn: Turn, draft_id: str, name: str, imported: Imported, check: PolicyCheck,
                  current: Policy, refusal: tuple[str, dict[str, str]] | None, plan: PublishPlan | None,
-                 asked: Audience | None) -> Reply:
+                 asked: Audience | None, unconfirmed: int = 0) -> Reply:
         if check.policy is None:  # not a valid policy file: show what the check found
             reason = "; ".join(check.problems[:3])
             return Reply(card=error_card(self._strings, turn.lang, "publish.import_failed", reason=reason))
@@ -235,7 +240,7 @@ class PublishingFlow:
             current_version=current.details.version, sections=len(policy.sections),
             passages=len(policy.all_passages()), changes=compare_policies(current, policy), problems=check.problems,
             notes=[note_text(self._strings, note, turn.lang) for note in check.notes], refusal=refusal,
-            audience=asked, reinstate=plan is not None and plan.reinstate))
+            audience=asked, reinstate=plan is not None and plan.reinstate, unconfirmed=unconfirmed))
 
     # Publishing
 

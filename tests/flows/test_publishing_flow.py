@@ -1222,6 +1222,29 @@ def _with_unreachable(staff: list[StaffMember]) -> list[StaffMember]:
 
 
 @pytest.mark.parametrize("lang", list(Lang))
+async def test_the_preview_of_a_version_published_while_the_last_is_being_confirmed_says_how_many_have_not(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Version 2 came out on Tuesday and only Owain has confirmed it; on Thursday Siân sends version 3 (its review date
+    corrected). The preview said only that Publish asks 5 members of staff, as if version 2 were done with: nothing
+    that 4 had still to confirm version 2, that their cards of it still waiting are taken back, and that they are
+    asked to read the whole of version 3. It says so; once everyone has confirmed version 2, it says nothing of it."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    await bot.bot.clicks(OWAIN, VERB_CONFIRM_READ, {"version": "2"})
+    v3 = write_revised(tmp_path, "v3.txt", version="3", review="Summer 2027")
+
+    preview = await bot.sends(SIAN, v3, lang=lang)
+    for person in (CARYS, SIAN, GARETH, FFION):
+        await bot.bot.clicks(person, VERB_CONFIRM_READ, {"version": "2"})
+    all_confirmed = await bot.sends(SIAN, v3, lang=lang)
+
+    said = strings.text("publish.previous_unconfirmed", lang, previous="2", version="3", count=4)
+    assert said in text_of(preview.card)
+    assert strings.text("publish.previous_unconfirmed", lang, previous="2", version="3", count=4)[:20] not in text_of(
+        all_confirmed.card)
+    assert strings.text("publish.will_ask", lang, version="3", count=5) in text_of(all_confirmed.card)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
 async def test_the_preview_says_how_many_staff_at_which_school_publishing_will_ask_before_anything_goes(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
     """Siân saw the version and what changed, and Publish: not that one click sends a card to every member of staff
