@@ -400,7 +400,9 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
         if school.outstanding:
             names = [entry.name for entry in page if entry.school.school_id == school.school.school_id]
             hidden = len(school.outstanding) - len(names)
-            items.append(text(strings.text("reads.summary_outstanding", lang), subtle=True, size="Small"))
+            # A version no longer in force can never be confirmed now: "Not yet" would have the head chase it.
+            outstanding = "reads.summary_outstanding" if replaced_by is None else "reads.summary_outstanding_replaced"
+            items.append(text(strings.text(outstanding, lang), subtle=True, size="Small"))
             if names:
                 items.append(user_text(", ".join(names), limit=NOT_YET_PER_CARD))
             if hidden:
@@ -465,16 +467,17 @@ def reminded_card(strings: Catalogue, lang: Lang, *, version: str, reminded: Seq
 
 
 def read_not_yet_card(strings: Catalogue, lang: Lang, *, version: str, schools: Sequence[SchoolReads], start: int,
-                      notice: str = "", one_school: str = "") -> Card:
+                      notice: str = "", one_school: str = "", replaced: bool = False) -> Card:
     """Show more on "who has read it": the next staff who have not confirmed, from the `start`th, school by school,
-    saying which it shows (`notice`: why it begins at the top; `one_school`: the one school the card is about)."""
+    saying which it shows (`notice`: why it begins at the top; `one_school`: the one school the card is about;
+    `replaced`: the version is no longer in force, so they did not confirm it while it was)."""
     entries = not_yet(schools)
     page = _not_yet_page(entries, start)
     body: list[Element] = [heading(strings.text("reads.summary_title", lang, version=version))]
     if notice:
         body.append(text(notice))
-    body.append(text(strings.text("reads.not_yet_count", lang, count=len(entries), first=start + 1,
-                                  last=start + len(page))))
+    body.append(text(strings.text("reads.not_yet_count_replaced" if replaced else "reads.not_yet_count", lang,
+                                  count=len(entries), first=start + 1, last=start + len(page))))
     for school in schools:
         names = [entry.name for entry in page if entry.school.school_id == school.school.school_id]
         if names:

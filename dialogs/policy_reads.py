@@ -910,12 +910,12 @@ class ReadingFlow:
             counted = read_summary(schools, members, confirmed, asked=await self._reads.list_asked(version))
             replaced_by = (pointer.version, (await self._versions.get(pointer.version)).campaign)
         if turn.data.get("after") or turn.data.get("start"):
-            return self._not_yet(turn, version, counted, members, school)
+            return self._not_yet(turn, version, counted, members, school, replaced=replaced_by is not None)
         return Reply(card=cards.read_summary_card(self._strings, turn.lang, version=version, schools=counted,
                                                   no_staff=not members, replaced_by=replaced_by, one_school=school))
 
     def _not_yet(self, turn: Turn, version: str, counted: list[SchoolReads], members: list[StaffMember],
-                 school: str) -> Reply:
+                 school: str, *, replaced: bool = False) -> Reply:
         """Show more: the next of those who have not confirmed, after the last one the card before showed, wherever
         their name now is (they may have confirmed since), or by place when they have left the list."""
         entries = not_yet(counted)
@@ -929,5 +929,5 @@ class ReadingFlow:
             return Reply(card=cards.read_summary_card(self._strings, turn.lang, version=version, schools=counted,
                                                       no_staff=not members, one_school=school))
         return Reply(card=cards.read_not_yet_card(self._strings, turn.lang, version=version, schools=counted,
-                                                  start=start, notice=notice, one_school=school))
+                                                  start=start, notice=notice, one_school=school, replaced=replaced))
 

@@ -1089,6 +1089,25 @@ async def test_the_head_asking_who_has_read_a_version_that_does_not_exist_is_tol
     assert strings.text("reads.only_heads", lang) in text_of(colleague.card)
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_who_has_read_a_version_no_longer_in_force_does_not_list_anyone_as_not_yet(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Only Owain had confirmed version 2 when version 3 came out. Version 2's count listed the rest under "Not yet:",
+    so Siân chased Carys to confirm version 2, which nobody can confirm now (its card brings version 3's). They are
+    listed as not having confirmed it while it was in force; the count of version 3 still says "Not yet"."""
+    published = await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    await bot.bot.clicks(OWAIN, VERB_CONFIRM_READ, {"version": "2"})
+    await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+
+    old = await bot.bot.clicks(SIAN, VERB_READS, verb_data(published.card or {}, VERB_READS), lang=lang)
+    current = await bot.bot.says(SIAN, "who has read it", lang=lang)
+
+    assert strings.text("reads.summary_outstanding", lang) not in text_of(old.card)
+    assert strings.text("reads.summary_outstanding_replaced", lang) in text_of(old.card)
+    assert CARYS.name.split()[-1] in text_of(old.card)
+    assert strings.text("reads.summary_outstanding", lang) in text_of(current.card)
+
+
 @pytest.mark.parametrize(("said", "lang"), [
     ("Who's not read it yet?", Lang.EN), ("who hasnt read it", Lang.EN),
     ("Who still needs to read the policy?", Lang.EN),
