@@ -1720,7 +1720,11 @@ async def test_i_have_read_it_typed_in_everyday_welsh_gets_the_card_to_press_in_
     # The card's own word alone, and the version as "hi" (fersiwn is feminine: "wedi'i darllen", no mutation): before,
     # each was asked of the policy.
     ("Confirmed", Lang.EN), ("I confirm", Lang.EN), ("Cadarnhau", Lang.CY), ("Dwi'n cadarnhau", Lang.CY),
-    ("Dwi wedi'i darllen hi", Lang.CY), ("Wedi'i darllen", Lang.CY)])
+    ("Dwi wedi'i darllen hi", Lang.CY), ("Wedi'i darllen", Lang.CY),
+    # The policy named in full, a "yes" first, as typed on a phone: before, each was asked of the policy.
+    ("I have read the social media policy", Lang.EN), ("Yes I've read it", Lang.EN), ("Yep read it", Lang.EN),
+    ("I've read the policy and understand it", Lang.EN), ("Have now read the policy", Lang.EN),
+    ("Dw i wedi darllen y polisi cyfryngau cymdeithasol", Lang.CY), ("Ydw, dwi wedi'i ddarllen", Lang.CY)])
 async def test_i_have_read_it_typed_as_a_confirmation_or_naming_the_version_gets_the_card_to_press(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, typed: str, lang: Lang) -> None:
     """Carys answered the card as staff answer the office's emails, "I confirm I have read the policy." (or "I've read
