@@ -93,7 +93,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-seventyfourth.en", "2022-seventyfourth.cy",
              "2022-seventyfifth.en", "2022-seventyfifth.cy",
              "2022-seventysixth.en", "2022-seventysixth.cy",
-             "2022-seventyseventh.en", "2022-seventyseventh.cy"),
+             "2022-seventyseventh.en", "2022-seventyseventh.cy",
+             "2022-seventyeighth.en", "2022-seventyeighth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -243,6 +244,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-71": ("other-school-71-seventysixth.en", "other-school-71-seventysixth.cy"),
     "revised-by": ("revised-by-seventyseventh.en", "revised-by-seventyseventh.cy"),
     "other-school-72": ("other-school-72-seventyseventh.en", "other-school-72-seventyseventh.cy"),
+    "revised-bz": ("revised-bz-seventyeighth.en", "revised-bz-seventyeighth.cy"),
+    "other-school-73": ("other-school-73-seventyeighth.en", "other-school-73-seventyeighth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
