@@ -18,7 +18,7 @@ from typing import Any
 from bot.policy.importer import Imported, PolicyImportError, import_policy
 from bot.policy.loader import policy_from_data, validate_policy_data
 from bot.policy.model import Policy
-from bot.policy.notes import Note, note
+from bot.policy.notes import Note, note, problem_note
 from bot.policy.retrieval import shipped_steering
 from bot.policy.steering import bind
 
@@ -40,7 +40,9 @@ def read_source(path: Path, current: Policy | None = None, *, earlier: Sequence[
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise PolicyImportError(f"{path.name}: cannot read the file ({error.strerror or error})") from None
+        reason = str(error.strerror or error)
+        raise PolicyImportError(f"{path.name}: cannot read the file ({reason})",
+                                note("import.error.unreadable", file=path.name, reason=reason)) from None
     return _structured(raw, path.name)
 
 
@@ -79,12 +81,20 @@ def safe_name(name: str) -> str:
 def _structured(raw: bytes, name: str) -> Imported:
     try:
         data: Any = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise PolicyImportError(f"{name}: not a policy file (not valid JSON: {error})") from None
+    except UnicodeDecodeError as error:
+        raise PolicyImportError(f"{name}: not a policy file (not valid JSON: {error})",
+                                note("import.error.json_not_utf8", file=name, error=str(error))) from None
+    except json.JSONDecodeError as error:
+        raise PolicyImportError(f"{name}: not a policy file (not valid JSON: {error})",
+                                note("import.error.not_json", file=name, error=str(error), line=error.lineno,
+                                     column=error.colno)) from None
     problems = validate_policy_data(data)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise PolicyImportError(f"{name}: not a valid policy file: {problems[0]}{more}")
+        raise PolicyImportError(f"{name}: not a valid policy file: {problems[0]}{more}",
+                                note("import.error.invalid_policy_file_more" if more else
+                                     "import.error.invalid_policy_file", file=name,
+                                     problem=problem_note(problems[0], data), more=len(problems) - 1))
     return Imported(data, ())
 
 

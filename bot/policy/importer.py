@@ -55,7 +55,7 @@ from bot.policy.document_lines import (
 from bot.policy.lexicon import ENGLISH_STOPWORDS, PLATFORM_WORDS
 from bot.policy.loader import MAX_PASSAGE_CHARS, MAX_PASSAGES, validate_policy_data
 from bot.policy.model import Policy
-from bot.policy.notes import Note, detail_name, note, place
+from bot.policy.notes import Note, detail_name, note, place, problem_note
 from bot.policy.text import stem, template_leftover, words
 from bot.policy.text_reader import read_txt
 from bot.policy.welsh import detect_language, lookup_welsh, welsh_sentences, welsh_share
@@ -295,7 +295,8 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     sections = [section for section in _sections(title, text, file) if label_key(section.heading) not in _CONTENTS]
     if not sections:
         raise PolicyImportError(f"{file}: no sections found after the contents list: put each section's heading on a "
-                                "line of its own after the contents, with its text under it")
+                                "line of its own after the contents, with its text under it",
+                                note("import.error.no_sections_after_contents", file=file))
     _refuse_welsh_only(sections, file)
     sections = _welsh_version_after(sections, warnings)
     sections = _bilingual(sections, warnings)
@@ -349,7 +350,8 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     data["sections"] = data.pop("sections")  # last, after the details, for whoever reads the file
     problems = validate_policy_data(data)
     if problems:  # the rules above should make this impossible; never write a file the bot would refuse
-        raise PolicyImportError(f"{file}: the result would not be a valid policy file: {problems[0]}")
+        raise PolicyImportError(f"{file}: the result would not be a valid policy file: {problems[0]}",
+                                note("import.error.result_invalid", file=file, problem=problem_note(problems[0], data)))
     return Imported(data, tuple(warnings))
 
 
@@ -667,7 +669,8 @@ def _details(found: dict[str, str], file: str, warnings: list[Note]) -> dict[str
             day = period_start(values[key])
             if day is None:
                 raise PolicyImportError(f"{file}: the {label} {values[key]!r} is not a date; write it like 12.10.2022 "
-                                        "(or October 2024)")
+                                        "(or October 2024)", note("import.error.not_a_date", file=file,
+                                                                  detail=detail_name(key), value=repr(values[key])))
             data[key] = day.isoformat()
             if parse_date(values[key]) is None:  # a month or term: cards show it as written, not as its first day
                 data[key.replace("date_of_issue", "issued") + "_as"] = values[key]
@@ -841,8 +844,10 @@ def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
                         raise PolicyImportError(
                             f"{file}: {current.where} to {run[-1].where} are short lines with no full stops "
                             f"('{current.heading[:30]}', '{line.text[:30]}', …), as a table copied from a PDF gives: "
-                            "write the table's rows as sentences, or import the Word document")
-                    raise PolicyImportError(_empty(file, current, line))
+                            "write the table's rows as sentences, or import the Word document",
+                            note("import.error.table_as_lines", file=file, first=place(current.where),
+                                 last=place(run[-1].where), heading=current.heading[:30], line=line.text[:30]))
+                    raise _empty(file, current, line)
                 sections.pop()
             current = _Section(line.text, line.where, line.level, number=line.number)
             sections.append(current)
@@ -858,7 +863,7 @@ def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
                                 "(in Word, use the Heading 1 style)", note("import.error.no_headings", file=file))
     if current is not None and not current.blocks:
         if not current.records:
-            raise PolicyImportError(_empty(file, current))
+            raise _empty(file, current)
         sections.pop()
     return sections
 
@@ -1092,17 +1097,24 @@ def _refuse_welsh_only(sections: list[_Section], file: str) -> None:
                                 "bilingual document", note("import.error.welsh_only", file=file))
 
 
-def _empty(file: str, section: _Section, following: Line | None = None) -> str:
+def _empty(file: str, section: _Section, following: Line | None = None) -> PolicyImportError:
+    """The refusal of an empty section, in English and as the string tables say it."""
     message = (f"{file}: the section {section.heading!r} ({section.where}) is empty: it has no text before the next "
                "heading" if following is not None else f"{file}: the section {section.heading!r} ({section.where}) is "
                "empty: it is the last heading and has no text under it: delete it, or put its text under it")
+    values: dict[str, object] = {"file": file, "heading": repr(section.heading), "where": place(section.where)}
+    key = "import.error.empty_section" if following is not None else "import.error.empty_last_section"
     if following is not None and not following.styled:
         # It may be text, or a sub-heading that nothing marks as one: say how to make it either.
-        deeper = (f"give it the Heading {section.level + 1} style" if file.casefold().endswith(".docx")
-                  else "number the two headings (3. over 3.1)")
+        docx = file.casefold().endswith(".docx")
+        deeper = f"give it the Heading {section.level + 1} style" if docx else "number the two headings (3. over 3.1)"
         message += (f"; the line after it, {following.text[:60]!r} ({following.where}), was read as a heading (a short "
                     f"line with no full stop): end it with a full stop if it is text; if it is a sub-heading, {deeper}")
-    return message
+        key = "import.error.empty_section_before_line"
+        values.update(line=repr(following.text[:60]), line_where=place(following.where),
+                      deeper=note("import.how.heading_style", level=section.level + 1) if docx
+                      else note("import.how.number_headings"))
+    return PolicyImportError(message, Note(key, values))
 
 
 def _write_sections(sections: list[_Section], lenders: Sequence[Policy], warnings: list[Note],
@@ -1171,7 +1183,10 @@ def _write_sections(sections: list[_Section], lenders: Sequence[Policy], warning
                 if len(text) > MAX_PASSAGE_CHARS:
                     raise PolicyImportError(
                         f"{file}: a passage is too long to quote: {section.heading!r} ({block.where}) has a sentence "
-                        f"of {len(text)} characters starting {text[:40]!r}…; a card quotes at most {MAX_PASSAGE_CHARS}")
+                        f"of {len(text)} characters starting {text[:40]!r}…; a card quotes at most {MAX_PASSAGE_CHARS}",
+                        note("import.error.passage_too_long", file=file, heading=repr(section.heading),
+                             where=place(block.where), length=len(text), start=repr(text[:40]),
+                             limit=MAX_PASSAGE_CHARS))
                 passage: dict[str, Any] = {"id": f"{section_id}.{len(passages) + 1}", "text": text}
                 if text_cy and len(text_cy) <= MAX_PASSAGE_CHARS:
                     passage["text_cy"] = text_cy

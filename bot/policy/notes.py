@@ -43,3 +43,58 @@ def place(where: str) -> Note | str:
         if found := pattern.fullmatch(where):
             return note(key, n=int(found[1]))
     return where
+
+
+# A problem the policy file's check found ("$.sections[2].passages[0].text: 612 characters, more than 600; split the
+# passage"), where it is and what it is, so that both can be said in the reader's language.
+_IN_A_SECTION = re.compile(r"\$\.sections\[(\d+)\](?:\.passages\[(\d+)\])?(?:\.([\w\[\]]+))?: ")
+_AT = re.compile(r"(\$[^:\s]*): ")
+_FIELDS = {"text_cy": "import.where.field.text_cy", "heading_en": "import.where.field.heading_en",
+           "heading_cy": "import.where.field.heading_cy"}
+_WHAT = ((re.compile(r"missing"), "import.problem.missing", ()),
+         (re.compile(r"empty"), "import.problem.empty", ()),
+         (re.compile(r"must be text"), "import.problem.not_text", ()),
+         (re.compile(r"must be an object"), "import.problem.not_object", ()),
+         (re.compile(r"must be a non-empty list"), "import.problem.empty_list", ()),
+         (re.compile(r"unknown key"), "import.problem.unknown_key", ()),
+         (re.compile(r"must be true or false"), "import.problem.not_boolean", ()),
+         (re.compile(r"(\d+) characters, more than (\d+); split the passage"), "import.problem.passage_too_long",
+          ("length", "limit")),
+         (re.compile(r"(\d+) characters, more than (\d+)"), "import.problem.too_long", ("length", "limit")),
+         (re.compile(r"not a date in YYYY-MM-DD form: (.*)"), "import.problem.not_a_date", ("value",)),
+         (re.compile(r"duplicate (section|passage) id (.*) \(also at (.*)\)"), "import.problem.duplicate_id",
+          ("kind", "id", "other")))
+
+
+def problem_note(problem: str, data: object) -> Note:
+    """A problem of the policy file's check as the policy owner reads it: a section's or passage's by its number and
+    heading ("Section 3, "Using …", passage 1: 612 characters, …"), not by its place in the file; what it is from the
+    string tables where they say it, else as the check said it."""
+    found = _IN_A_SECTION.match(problem)
+    if found is None:
+        at = _AT.match(problem)
+        if at is None:
+            return note("import.problem.as_said", text=problem)
+        return note("import.problem.at", where=at[1], what=_what(problem[at.end():]))
+    section, passage, field = int(found[1]), found[2], found[3] or ""
+    sections = data.get("sections") if isinstance(data, Mapping) else None
+    heading = sections[section].get("heading_en") if isinstance(sections, list) and section < len(sections) and \
+        isinstance(sections[section], Mapping) else None
+    named = ""
+    if isinstance(heading, str) and heading.strip():
+        shown = " ".join(heading.split())
+        named = f', "{shown if len(shown) <= 80 else shown[:79].rstrip() + "…"}"'
+    return note("import.problem.in_section", n=section + 1, heading=named,
+                passage=note("import.where.passage_of", n=int(passage) + 1) if passage is not None else "",
+                field=note(_FIELDS[field]) if field in _FIELDS else f" ({field})" if field and field != "text" else "",
+                what=_what(problem[found.end():]))
+
+
+def _what(said: str) -> Note:
+    for pattern, key, names in _WHAT:
+        if found := pattern.fullmatch(said):
+            values: dict[str, object] = dict(zip(names, found.groups(), strict=True))
+            if "kind" in values:
+                values["kind"] = note(f"import.problem.kind.{values['kind']}")
+            return Note(key, values)
+    return note("import.problem.as_said", text=said)

@@ -1975,6 +1975,12 @@ async def test_the_welsh_preview_gives_the_checks_notes_in_welsh(
 @pytest.mark.parametrize(("name", "content", "said"), [
     ("Polisi 2026.pdf", b"%PDF-1.7\n" + bytes(200), "does dim modd darllen PDF yn ddibynadwy"),
     ("Polisi 2026.docx", b"PK\x03\x04" + bytes(200), "does dim modd darllen y ddogfen Word hon"),
+    # The rarer refusals: an empty section, a policy file that is not valid, or not JSON at all.
+    ("Polisi 2026.txt", b"Staff Social Media Policy\n\nPurpose\n\nWhy.\n\nAppendix\n",
+     "mae'r adran 'Appendix' (llinell 7) yn wag"),
+    ("polisi.json", b'{"title_en": "Staff Social Media Policy"}',
+     "nid ffeil bolisi ddilys yw hon: $.sections: ar goll"),
+    ("polisi.json", b'{"title_en": "Staff Social Media Policy",\n "sections": [}', "gwall yn llinell 2, colofn 15"),
 ])
 async def test_a_file_that_cannot_be_published_is_refused_in_welsh_on_her_welsh_card(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, name: str, content: bytes, said: str) -> None:

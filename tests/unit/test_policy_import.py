@@ -843,6 +843,11 @@ BAD: dict[str, tuple[str, str | bytes, str]] = {
                       "the section 'Purpose' (line 3) is empty"),
     "two-group-names-in-a-row": ("parts.txt", "Policy\n\nPurpose\n\nWhy.\n\nPART A: STAFF\n\nPART B: PUPILS\n\n"
                                  "Scope\n\nAll staff.\n", "the section 'PART A: STAFF' (line 7) is empty"),
+    "empty-before-a-line": ("line.txt", "Policy\n\nPurpose\n\nWhy.\n\nScope\n\nUse\n\nAll staff.\n",
+                            "the section 'Scope' (line 7) is empty: it has no text before the next heading; the line "
+                            "after it, 'Use' (line 9), was read as a heading"),
+    "table-as-lines": ("table.txt", "Policy\n\nPurpose\n\nWhy.\n\nContacts\n\nName\n\nRole\n\nPhone\n\nEmail\n\n"
+                       "Mr Jones\n\nHead\n", "line 13 to line 19 are short lines with no full stops"),
     "empty-last-section": ("last.txt", "Policy\n\nPurpose\n\nWhy.\n\nAppendix\n", "the section 'Appendix' (line 7)"),
     "too-long": ("long.txt", "Policy\n\nPurpose\n\n" + "Staff " + "really " * 110 + "must ask.\n",
                  "import-policy: long.txt: a passage is too long to quote: 'Purpose' (line 5) has a sentence of 785 "
@@ -894,6 +899,28 @@ def test_a_bad_document_gets_one_line_and_nothing_is_written(case: str, tmp_path
     assert err.count("\n") == 1 and err.startswith("import-policy: ") and message in err
     assert out.read_text(encoding="utf-8") == "previous"
     assert {p.name for p in tmp_path.iterdir()} == {name, "out.json"}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_welsh_policy_owner_reads_every_refusal_in_welsh(case: str, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The rarer refusals (an empty section, a passage too long to quote, a date that is not a date) were said in
+    English whatever --lang asked for: each refusal's one line is Welsh with --lang cy."""
+    name, content, message = BAD[case]
+    source = tmp_path / name
+    if isinstance(content, bytes):
+        source.write_bytes(content)
+    else:
+        source.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.json"
+
+    english = import_policy_command([str(source), "--out", str(out), "--lang", "en"]), capsys.readouterr().err
+    welsh = import_policy_command([str(source), "--out", str(out), "--lang", "cy"]), capsys.readouterr().err
+
+    assert english[0] == welsh[0] == 1 and message in english[1]
+    assert welsh[1].count("\n") == 1 and welsh[1].startswith(f"import-policy: {name}: "), welsh[1]
+    assert welsh[1] != english[1] and message.removeprefix(f"import-policy: {name}: ") not in welsh[1], welsh[1]
+    assert not out.exists()
 
 
 def test_a_damaged_word_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
