@@ -23,8 +23,8 @@ from bot.policy.loader import (
     readable_policy_file,
 )
 from bot.policy.model import Policy
-from bot.policy.notes import note
-from cards.i18n import load_catalogue, note_text, refusal_text
+from bot.policy.notes import note, os_fault, problem_note
+from cards.i18n import Catalogue, load_catalogue, note_text, refusal_text
 
 
 def import_policy_command(argv: list[str]) -> int:
@@ -44,7 +44,7 @@ def import_policy_command(argv: list[str]) -> int:
     lang = command_language(args.lang)
     strings = load_catalogue()
     try:  # a --policy or POLICY_FILE that is not there is a slip: carrying no Welsh headings over would hide it
-        current = _current_policy(readable_policy_file(args.policy))
+        current = _current_policy(readable_policy_file(args.policy), strings, lang)
     except PolicyFileUnreadable as error:
         print(f"import-policy: {error}", file=sys.stderr)
         return 2
@@ -63,7 +63,8 @@ def import_policy_command(argv: list[str]) -> int:
         print(f"import-policy: {refusal_text(strings, error, lang)}", file=sys.stderr)
         return 1
     except OSError as error:
-        print(f"import-policy: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+        fault = note("import.error.cannot_write", out=str(args.out), reason=os_fault(error))
+        print(f"import-policy: {note_text(strings, fault, lang)}", file=sys.stderr)
         return 1
     for noticed in imported.warnings:
         print(f"{'nodyn' if lang is Lang.CY else 'note'}: {note_text(strings, noticed, lang)}", file=sys.stderr)
@@ -91,12 +92,12 @@ def command_language(chosen: str | None) -> Lang:
     return Lang.CY if system.casefold().startswith("cy") else Lang.EN
 
 
-def _current_policy(path: Path) -> Policy | None:
+def _current_policy(path: Path, strings: Catalogue, lang: Lang) -> Policy | None:
     try:
         return load_policy(path)
     except PolicyFileError as error:
-        print(f"note: the current policy could not be read, so no Welsh headings are kept ({error.problems[0]})",
-              file=sys.stderr)
+        unread = note("import.note.current_unreadable", problem=problem_note(error.problems[0], None))
+        print(f"{'nodyn' if lang is Lang.CY else 'note'}: {note_text(strings, unread, lang)}", file=sys.stderr)
         return None
 
 

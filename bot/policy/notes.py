@@ -4,6 +4,7 @@ preview card in Teams in hers, `import-policy --lang cy` in Welsh."""
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -62,6 +63,11 @@ _WHAT = ((re.compile(r"missing"), "import.problem.missing", ()),
           ("length", "limit")),
          (re.compile(r"(\d+) characters, more than (\d+)"), "import.problem.too_long", ("length", "limit")),
          (re.compile(r"not a date in YYYY-MM-DD form: (.*)"), "import.problem.not_a_date", ("value",)),
+         (re.compile(r"must be a JSON object"), "import.problem.not_json_object", ()),
+         (re.compile(r"the file is not UTF-8 text"), "import.problem.not_utf8", ()),
+         (re.compile(r"not valid JSON \((.*) at line (\d+), column (\d+)\)"), "import.problem.not_json",
+          ("error", "line", "column")),
+         (re.compile(r"cannot read the file \((.*)\)"), "import.problem.unreadable", ("reason",)),
          (re.compile(r"duplicate (section|passage) id (.*) \(also at (.*)\)"), "import.problem.duplicate_id",
           ("kind", "id", "other")))
 
@@ -98,3 +104,15 @@ def _what(said: str) -> Note:
                 values["kind"] = note(f"import.problem.kind.{values['kind']}")
             return Note(key, values)
     return note("import.problem.as_said", text=said)
+
+
+# Why a file cannot be written, by the fault's errno: the system's words in English, the string tables' in Welsh.
+_OS_FAULTS = {errno.ENOENT: "import.os.no_folder", errno.EACCES: "import.os.denied", errno.EPERM: "import.os.denied",
+              errno.EROFS: "import.os.read_only", errno.ENOSPC: "import.os.disk_full", errno.EISDIR: "import.os.folder",
+              errno.ENOTDIR: "import.os.not_folder"}
+
+
+def os_fault(error: OSError) -> Note:
+    """Why the system refused (`error.strerror` in English, as it said it), to be said in the reader's language."""
+    said = str(error.strerror or error)
+    return note(_OS_FAULTS.get(error.errno or 0, "import.os.other"), said=said)

@@ -189,3 +189,26 @@ def test_a_welsh_policy_owner_is_told_in_welsh_why_a_file_cannot_be_imported(
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(f"import-policy: {name}: ") and said in line, line
     assert not (tmp_path / "out.json").exists()
+
+
+def test_a_welsh_policy_owner_is_told_in_welsh_that_the_current_policy_or_the_out_file_cannot_be_used(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With --lang cy, the note that the current policy could not be read (so no Welsh headings are kept) and the
+    line saying --out cannot be written were English."""
+    source = tmp_path / "policy.txt"
+    source.write_text(POLICY, encoding="utf-8")
+    broken = tmp_path / "current.json"
+    broken.write_text('{"title_en": "Staff Social Media Policy"}', encoding="utf-8")
+
+    written = import_policy_command([str(source), "--out", str(tmp_path / "out.json"), "--policy", str(broken),
+                                     "--lang", "cy"])
+    notes = capsys.readouterr().err.splitlines()
+    unwritten = import_policy_command([str(source), "--out", str(tmp_path / "no-folder" / "out.json"),
+                                       "--policy", str(DEFAULT_POLICY_FILE), "--lang", "cy"])
+    [refusal] = capsys.readouterr().err.splitlines()
+
+    assert written == 0 and unwritten == 1
+    assert "nodyn: doedd dim modd darllen y polisi presennol, felly does dim penawdau Cymraeg wedi'u cadw " \
+           "($.sections: ar goll)" in notes, notes
+    assert refusal == f"import-policy: does dim modd ysgrifennu {tmp_path / 'no-folder' / 'out.json'}: does dim " \
+                      "ffolder o'r enw hwnnw", refusal
