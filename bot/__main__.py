@@ -22,7 +22,7 @@ COMMANDS: dict[str, Command] = {
                                "check a policy file and say exactly what is wrong"),
     "import-policy": Command("bot.import_policy_command:import_policy_command",
                              "turn the policy document (.docx, .txt, .md) into a policy file"),
-    "check-policy": Command("bot.policy.check:check_policy_command",
+    "check-policy": Command("bot.check_policy_command:check_policy_command",
                             "check a new policy version against the steering data"),
     "cards": Command("cards.gallery:cards_command", "write every card the bot can send, in both languages"),
     "export-decisions": Command("bot.export:export_command",

@@ -68,15 +68,28 @@ _WHAT = ((re.compile(r"missing"), "import.problem.missing", ()),
          (re.compile(r"not valid JSON \((.*) at line (\d+), column (\d+)\)"), "import.problem.not_json",
           ("error", "line", "column")),
          (re.compile(r"cannot read the file \((.*)\)"), "import.problem.unreadable", ("reason",)),
+         (re.compile(r"must start with its section id, like (.*), not (.*)"), "import.problem.id_prefix",
+          ("example", "given")),
+         (re.compile(r"must be lower-case words joined by hyphens, not (.*)"), "import.problem.slug", ("given",)),
+         (re.compile(r'must be a clause number such as "4.2" or "2.3.1", not (.*)'), "import.problem.clause",
+          ("given",)),
+         (re.compile(r"unknown next step (.*); use one of (.*)"), "import.problem.next_step", ("step", "tags")),
+         (re.compile(r"must be a list"), "import.problem.not_list", ()),
+         (re.compile(r"must be a list of questions"), "import.problem.not_question_list", ()),
+         (re.compile(r"must be non-empty text"), "import.problem.not_non_empty_text", ()),
+         (re.compile(r"must be 64 lower-case hex digits"), "import.problem.not_sha256", ()),
+         (re.compile(r"a Welsh (\w+) needs the English (\S+)"), "import.problem.welsh_needs_english",
+          ("key", "english")),
          (re.compile(r"duplicate (section|passage) id (.*) \(also at (.*)\)"), "import.problem.duplicate_id",
           ("kind", "id", "other")))
 
 
-def problem_note(problem: str, data: object) -> Note:
+def problem_note(problem: str, data: object, *, by_path: bool = False) -> Note:
     """A problem of the policy file's check as the policy owner reads it: a section's or passage's by its number and
-    heading ("Section 3, "Using …", passage 1: 612 characters, …"), not by its place in the file; what it is from the
-    string tables where they say it, else as the check said it."""
-    found = _IN_A_SECTION.match(problem)
+    heading ("Section 3, "Using …", passage 1: 612 characters, …"), not by its place in the file (`by_path`: by its
+    place, "$.sections[2].passages[0].text", as validate-policy gives it); what it is from the string tables where
+    they say it, else as the check said it."""
+    found = None if by_path else _IN_A_SECTION.match(problem)
     if found is None:
         at = _AT.match(problem)
         if at is None:

@@ -8,13 +8,25 @@ from pathlib import Path
 
 import pytest
 
-from bot.policy.check import check, check_policy_command
+from bot.check_policy_command import check_policy_command
+from bot.domain.people import Lang
+from bot.policy.check import check
 from bot.policy.model import Policy, PolicyPassage
+from bot.policy.notes import Note
 from bot.policy.retrieval import PolicyIndex
 from bot.policy.steering import NotCovered, Steering, Wordings, text_key
+from cards.i18n import load_catalogue, note_text
 from tests.support.policies import FIXTURE_POLICY_FILE, fixture_policy
 
 PHONES = "Schools staff should be aware of the example they set pupils in the use of mobile devices"
+STRINGS = load_catalogue()
+
+
+def english(lines: list[Note]) -> list[str]:
+    """The report's lines as the English report prints them."""
+    return [note_text(STRINGS, line, Lang.EN) for line in lines]
+
+
 AI = "Staff must only use generative AI tools, such as ChatGPT, that the headteacher has approved for school work."
 
 
@@ -49,11 +61,11 @@ def test_a_revision_lists_reworded_passages_new_passages_and_answered_not_covere
 
     report = check(policy, index)
 
-    assert any(line.startswith("mobile-devices.1 (2 wordings)") for line in report.stale)
+    assert any(line.startswith("mobile-devices.1 (2 wordings)") for line in english(report.stale))
     # Two lists for two of 43 passages: another version's data, set aside, so no passage has wordings: one line.
-    assert len(report.without_wordings) == 1 and report.without_wordings[0].startswith(
+    assert len(report.without_wordings) == 1 and english(report.without_wordings)[0].startswith(
         f"none of the {len(policy.all_passages())} passages has wordings")
-    assert report.switched_off == [
+    assert english(report.switched_off) == [
         "'can I use ChatGPT to write my reports?' is near enough ai.1 by its own words and meaning"]
     assert report.problems() > 0
     assert index.answer("can I use ChatGPT to write my reports?").passages[0].id == "ai.1"
@@ -66,7 +78,7 @@ def test_a_new_passage_beside_passages_with_wordings_is_listed_by_name() -> None
 
     report = check(revised, PolicyIndex(revised, steering=everyone))
 
-    assert [line.split(":")[0] for line in report.without_wordings] == ["mobile-devices.1", "ai.1"]
+    assert [line.split(":")[0] for line in english(report.without_wordings)] == ["mobile-devices.1", "ai.1"]
 
 
 def test_the_version_the_data_was_written_for_keeps_every_list() -> None:
@@ -90,9 +102,9 @@ def test_a_model_policys_placeholders_and_a_policy_of_one_section_are_listed() -
     listed = check(unfinished, PolicyIndex(unfinished, steering=Steering((), ()))).unfinished
     merged = check(one_section, PolicyIndex(one_section, steering=Steering((), ()))).unfinished
 
-    assert listed == [f"{filled.id}: '[School name]' in {filled.text}"]
-    assert merged == [f"the policy has one section of {len(policy.all_passages())} passages: its headings were not "
-                      "found, so cards cannot say where a rule comes from"]
+    assert english(listed) == [f"{filled.id}: '[School name]' in {filled.text}"]
+    assert english(merged) == [f"the policy has one section of {len(policy.all_passages())} passages: its headings "
+                               "were not found, so cards cannot say where a rule comes from"]
     assert check(policy, PolicyIndex(policy, steering=Steering((), ()))).unfinished == []
 
 
@@ -156,3 +168,46 @@ def test_the_last_line_says_plainly_whether_anything_stops_the_version_going_liv
     assert status == 1 and "before this policy file goes live" not in last
     assert "nothing here stops this version being published" in last.casefold() and "steering.json" in last
     assert draft_status == 1 and "1 thing(s) to put right before this policy file goes live" in draft_last
+
+
+@pytest.mark.parametrize("chosen", [["--lang", "cy"], []])
+def test_a_welsh_policy_owner_reads_the_report_in_welsh(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch, chosen: list[str]) -> None:
+    """check-policy's report (its headings, each line, the smoke figures and the last line) was English only, though
+    import-policy and publish-policy speak Welsh with --lang cy or a Welsh LANG."""
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "en_GB.UTF-8" if chosen else "cy_GB.UTF-8")
+    steering = tmp_path / "steering.json"
+    steering.write_text(json.dumps({"passages": [
+        {"passage": "old.1", "text": "A rule that is no longer in the policy.", "asked_as": ["is it still there?"]}]}),
+        encoding="utf-8")
+
+    status = check_policy_command(["--policy", str(FIXTURE_POLICY_FILE), "--steering", str(steering), *chosen])
+    out = capsys.readouterr().out
+
+    assert status == 1
+    assert "Rhestrau geiriadau nad yw testun eu darn yn y polisi bellach (heb eu defnyddio): 1\n" in out, out
+    assert "old.1 (1 geiriad): A rule that is no longer in the policy." in out  # the policy's words as written
+    assert "dydy'r un o'r 42 darn yn cael geiriadau yn y data llywio" in out
+    assert "Gwerthusiad sydyn: darnau sy'n cael eu canfod gan eu geiriau eu hunain: " in out
+    assert "Does dim byd yma yn atal cyhoeddi'r fersiwn hon" in out.splitlines()[-1]
+    assert not any(english in out for english in ("Wording lists", "none of the", "Smoke evaluation", "nearest "
+                                                  "passage now", "Nothing here", "passages found")), out
+
+
+def test_a_policy_file_that_is_not_valid_is_listed_in_welsh(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Each problem keeps its place in the file ($.…) and is said in Welsh with --lang cy; in English as before."""
+    bad = tmp_path / "policy.json"
+    bad.write_text(json.dumps({"title_en": "Policy", "extra": 1, "sections": [
+        {"id": "a", "heading_en": "A", "passages": [{"id": "b.1", "text": ""}]}]}), encoding="utf-8")
+
+    welsh = check_policy_command(["--policy", str(bad), "--lang", "cy"]), capsys.readouterr().out.splitlines()
+    english = check_policy_command(["--policy", str(bad), "--lang", "en"]), capsys.readouterr().out.splitlines()
+
+    assert welsh[0] == english[0] == 1
+    assert english[1] == ["$.extra: unknown key", "$.sections[0].passages[0].text: empty",
+                          "$.sections[0].passages[0].id: must start with its section id, like 'a.1', not 'b.1'"]
+    assert welsh[1] == ["$.extra: allwedd anhysbys", "$.sections[0].passages[0].text: gwag",
+                        "$.sections[0].passages[0].id: rhaid iddo ddechrau ag id ei adran, fel 'a.1', yn lle 'b.1'"]
