@@ -790,8 +790,10 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
 
 
 # The policy check's findings are written in English (the preview says so in Welsh), like the policy's own words.
-SAMPLE_CHECK_PROBLEMS = ('Section 3, "Using social networking for communicating with the public (including pupils)", '
-                         "passage 1: 612 characters, more than 600; split the passage",)
+SAMPLE_CHECK_PROBLEMS = (Note("import.problem.in_section", {
+    "n": 3, "heading": ', "Using social networking for communicating with the public (including pupils)"',
+    "passage": Note("import.where.passage_of", {"n": 1}), "field": "",
+    "what": Note("import.problem.passage_too_long", {"length": 612, "limit": 600})}),)
 SAMPLE_CHECK_NOTES = (Note("import.note.heading_no_welsh", {"count": 1, "total": 8}),)
 SAMPLE_CHANGES = PolicyChanges(previous="1", sections=(
     SectionChange("changed", "using-social-networking-personal-use", "Using social networking for personal use",
@@ -833,10 +835,11 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     # Version 2 sent while version 3 is current: compared with version 3, and refused.
     yield "publish-preview-refused", preview(replace(SAMPLE_CHANGES, previous="3"), current="3",
                                              refusal=("publish.older", {"version": "2", "current": "3"}))
-    yield "publish-preview-problems", preview(PolicyChanges(), problems=SAMPLE_CHECK_PROBLEMS)
+    problems = tuple(note_text(strings, problem, lang) for problem in SAMPLE_CHECK_PROBLEMS)
+    yield "publish-preview-problems", preview(PolicyChanges(), problems=problems)
     # What the policy owner is sent when a document fails the check (the flow shows no preview of it).
-    yield "publish-check-failed", common.error_card(strings, lang, "publish.import_failed",
-                                                    reason="; ".join(SAMPLE_CHECK_PROBLEMS))
+    yield "publish-check-failed", common.error_card(strings, lang, "publish.import_refused",
+                                                    reason="; ".join(problems))
     yield "publish-done", publishing.published_card(strings, lang, version="2", asked=41, reinstated=False,
                                                     previous="1")
     # Withdraw pressed on it (it asked first): the version it replaced is current again.

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import re
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -45,6 +45,7 @@ from bot.policy.documents import MAX_DOCUMENT_BYTES, PolicyCheck, check_policy, 
 from bot.policy.importer import Imported, PolicyImportError
 from bot.policy.loader import PolicyFileError, policy_from_data
 from bot.policy.model import Policy
+from bot.policy.notes import Note, said_as_given
 from cards import publishing as cards
 from cards.common import error_card, notice_card
 from cards.i18n import Catalogue, note_text, refusal_text
@@ -183,7 +184,8 @@ class PublishingFlow:
             imported = await asyncio.to_thread(partial(read_sent_file, earlier=(self._default_policy(),)), content,
                                                sent.name, current)
         except PolicyImportError as error:  # said in her language where the string tables say it
-            key = "publish.import_refused" if error.note is not None else "publish.import_failed"
+            key = ("publish.import_refused" if error.note is not None and not said_as_given(error.note)
+                   else "publish.import_failed")
             return Reply(card=error_card(self._strings, turn.lang, key,
                                          reason=refusal_text(self._strings, error, turn.lang)))
         check = await asyncio.to_thread(check_policy, imported)
@@ -231,14 +233,17 @@ class PublishingFlow:
     def _preview(self, turn: Turn, draft_id: str, name: str, imported: Imported, check: PolicyCheck,
                  current: Policy, refusal: tuple[str, dict[str, str]] | None, plan: PublishPlan | None,
                  asked: Audience | None, unconfirmed: int = 0) -> Reply:
-        if check.policy is None:  # not a valid policy file: show what the check found
-            reason = "; ".join(check.problems[:3])
-            return Reply(card=error_card(self._strings, turn.lang, "publish.import_failed", reason=reason))
+        if check.policy is None:  # not a valid policy file: show what the check found, in her language where it can
+            shown = check.problems[:3]
+            reason = "; ".join(note_text(self._strings, problem, turn.lang) for problem in shown)
+            key = "publish.import_failed" if any(map(said_as_given, shown)) else "publish.import_refused"
+            return Reply(card=error_card(self._strings, turn.lang, key, reason=reason))
         policy = check.policy
         return Reply(card=cards.preview_card(
             self._strings, turn.lang, draft_id=draft_id, file_name=name, details=policy.details,
             current_version=current.details.version, sections=len(policy.sections),
-            passages=len(policy.all_passages()), changes=compare_policies(current, policy), problems=check.problems,
+            passages=len(policy.all_passages()), changes=compare_policies(current, policy),
+            problems=[note_text(self._strings, problem, turn.lang) for problem in check.problems],
             notes=[note_text(self._strings, note, turn.lang) for note in check.notes], refusal=refusal,
             audience=asked, reinstate=plan is not None and plan.reinstate, unconfirmed=unconfirmed))
 
@@ -259,12 +264,16 @@ class PublishingFlow:
                             welsh_changed=correction and changed_welsh(in_force, policy) > 0, details_only=correction)
         return plan, pointer, current, in_force
 
+    def _in_english(self, problems: Sequence[Note]) -> str:
+        """The check's problems as a refusal's reason, which a command prints as it is: in English."""
+        return "; ".join(note_text(self._strings, problem, Lang.EN) for problem in problems)
+
     async def propose(self, data: Mapping[str, Any]) -> Proposal:
         """What publishing `data` now would do, who its campaign would ask, and the version in force it would replace;
         PublishRefused says why it may not."""
         check = check_policy(Imported(dict(data), ()))
         if check.policy is None:
-            raise PublishRefused("publish.import_failed", reason="; ".join(check.problems[:3]))
+            raise PublishRefused("publish.import_failed", reason=self._in_english(check.problems[:3]))
         plan, _, _, in_force = await self._plan(check.policy, data)
         return Proposal(plan, await self.audience(), in_force.details.version)
 
@@ -276,7 +285,7 @@ class PublishingFlow:
         and nothing is published."""
         check = check_policy(Imported(dict(data), ()))
         if check.policy is None:
-            raise PublishRefused("publish.import_failed", reason="; ".join(check.problems[:3]))
+            raise PublishRefused("publish.import_failed", reason=self._in_english(check.problems[:3]))
         policy = check.policy
         plan, pointer, current, previous = await self._plan(policy, data)
         reinstate, version = plan.reinstate, plan.version

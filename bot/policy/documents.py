@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,6 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # What a file name may show besides letters and digits: Word's apostrophes and dashes too ("Polisi’r … – Fersiwn 2"),
 # never a path, control or direction character.
 _UNSAFE = re.compile(r"[^\w .()'\u2018\u2019\u2013\u2014&,+-]+")
-# Where the policy file's check says a problem is: "$.sections[2].passages[0].text: 612 characters, …".
-_IN_A_SECTION = re.compile(r"\$\.sections\[(\d+)\](?:\.passages\[(\d+)\])?(?:\.([\w\[\]]+))?: ")
-_FIELDS = {"text": "", "text_cy": "its Welsh", "heading_en": "its heading", "heading_cy": "its Welsh heading"}
 
 
 def read_source(path: Path, current: Policy | None = None, *, earlier: Sequence[Policy] = ()) -> Imported:
@@ -103,7 +100,7 @@ class PolicyCheck:
     """The check of a version before it is published: `problems` stop it, `notes` are for the policy owner."""
 
     policy: Policy | None
-    problems: tuple[str, ...]
+    problems: tuple[Note, ...]  # each section's or passage's by its number and heading, as problem_note says it
     notes: tuple[Note, ...]
 
     @property
@@ -112,33 +109,11 @@ class PolicyCheck:
         return self.policy is not None and not self.problems
 
 
-def in_words(problem: str, data: Mapping[str, Any]) -> str:
-    """A problem of a section or passage as the policy owner finds it in the document: the section by its number and
-    heading, the passage by its number ("Section 3, "Using …", passage 1: 612 characters, …"), not by its place in
-    the policy file."""
-    found = _IN_A_SECTION.match(problem)
-    if found is None:
-        return problem
-    section, passage, field = int(found[1]), found[2], found[3] or ""
-    sections = data.get("sections")
-    heading = sections[section].get("heading_en") if isinstance(sections, list) and section < len(sections) and \
-        isinstance(sections[section], Mapping) else None
-    where = f"Section {section + 1}"
-    if isinstance(heading, str) and heading.strip():
-        shown = " ".join(heading.split())
-        where += f', "{shown if len(shown) <= 80 else shown[:79].rstrip() + "…"}"'
-    if passage is not None:
-        where += f", passage {int(passage) + 1}"
-    if described := _FIELDS.get(field, field):
-        where += f" ({described})"
-    return f"{where}: {problem[found.end():]}"
-
-
 def check_policy(imported: Imported) -> PolicyCheck:
     """Check a version to publish: the policy file's rules, the importer's notes, and what the steering data shipped
     with the bot means for it (passages it has no wordings for, wording lists that no longer fit). The slower smoke
     evaluation is `python -m bot check-policy`."""
-    problems = tuple(in_words(problem, imported.data) for problem in validate_policy_data(imported.data))
+    problems = tuple(problem_note(problem, imported.data) for problem in validate_policy_data(imported.data))
     if problems:
         return PolicyCheck(None, problems, imported.warnings)
     policy = policy_from_data(imported.data)

@@ -109,6 +109,14 @@ def problem_note(problem: str, data: object, *, by_path: bool = False) -> Note:
                 what=_what(problem[found.end():]))
 
 
+def said_as_given(said: Note) -> bool:
+    """True when some part of a note is only as the check said it (English), not from the string tables."""
+    values = [value for value in said.values.values()]
+    return said.key == "import.problem.as_said" or any(
+        said_as_given(value) for value in values if isinstance(value, Note)) or any(
+        said_as_given(item) for value in values if isinstance(value, tuple) for item in value if isinstance(item, Note))
+
+
 def _what(said: str) -> Note:
     for pattern, key, names in _WHAT:
         if found := pattern.fullmatch(said):

@@ -44,7 +44,7 @@ from bot.policy.importer import Imported, PolicyImportError
 from bot.policy.loader import load_policy, load_policy_data, policy_from_data
 from bot.policy.model import Policy
 from bot.policy_commands import acknowledgements_csv
-from cards.i18n import load_catalogue
+from cards.i18n import load_catalogue, note_text
 from cards.publishing import not_asked_summary_card, read_summary_card
 from dialogs.policy_reads import card_of_a_version
 from tests.support.cards import actions
@@ -665,8 +665,11 @@ def test_a_problem_that_stops_publishing_names_the_section_by_its_heading_and_th
     check = check_policy(Imported(data, ()))
 
     assert not check.passed
-    assert check.problems == (f'Section 3, "{section["heading_en"]}", passage 1: 612 characters, more than 600; '
-                              "split the passage",)
+    assert [note_text(load_catalogue(), problem, Lang.EN) for problem in check.problems] == [
+        f'Section 3, "{section["heading_en"]}", passage 1: 612 characters, more than 600; split the passage']
+    # A Welsh policy owner reads it in Welsh: the section and passage by number, the heading as the document has it.
+    assert [note_text(load_catalogue(), problem, Lang.CY) for problem in check.problems] == [
+        f'Adran 3, "{section["heading_en"]}", darn 1: mae\'n 612 nod o hyd, a\'r uchafswm yw 600; rhannwch y darn']
 
 
 @pytest.mark.parametrize(("message_id", "card"), [

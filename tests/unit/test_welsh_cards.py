@@ -15,7 +15,7 @@ from english_words import get_english_words_set
 
 from bot.domain.text import clean_user_text
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy
-from cards.gallery import SAMPLE_CHANGES, SAMPLE_CHECK_PROBLEMS, SAMPLE_TYPED, gallery
+from cards.gallery import SAMPLE_CHANGES, SAMPLE_TYPED, gallery
 
 # Welsh words that English dictionaries also list ("mae", "dim", "beth"), and English words Welsh uses as they
 # are. Add a word here only when it is the Welsh word, written in Welsh, on the card where the test found it.
@@ -82,9 +82,8 @@ def _read(node: Any) -> Iterator[str]:
 def _shown_as_written() -> list[str]:
     policy = load_policy(DEFAULT_POLICY_FILE)
     quoted = [p.text for p in policy.all_passages()] + [s.heading_en for s in policy.sections]
-    # A sample new version's English headings (no Welsh yet) and the policy check's problems, labelled English.
+    # A sample new version's English headings (no Welsh yet); the policy check's problems are said in Welsh.
     quoted += [h for c in SAMPLE_CHANGES.sections for h in (c.heading_en, c.was_en) if h]
-    quoted += [*SAMPLE_CHECK_PROBLEMS]
     typed = [clean_user_text(text, limit=4000) for text in SAMPLE_TYPED]
     return sorted({*quoted, *typed}, key=len, reverse=True)
 
