@@ -83,8 +83,8 @@ def _structured(raw: bytes, name: str) -> Imported:
                                 note("import.error.json_not_utf8", file=name, error=str(error))) from None
     except json.JSONDecodeError as error:
         raise PolicyImportError(f"{name}: not a policy file (not valid JSON: {error})",
-                                note("import.error.not_json", file=name, error=str(error), line=error.lineno,
-                                     column=error.colno)) from None
+                                note("import.error.not_json", file=name, message=error.msg, line=error.lineno,
+                                     column=error.colno, char=error.pos)) from None
     problems = validate_policy_data(data)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""

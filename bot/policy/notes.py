@@ -80,6 +80,11 @@ _WHAT = ((re.compile(r"missing"), "import.problem.missing", ()),
          (re.compile(r"must be 64 lower-case hex digits"), "import.problem.not_sha256", ()),
          (re.compile(r"a Welsh (\w+) needs the English (\S+)"), "import.problem.welsh_needs_english",
           ("key", "english")),
+         (re.compile(r'must be a list of \{"en": name, "cy": Welsh name \(optional\)\}'), "import.problem.schools_list",
+          ()),
+         (re.compile(r"must be an object with the imported file's name and sha256"), "import.problem.document", ()),
+         (re.compile(r"(\d+) passages, more than (\d+): the file should hold the staff social-media policy alone"),
+          "import.problem.too_many_passages", ("count", "limit")),
          (re.compile(r"duplicate (section|passage) id (.*) \(also at (.*)\)"), "import.problem.duplicate_id",
           ("kind", "id", "other")))
 
@@ -127,13 +132,16 @@ def _what(said: str) -> Note:
     return note("import.problem.as_said", text=said)
 
 
-# Why a file cannot be written, by the fault's errno: the system's words in English, the string tables' in Welsh.
-_OS_FAULTS = {errno.ENOENT: "import.os.no_folder", errno.EACCES: "import.os.denied", errno.EPERM: "import.os.denied",
-              errno.EROFS: "import.os.read_only", errno.ENOSPC: "import.os.disk_full", errno.EISDIR: "import.os.folder",
+# Why a file cannot be written, by the fault's errno.
+_OS_FAULTS = {errno.ENOENT: "import.os.no_folder", errno.EACCES: "import.os.denied",
+              errno.EPERM: "import.os.not_permitted", errno.EROFS: "import.os.read_only",
+              errno.ENOSPC: "import.os.disk_full", errno.EISDIR: "import.os.folder",
               errno.ENOTDIR: "import.os.not_folder"}
 
 
 def os_fault(error: OSError) -> Note:
-    """Why the system refused (`error.strerror` in English, as it said it), to be said in the reader's language."""
-    said = str(error.strerror or error)
-    return note(_OS_FAULTS.get(error.errno or 0, "import.os.other"), said=said)
+    """Why the system refused, to be said in the reader's language: the common faults in the string tables (their
+    English is what Linux says), any other as the system said it."""
+    if key := _OS_FAULTS.get(error.errno or 0):
+        return note(key)
+    return note("import.os.other", said=str(error.strerror or error))

@@ -11,8 +11,9 @@ import pytest
 from bot.check_policy_command import check_policy_command
 from bot.domain.people import Lang
 from bot.policy.check import check
+from bot.policy.loader import validate_policy_data
 from bot.policy.model import Policy, PolicyPassage
-from bot.policy.notes import Note
+from bot.policy.notes import Note, problem_note
 from bot.policy.retrieval import PolicyIndex
 from bot.policy.steering import NotCovered, Steering, Wordings, text_key
 from cards.i18n import load_catalogue, note_text
@@ -211,3 +212,23 @@ def test_a_policy_file_that_is_not_valid_is_listed_in_welsh(tmp_path: Path,
                           "$.sections[0].passages[0].id: must start with its section id, like 'a.1', not 'b.1'"]
     assert welsh[1] == ["$.extra: allwedd anhysbys", "$.sections[0].passages[0].text: gwag",
                         "$.sections[0].passages[0].id: rhaid iddo ddechrau ag id ei adran, fel 'a.1', yn lle 'b.1'"]
+
+
+def test_every_problem_of_a_broken_file_reads_in_english_as_the_check_says_it() -> None:
+    """The problems are said from the string tables; in English each is word for word what validate-policy prints."""
+    raw = json.loads(FIXTURE_POLICY_FILE.read_text(encoding="utf-8"))
+    raw.update(extra=1, date_of_issue="soon", title_cy=3, schools="High", document={"sha256": "x"}, author_cy="Awdur")
+    raw.pop("author", None)
+    first, second = raw["sections"][0], raw["sections"][1]
+    first.update(id="Not A Slug", heading_cy="")
+    second["id"] = first["id"]
+    passage = second["passages"][0]
+    passage.update(id=first["passages"][0]["id"], clause="x", continues="yes", next_steps=["fly"], text="y" * 700,
+                   asked_as=["", "q" * 400])
+    problems = validate_policy_data(raw)
+
+    assert len(problems) > 12
+    assert [note_text(STRINGS, problem_note(p, raw, by_path=True), Lang.EN) for p in problems] == problems
+    welsh = [note_text(STRINGS, problem_note(p, raw, by_path=True), Lang.CY) for p in problems]
+    assert sum(w != p for w, p in zip(welsh, problems, strict=True)) == len(problems), [
+        p for w, p in zip(welsh, problems, strict=True) if w == p]
