@@ -389,3 +389,14 @@ def test_welsh_the_policy_check_says_it_of_the_document_as_feminine(key: str) ->
     said = load_catalogue().text(key, Lang.CY)
 
     assert not re.search(r"\bei (?:gyhoeddi|atal)\b", said), said
+
+
+@pytest.mark.parametrize("key", ["import.note.heading_no_welsh", "import.note.headings_no_welsh"])
+def test_welsh_the_language_written_beside_a_heading_is_y_gymraeg(key: str) -> None:
+    """The policy owner is told to write a heading's Welsh beside it: the language is feminine, "y Gymraeg", as the
+    importer's other notes write it ("lle mae gan y Gymraeg yr un nifer o baragraffau"); "ysgrifennwch y Cymraeg wrth
+    ei ymyl" read as a slip to a Welsh-first policy owner."""
+    said = load_catalogue().text(key, Lang.CY, count=1, total=8)
+
+    assert not re.search(r"\b(?:y|'r) Cymraeg\b", said), said
+    assert "y Gymraeg" in said
