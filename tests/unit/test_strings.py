@@ -400,3 +400,14 @@ def test_welsh_the_language_written_beside_a_heading_is_y_gymraeg(key: str) -> N
 
     assert not re.search(r"\b(?:y|'r) Cymraeg\b", said), said
     assert "y Gymraeg" in said
+
+
+@pytest.mark.parametrize("key", ["import.note.sections_welsh_only", "import.note.heading_twice",
+                                 "import.note.heading_times"])
+def test_welsh_each_section_has_her_heading_as_adran_is_feminine(key: str) -> None:
+    """"pob un" of these notes is a section, "adran", feminine: "o dan ei phennawd Saesneg, yn union o'i blaen",
+    "rhowch ei phennawd ei hun i bob un". "o dan ei bennawd … o'i blaen" said one section as both genders at once."""
+    said = load_catalogue().text(key, Lang.CY, count=3, named="'Diben'", heading="'Diben'")
+
+    assert "ei bennawd" not in said, said
+    assert "ei phennawd" in said
