@@ -411,3 +411,17 @@ def test_welsh_each_section_has_her_heading_as_adran_is_feminine(key: str) -> No
 
     assert "ei bennawd" not in said, said
     assert "ei phennawd" in said
+
+
+def test_welsh_names_the_row_a_long_schools_list_is_in_as_a_label() -> None:
+    """The row named is a detail's label: "Applies to" is "yn berthnasol i" in Welsh, and run into the sentence
+    "mae'r rhes yn berthnasol i ('…') yn rhy hir" read as "the row is relevant to (…)". The label is set apart."""
+    from bot.policy.notes import detail_name, note
+    from cards.i18n import note_text
+
+    strings = load_catalogue()
+    said = note_text(strings, note("import.note.schools_row_too_long", row=detail_name("applies_to"),
+                                   value="'All staff of both schools …'", length=612, limit=200), Lang.CY)
+
+    assert "rhes yn berthnasol" not in said, said
+    assert "'yn berthnasol i'" in said
