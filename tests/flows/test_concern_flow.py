@@ -1472,7 +1472,9 @@ async def test_reports_for_me_says_whose_each_report_is_to_its_holder_alone(staf
 
 @pytest.mark.parametrize(("lang", "typed"), [(Lang.EN, "I want to withdraw my report"),
                                            (Lang.CY, "Dw i eisiau tynnu fy adroddiad yn ôl"),
-                                           (Lang.CY, "canslo fy adroddiad")])
+                                           (Lang.CY, "canslo fy adroddiad"),
+                                           (Lang.CY, "Dw i eisiau tynnu fy mhryder yn ôl"),
+                                           (Lang.CY, "canslo fy mhryder")])
 async def test_withdraw_my_report_typed_changes_nothing_and_is_never_kept_for_the_heads_review(
         staffed: BotInMemory, lang: Lang, typed: str) -> None:
     """Carys has second thoughts and types that she wants to withdraw her report, from an English Teams: she gets her
