@@ -425,3 +425,15 @@ def test_welsh_names_the_row_a_long_schools_list_is_in_as_a_label() -> None:
 
     assert "rhes yn berthnasol" not in said, said
     assert "'yn berthnasol i'" in said
+
+
+def test_welsh_says_the_english_the_welsh_terms_give_a_title_as_its_twin_note_does() -> None:
+    """A title in Welsh only: the English cards use the English the Welsh terms give for it. "sef Saesneg y termau
+    Cymraeg amdano" ("namely the Welsh terms' English about it") is the English possessive word for word, and a policy
+    owner cannot tell whose English it is; the note for a title the terms give no English says it plainly ("does dim
+    Saesneg ar ei gyfer yn y termau Cymraeg"), and this one says it the same way."""
+    said = load_catalogue().text("import.note.title_welsh_only", Lang.CY, welsh="'Polisi Cyfryngau Cymdeithasol'",
+                                 english="'Social Media Policy'")
+
+    assert "Saesneg y termau" not in said, said
+    assert "ar ei gyfer yn y termau Cymraeg" in said
