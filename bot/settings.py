@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.federation import Federation, FederationConfigError, load_federation, parse_federation
 from bot.domain.limits import TYPED_QUESTION_LIMIT
+from bot.domain.school_calendar import SchoolHours
 from bot.policy.loader import DEFAULT_POLICY_FILE, policy_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +101,8 @@ class Settings(BaseSettings):
     policy_poll_seconds: float = Field(default=30.0, alias="POLICY_POLL_SECONDS", gt=0, le=3600)
     # How often owed read-and-confirm campaigns, staff new to the list and reminders are seen to.
     campaign_check_interval_seconds: float = Field(default=900.0, alias="CAMPAIGN_CHECK_INTERVAL_SECONDS", gt=0)
+    # When automatic reminders and escalations may reach staff, on UK clocks (see "Working days" in the README).
+    school_hours: str = Field(default="08:00-17:00", alias="SCHOOL_HOURS")
     report_retention_months: int = Field(default=24, alias="REPORT_RETENTION_MONTHS", ge=1, le=120)
     # The question log holds each asker's name, Entra id and words: kept this long after asking (or the reply).
     question_retention_months: int = Field(default=12, alias="QUESTION_RETENTION_MONTHS", ge=1, le=120)
@@ -121,6 +125,11 @@ class Settings(BaseSettings):
     applicationinsights_connection_string: SecretStr = Field(
         default=SecretStr(""), alias="APPLICATIONINSIGHTS_CONNECTION_STRING"
     )
+
+    @field_validator("school_hours")
+    @classmethod
+    def _school_hours(cls, value: str) -> str:
+        return str(SchoolHours.parse(value))
 
     @field_validator("policy_file", mode="before")
     @classmethod
@@ -311,7 +320,7 @@ def load_federation_settings(settings: Settings) -> Federation:
         raise UnsafeSettings(f"{source}: the federation's tenant_ids do not include the bot's own tenant {tenant} "
                              "(MicrosoftAppTenantId, on Azure the tenant of the subscription it was deployed in): "
                              "nobody could use the bot")
-    return federation
+    return dataclasses.replace(federation, school_hours=SchoolHours.parse(settings.school_hours))
 
 
 def graph_credentials(settings: Settings) -> tuple[str, str]:

@@ -65,9 +65,10 @@ from bot.domain.errors import (
 from bot.domain.federation import Federation
 from bot.domain.ids import new_form_token
 from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
-from bot.domain.outbox import Notifier, OutboundMessage
+from bot.domain.outbox import Notifier, OutboundMessage, in_school_hours
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.profiles import UserProfiles, chosen_language, preferred_language
+from bot.domain.school_calendar import SchoolCalendar
 from bot.domain.text import fold
 from bot.policy.model import Policy
 from bot.policy.places import PolicyPlace
@@ -105,6 +106,12 @@ from dialogs.private import PrivateChat
 from dialogs.staff_only import StaffList, named_from_the_staff_list, not_staff, read_once, refused_as
 
 log = logging.getLogger(__name__)
+
+
+def _reminder_key(report: ConcernReport) -> str:
+    """The card key of the reminder to the report's holder at its level."""
+    reminder = "reminder" if report.level == 0 else f"reminder-{report.level}"
+    return f"{report.reference}|{report.holder.aad_object_id}|{reminder}"
 _REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,40}")
 # A report's reference typed on its own, as its cards ask people to quote it, or after a word asking to see it ("show",
@@ -944,9 +951,12 @@ class ConcernFlow:
         return []
 
     async def _save(self, before: ConcernReport, after: ConcernReport, action: str, actor: str, *,
-                    staff: StaffList | None = None) -> tuple[ConcernReport, bool]:
+                    staff: StaffList | None = None, hours: SchoolCalendar | None = None,
+                    any_day: bool = False) -> tuple[ConcernReport, bool]:
         """Write a change (etag-guarded) owing its messages, queue them, and clear the debt: the report and True.
-        `staff`: the turn's read of the staff list, for what the messages need of it.
+        `staff`: the turn's read of the staff list, for what the messages need of it. `hours`: the change is the
+        reminder task's, whose messages wait for school hours of that calendar (`any_day`: only overnight); the change
+        itself is made now, so no deadline moves.
 
         If the messages can't all be queued the change is undone, so "nothing was changed" is true: those stored before
         the fault (one write per person) are taken back first, so that nothing of an undone change reaches anyone. If
@@ -962,6 +972,8 @@ class ConcernFlow:
         messages: list[OutboundMessage] = []
         try:
             messages = await self._messages(action, saved, staff=staff)
+            if hours is not None:
+                messages = in_school_hours(messages, hours, self._clock(), any_day=any_day)
             await self._notifier.notify(messages)
             if action == "passed on":
                 await self._taken_back_from_holder(before)
@@ -983,9 +995,7 @@ class ConcernFlow:
         """The cards of the report still waiting to be sent to its holder (the report and its reminder) never reach
         them: they have left, or left the post, and the outbox keeps a card for someone who has not opened the bot or
         removed it, to send the day they next do. A card they were sent stays, and shows nothing more."""
-        holder = report.holder.aad_object_id
-        reminder = "reminder" if report.level == 0 else f"reminder-{report.level}"
-        for card_key in (f"{report.reference}|{holder}", f"{report.reference}|{holder}|{reminder}"):
+        for card_key in (f"{report.reference}|{report.holder.aad_object_id}", _reminder_key(report)):
             await self._notifier.recall(card_key, keep=())
 
     async def _queued_after_all(self, report: ConcernReport, staff: StaffList) -> tuple[ConcernReport, bool]:
@@ -1336,11 +1346,13 @@ class ConcernFlow:
         for stored in await self._reports.list_open():
             today = await self._today(stored, staff)
             report = stored.as_of(today)
-            due = report.due(now, today.working_days(report))
+            working_days = today.working_days(report)
+            due = report.due(now, working_days)
             try:
                 passed = report.passed_on(today, now)
                 if passed != report:  # its holder has left: on at once, not after the reminders
-                    await self._save(report, passed, "passed on", "task", staff=staff_list)
+                    await self._save(report, passed, "passed on", "task", staff=staff_list, hours=working_days,
+                                     any_day=True)
                     done += 1
                     continue
                 if report.holder_has_left(today):
@@ -1351,9 +1363,12 @@ class ConcernFlow:
                     # report, so when it is already queued (or sent) this adds nothing.
                     await self._notifier.notify([await self._to_holder(report)])
                 if due == "remind":
-                    await self._save(report, replace(report, reminded_at=now), "reminded", "task", staff=staff_list)
+                    await self._save(report, replace(report, reminded_at=now), "reminded", "task", staff=staff_list,
+                                     hours=working_days)
                 elif due == "escalate":
-                    await self._save(report, report.escalated(None, "", now), "escalated", "task", staff=staff_list)
+                    # A safety matter: held overnight at most, never over a weekend or a holiday.
+                    await self._save(report, report.escalated(None, "", now), "escalated", "task", staff=staff_list,
+                                     hours=working_days, any_day=True)
                 else:
                     continue
             except ConcurrentChange:

@@ -26,7 +26,7 @@ from bot.domain.federation import Federation, School
 from bot.domain.figures import term_of
 from bot.domain.ids import new_form_token
 from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
-from bot.domain.outbox import Notifier, OutboundMessage
+from bot.domain.outbox import Notifier, OutboundMessage, in_school_hours
 from bot.domain.people import Lang, Person, same_name
 from bot.domain.permission_requests import (
     ENDED,
@@ -1267,7 +1267,9 @@ class PermissionFlow:
             card=cards.still_waiting_card(self._strings, lang, request, since=since,
                                           deciders=[p.name for p in people], last=last),
             created_at=self._clock(), preview=self._strings.text("notify.permission_news", lang)))
-        await self._notifier.notify(messages)
+        # Sent by no one's click: kept back to the school's hours on a working day.
+        await self._notifier.notify(in_school_hours(messages, self._federation.calendar_for([request.school_id]),
+                                                    self._clock()))
 
     async def _mend_lists(self) -> None:
         """Put back on the lists any request a fault left off them; storage down: the next pass tries again."""

@@ -29,7 +29,7 @@ from bot.domain.directory import StaffDirectory, StaffMember, off_the_staff_list
 from bot.domain.errors import ConcurrentChange, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation, School
 from bot.domain.live_policy import PolicyInForce
-from bot.domain.outbox import NOT_OPENED, Notifier, OutboundMessage, Outbox
+from bot.domain.outbox import NOT_OPENED, Notifier, OutboundMessage, Outbox, in_school_hours
 from bot.domain.people import Lang, Person
 from bot.domain.policy_reads import (
     AlreadyConfirmed,
@@ -40,6 +40,7 @@ from bot.domain.policy_reads import (
     SchoolReads,
     Withheld,
     WithheldBecause,
+    calendar_of,
     not_yet,
     not_yet_after,
     read_summary,
@@ -55,6 +56,7 @@ from bot.domain.policy_versions import (
     version_number,
 )
 from bot.domain.profiles import UserProfiles
+from bot.domain.school_calendar import SchoolCalendar
 from bot.domain.uk_time import uk_today
 from bot.policy.loader import PolicyFileError, policy_from_data
 from bot.policy.model import Policy
@@ -588,25 +590,34 @@ class ReadingFlow:
             return 0
         version = pointer.version
         now = self._clock()
-        due = reminders_due(await self._reads.list_asked(version), await self._directory.list_members(),
-                            await self._reads.list_confirmed(version), now, self._federation)
+        staff = await self._directory.list_members()
+        due = reminders_due(await self._reads.list_asked(version), staff, await self._reads.list_confirmed(version),
+                            now, self._federation)
         if not due:
             return 0
-        sent = await self._send_reminders(version, due, now)
+        # Sent by no one's click: each waits for school hours on a working day of the person's school.
+        on_list = {m.aad_object_id.lower(): m for m in staff if m.aad_object_id}
+        hours = {a.object_id.lower(): calendar_of(on_list[a.object_id.lower()], self._federation) for a in due}
+        sent = await self._send_reminders(version, due, now, hours=hours)
         if sent:
             await self._still_in_force(version)
         return len(sent)
 
-    async def _send_reminders(self, version: str, due: Sequence[AskedStaff], now: datetime) -> set[str]:
+    async def _send_reminders(self, version: str, due: Sequence[AskedStaff], now: datetime, *,
+                              hours: Mapping[str, SchoolCalendar] | None = None) -> set[str]:
         """Each of `due` their next reminder of `version`; the object ids (lower case) of those marked reminded here
-        (not those another press or instance marked first)."""
+        (not those another press or instance marked first). `hours`: by object id (lower case), the calendar whose
+        school hours the automatic reminder waits for (none for a head's press: it goes at once)."""
         policy, record = await self._stored_record(version)
         asking = self._asking(policy, record, reminder=True, behind=await self._not_confirmed_before(record))
         sent: set[str] = set()
         for asked in due:
             *earlier, reminder = self._cards_to(version, asked)
             # Queued before it is marked, with a fixed id: a fault retries it, a second instance adds nothing.
-            await self._notifier.notify([asking(reminder, now, asked.asked_at)])
+            queued = [asking(reminder, now, asked.asked_at)]
+            if hours is not None and (calendar := hours.get(asked.object_id.lower())) is not None:
+                queued = in_school_hours(queued, calendar, now)
+            await self._notifier.notify(queued)
             # One card of it waits for them at a time: their card and earlier reminders not sent yet (they have not
             # opened the bot) are taken back, since the reminder asks the same.
             await self._notifier.take_back(earlier)

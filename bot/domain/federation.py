@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.people import Lang, Person, StaffContact, entra_id, is_entra_id
-from bot.domain.school_calendar import SchoolCalendar, SchoolHoliday
+from bot.domain.school_calendar import SchoolCalendar, SchoolHoliday, SchoolHours
 
 
 class FederationConfigError(ValueError):
@@ -54,6 +54,8 @@ class Federation:
     # The days a school is closed besides weekends and bank holidays (each naming its schools, or none for all): not
     # working days for the reminders of its staff.
     school_holidays: tuple[SchoolHoliday, ...] = ()
+    # When automatic reminders and escalations may reach people (`SCHOOL_HOURS`, not in the settings file).
+    school_hours: SchoolHours = SchoolHours()
 
     @property
     def calendar(self) -> SchoolCalendar:
@@ -67,7 +69,7 @@ class Federation:
         federation's."""
         known = {s.school_id for s in self.schools}
         at = (set(schools) & known) or known
-        return SchoolCalendar(tuple(h for h in self.school_holidays if h.closes_all(at)))
+        return SchoolCalendar(tuple(h for h in self.school_holidays if h.closes_all(at)), self.school_hours)
 
     def schools_of(self, contact: StaffContact, listed_at: str = "") -> tuple[str, ...]:
         """The schools someone works at: those they head, and `listed_at` (their school on the staff list)."""

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.domain.people import Lang, Person
+from bot.domain.school_calendar import SchoolCalendar
 
 Card = Mapping[str, Any]
 
@@ -43,6 +44,8 @@ class OutboundMessage:
     `preview`: the line Teams shows in the notification banner, on a lock screen and in the activity feed in place
     of "Sent a card" (in the card's language; `preview_cy` its Welsh, with `card_cy`). It never carries what the card
     keeps private: anyone near a phone can read it.
+    `not_before`: an automatic message (a reminder, a report passed up) kept back until then, school hours
+    (`SchoolCalendar.in_school_hours`); no sender takes it sooner, not even the one the person's own turn starts.
     `update_only`: the message only updates the card with its key where that was posted (a reply card saying the reply
     was corrected); with no place kept for it, or when Teams refuses the update, nothing is posted and it is done.
     """
@@ -62,6 +65,7 @@ class OutboundMessage:
     preview: str = ""
     preview_cy: str = ""
     update_only: bool = False
+    not_before: datetime | None = None
 
     def card_in(self, lang: Lang) -> Card:
         """The card to send to someone who reads `lang`."""
@@ -94,10 +98,14 @@ class OutboundMessage:
                        last_error=error[:200])
 
     def is_due(self, now: datetime) -> bool:
-        """True when no other sender holds it and its backoff has passed."""
-        if self.state is DeliveryState.SENT:
+        """True when no other sender holds it, its backoff has passed and it is not kept back (`not_before`)."""
+        if self.state is DeliveryState.SENT or self.kept_back(now):
             return False
         return self.next_attempt_at is None or self.next_attempt_at <= now
+
+    def kept_back(self, now: datetime) -> bool:
+        """True while an automatic message waits for school hours (`not_before`)."""
+        return self.not_before is not None and self.not_before > now
 
     def held_until(self, now: datetime) -> datetime | None:
         """When another sender's lease on it runs out; None when no sender holds it now."""
@@ -109,10 +117,16 @@ class OutboundMessage:
 def superseded(queue: Sequence[OutboundMessage], now: datetime) -> list[OutboundMessage]:
     """Of one person's queue (oldest first), the messages a later one replaces: each replaces a card (its key) that
     a later message in the queue replaces again, so only the last of them need reach the person. A message another
-    sender holds is not among them (it may be on its way)."""
-    last = {m.card_key: m.message_id for m in queue if m.card_key}
-    return [m for m in queue if m.card_key and last[m.card_key] != m.message_id
-            and m.held_until(now) is None]
+    sender holds is not among them (it may be on its way); one kept back for school hours replaces none until its time,
+    and is replaced by a later one due now."""
+    replaced: list[OutboundMessage] = []
+    later: set[str] = set()  # card keys a later message due now replaces (one kept back replaces nothing yet)
+    for message in reversed(queue):
+        if message.card_key in later and message.held_until(now) is None:
+            replaced.append(message)
+        if message.card_key and not message.kept_back(now):
+            later.add(message.card_key)
+    return replaced[::-1]
 
 
 def behind_a_card_on_its_way(queue: Sequence[OutboundMessage], now: datetime) -> list[OutboundMessage]:
@@ -135,7 +149,8 @@ def first_to_claim(queue: Sequence[OutboundMessage], now: datetime) -> OutboundM
     tells: no other sender holds it, it waits for no card on its way, and no later message replaces it. Reading what
     was sent already may leave out others, never this one but for a copy of a message sent already."""
     passed_over = {m.message_id for m in (*superseded(queue, now), *behind_a_card_on_its_way(queue, now))}
-    return next((m for m in queue if m.held_until(now) is None and m.message_id not in passed_over), None)
+    return next((m for m in queue if m.held_until(now) is None and not m.kept_back(now)
+                 and m.message_id not in passed_over), None)
 
 
 @dataclass(frozen=True)
@@ -294,3 +309,11 @@ class QueueingNotifier:
     async def take_back(self, messages: Sequence[OutboundMessage]) -> bool:
         """Take back messages queued for a change that is being undone; False when one is on its way."""
         return await self._outbox.take_back(messages)
+
+
+def in_school_hours(messages: Sequence[OutboundMessage], calendar: SchoolCalendar, now: datetime, *,
+                    any_day: bool = False) -> list[OutboundMessage]:
+    """Automatic messages queued at `now`, each kept back until school hours when `now` is outside them (see
+    `SchoolCalendar.in_school_hours`; `any_day` for a concern passed up). Never for what a person's own click sends."""
+    at = calendar.in_school_hours(now, any_day=any_day)
+    return list(messages) if at <= now else [replace(m, not_before=at) for m in messages]

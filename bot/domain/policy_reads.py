@@ -91,6 +91,12 @@ def audience(schools: Sequence[School], staff: Sequence[StaffMember]) -> Audienc
                     unreachable=len(staff) - len(reachable), listed=bool(staff))
 
 
+def calendar_of(member: StaffMember, federation: Federation) -> SchoolCalendar:
+    """A member of staff's working days: those of their school on the staff list, and of the schools they head."""
+    return federation.calendar_for(federation.schools_of(StaffContact(member.aad_object_id, member.name),
+                                                         member.school))
+
+
 def reminders_due(asked: Iterable[AskedStaff], staff: Sequence[StaffMember], confirmed: Iterable[Confirmation],
                   now: datetime, federation: Federation) -> list[AskedStaff]:
     """Those to remind now: due on the school days of their own school (on the staff list now; the schools they head
@@ -102,8 +108,7 @@ def reminders_due(asked: Iterable[AskedStaff], staff: Sequence[StaffMember], con
         member = on_list.get(a.object_id.lower())
         if member is None:
             continue
-        schools = federation.schools_of(StaffContact(member.aad_object_id, member.name), member.school)
-        if a.reminder_due(now, done, federation.calendar_for(schools)):
+        if a.reminder_due(now, done, calendar_of(member, federation)):
             due.setdefault(a.object_id.lower(), a)
     return list(due.values())
 

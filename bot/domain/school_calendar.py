@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from bot.domain.uk_time import UK, in_uk
@@ -86,10 +86,34 @@ class SchoolHoliday:
 
 
 @dataclass(frozen=True)
+class SchoolHours:
+    """The hours of a working day an automatic message may reach staff, on UK clocks (`SCHOOL_HOURS`)."""
+
+    start: time = time(8, 0)
+    end: time = time(17, 0)
+
+    @classmethod
+    def parse(cls, text: str) -> SchoolHours:
+        """From "08:00-17:00" (24-hour UK clock times, the start before the end); `ValueError` when it is not."""
+        first, sep, last = text.strip().partition("-")
+        if not sep:
+            raise ValueError("school hours are two times, as 08:00-17:00")
+        hours = cls(time.fromisoformat(first.strip()), time.fromisoformat(last.strip()))
+        if hours.start >= hours.end:
+            raise ValueError("school hours start before they end, as 08:00-17:00")
+        return hours
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@dataclass(frozen=True)
 class SchoolCalendar:
-    """Which days are working days, and the moment a number of them after another."""
+    """Which days are working days, the moment a number of them after another, and when in them an automatic message
+    may go."""
 
     holidays: tuple[SchoolHoliday, ...] = ()
+    hours: SchoolHours = SchoolHours()
 
     def is_working_day(self, day: date) -> bool:
         """Monday to Friday, not a bank holiday, not in the school holidays."""
@@ -108,3 +132,20 @@ class SchoolCalendar:
             remaining -= self.is_working_day(day)
         moment = datetime.combine(day, local.time(), tzinfo=UK).astimezone(UTC)
         return moment if start.tzinfo is not None else moment.replace(tzinfo=None)
+
+    def in_school_hours(self, moment: datetime, *, any_day: bool = False) -> datetime:
+        """When an automatic message due at `moment` goes: then, within school hours on a working day; else at the
+        start of the next working day's school hours, on UK clocks (across the clocks changing). `any_day`: the next
+        start of school hours whatever the day (a concern passed up is held overnight, never over a weekend or a
+        holiday). A naive time is UTC, and so is the answer."""
+        local = in_uk(moment)
+        day = local.date()
+        open_day = any_day or self.is_working_day(day)
+        if open_day and self.hours.start <= local.time() < self.hours.end:
+            return moment
+        if not (open_day and local.time() < self.hours.start):
+            day += timedelta(days=1)
+            while not (any_day or self.is_working_day(day)):
+                day += timedelta(days=1)
+        start = datetime.combine(day, self.hours.start, tzinfo=UK).astimezone(UTC)
+        return start if moment.tzinfo is not None else start.replace(tzinfo=None)

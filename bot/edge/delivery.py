@@ -317,7 +317,8 @@ class Deliverer:
             messages = await self._skip_superseded(messages, now)
         try:
             for message in messages:
-                if message.held_until(now) is not None or (not ignore_backoff and not message.is_due(now)):
+                if message.held_until(now) is not None or message.kept_back(now) \
+                        or (not ignore_backoff and not message.is_due(now)):
                     continue
                 if await self._deliver(message, reading):
                     sent += 1

@@ -107,6 +107,7 @@ def _to_entity(message: OutboundMessage) -> dict[str, Any]:
         "Preview": message.preview,
         "PreviewCy": message.preview_cy,
         "UpdateOnly": message.update_only,
+        "NotBefore": message.not_before,
     }
 
 
@@ -134,6 +135,7 @@ def _from_entity(entity: dict[str, Any]) -> OutboundMessage:
         preview=entity_text(entity, "Preview"),
         preview_cy=entity_text(entity, "PreviewCy"),
         update_only=entity.get("UpdateOnly") is True,
+        not_before=entity_time(entity, "NotBefore"),
     )
 
 

@@ -153,6 +153,11 @@ class BotInMemory:
         """The cards owed to a person, oldest first: what the sender will bring to their chat."""
         return [dict(m.card) for m in await MemoryOutbox(self.store).list_for_recipient(person)]
 
+    async def cards_going_to(self, person: Person, at: datetime) -> list[Card]:
+        """The cards owed to a person that the background sender takes at `at` (its due scan): not one kept back for
+        school hours."""
+        return [dict(m.card) for m in await MemoryOutbox(self.store).list_due(at) if m.recipient.key == person.key]
+
 
 def open_bot(strings: Catalogue, federation: Federation, in_force: Callable[[], PolicyInForce[Retriever]], *,
              store: MemoryStore | None = None,

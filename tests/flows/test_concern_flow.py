@@ -37,7 +37,20 @@ from cards.concerns import DOUBT_NOT_THEM, doubt_value, said_key
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.base import Reply, Scope, Turn
 from dialogs.concerns import ConcernFlow
-from tests.flows.conftest import CARYS, CHAIR, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, NoIndex, open_bot, text_of
+from tests.flows.conftest import (
+    CARYS,
+    CHAIR,
+    FFION,
+    GARETH,
+    OWAIN,
+    REPO,
+    SIAN,
+    BotInMemory,
+    Clock,
+    NoIndex,
+    open_bot,
+    text_of,
+)
 from tests.support.cards import actions, facts, inputs, verb_data
 from tests.support.concerns import NAMING_THE_LINE_MANAGER, reference_in
 from tests.support.policies import fixture_policy
@@ -1648,6 +1661,37 @@ async def test_an_escalated_report_nobody_acknowledges_is_reminded_then_passed_t
     assert (await _only_report(staffed)).holder.aad_object_id == CHAIR.aad_object_id
     assert _shows(await staffed.cards_for(CHAIR), SECRET)
     assert days[0] == "1" and days[-1] == "2"
+
+
+async def test_a_report_sent_at_night_is_reminded_next_school_morning_and_passed_up_after_one_night_at_most(
+        strings: Catalogue, federation: Federation) -> None:
+    """Carys reported at 22:00 on a Monday. Before, Gareth's reminder came at 22:00 on the Wednesday and the report
+    passed up to Siân at 22:00 on the Friday, the weekend's edge. The deadlines are as before (the report is Siân's
+    from 22:00 on Friday, as her receipt said), but the reminder waits for Thursday's school hours (08:00 UK time) and
+    the passing up, a safety matter, waits one night only: Saturday 08:00, not Monday."""
+    clock = Clock(datetime(2026, 11, 2, 22, 0, tzinfo=UTC))  # Monday 2 November, 22:00 GMT
+    bot = open_bot(strings, federation, lambda: PolicyInForce(fixture_policy(), NoIndex()), clock=clock)
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+    await _report(bot)
+    assert _shows(await bot.cards_going_to(GARETH, clock.now), SECRET)  # her report reached him at once
+
+    def reminders(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [c for c in cards if "Reminder" in text_of(c)]
+
+    clock.now = datetime(2026, 11, 4, 22, 0, tzinfo=UTC)  # two working days on: Wednesday 22:00
+    assert await bot.checks_reports() == 1
+    assert (await _only_report(bot)).reminded_at == clock.now  # reminded as due
+    for moment in (clock.now, datetime(2026, 11, 5, 7, 59, tzinfo=UTC)):
+        assert reminders(await bot.cards_going_to(GARETH, moment)) == []
+    assert len(reminders(await bot.cards_going_to(GARETH, datetime(2026, 11, 5, 8, 0, tzinfo=UTC)))) == 1
+
+    clock.now = datetime(2026, 11, 6, 22, 0, tzinfo=UTC)  # two more: Friday 22:00
+    assert await bot.checks_reports() == 1
+    assert (await _only_report(bot)).holder.aad_object_id == SIAN.aad_object_id  # hers from now, as due
+    for moment in (clock.now, datetime(2026, 11, 7, 7, 59, tzinfo=UTC)):
+        assert not _shows(await bot.cards_going_to(SIAN, moment), SECRET)
+    assert _shows(await bot.cards_going_to(SIAN, datetime(2026, 11, 7, 8, 0, tzinfo=UTC)), SECRET)  # Saturday 08:00
 
 
 def _messages_and_undo_fail(fault: pytest.MonkeyPatch) -> None:

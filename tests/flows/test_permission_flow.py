@@ -3475,6 +3475,43 @@ async def test_a_request_still_waiting_a_second_school_week_is_brought_once_more
 
 
 @pytest.mark.parametrize("lang", list(Lang))
+async def test_a_request_sent_on_a_friday_evening_is_reminded_of_on_the_next_school_morning_not_at_night(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Carys sent her request at 17:30 on a Friday, after school. Before, five school days on the head and Carys were
+    reminded at 17:30 on the Friday, and ten on, again on a Friday evening: the weekend's edge. Each reminder is due
+    as before (the pass queues it then, once), but goes at 08:00 UK time on the Monday, the next working day's school
+    hours (SCHOOL_HOURS); Carys's own Send went at once."""
+    sent = datetime(2026, 11, 6, 17, 30, tzinfo=UTC)  # Friday 6 November, 17:30 GMT
+    clock = Clock(sent)
+    bot = await _late_bot(strings, federation, clock, lang)
+    status = await bot.clicks(CARYS, "permission.submit", _form(start="2026-12-20"), lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    assert await bot.cards_going_to(SIAN, sent)  # her request reached the head at once
+    first = {p.aad_object_id: len(await bot.cards_going_to(p, sent)) for p in (CARYS, SIAN)}
+    since = _on_uk_clocks(sent)
+
+    for due, monday, key in ((datetime(2026, 11, 13, 17, 30, tzinfo=UTC), datetime(2026, 11, 16, 8, 0, tzinfo=UTC),
+                              "perm.waiting_reminder"),
+                             (datetime(2026, 11, 20, 17, 30, tzinfo=UTC), datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
+                              "perm.waiting_reminder_last")):
+        clock.now = due
+        assert await _reminding(bot, clock).see_to_waiting() == 1
+        for moment in (due, due + timedelta(hours=14), monday - timedelta(minutes=1)):  # the night, the weekend
+            assert {p.aad_object_id: len(await bot.cards_going_to(p, moment)) for p in (CARYS, SIAN)} == first
+        to_head = [c for c in await bot.cards_going_to(SIAN, monday) if c not in await bot.cards_going_to(SIAN, due)]
+        to_carys = [c for c in await bot.cards_going_to(CARYS, monday)
+                    if c not in await bot.cards_going_to(CARYS, due)]
+        assert len(to_head) == 1 and len(to_carys) == 1
+        assert strings.text("perm.waiting_reminder", lang, id=request_id, name=CARYS.name, when=since) in text_of(
+            to_head)
+        assert (strings.text("perm.waiting_reminder_last", lang) in text_of(to_head)) is (
+            key == "perm.waiting_reminder_last")
+        told = "perm.waiting_told_last" if key == "perm.waiting_reminder_last" else "perm.waiting_told"
+        assert strings.text(told, lang, when=since) in text_of(to_carys)
+        first = {p.aad_object_id: len(await bot.cards_going_to(p, monday)) for p in (CARYS, SIAN)}
+
+
+@pytest.mark.parametrize("lang", list(Lang))
 async def test_a_request_whose_dates_ended_is_not_brought_back_a_school_week_on(
         strings: Catalogue, federation: Federation, lang: Lang) -> None:
     """Hostile probe 5: Carys asked for one trip on 3 and 4 November and the head, away, never answered. Her days

@@ -9,7 +9,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -357,6 +357,43 @@ async def test_the_reminder_to_read_waits_for_five_school_days_after_the_summer_
 
     assert asked == len(STAFF)
     assert reminded == {"2026-07-27": 0, "2026-08-20": 0, "2026-09-07": 0, "2026-09-08": asked}  # 2, 3, 4, 7, 8 Sept
+
+
+@pytest.mark.parametrize(("published", "due", "goes"), [
+    # Thursday 5 November, 21:30 GMT: due at 21:30 on Thursday 12th, it goes at 08:00 on Friday 13th.
+    (datetime(2026, 11, 5, 21, 30, tzinfo=UTC), datetime(2026, 11, 12, 21, 30, tzinfo=UTC),
+     datetime(2026, 11, 13, 8, 0, tzinfo=UTC)),
+    # Friday 16 October, 21:30 BST: due at 21:30 BST on Friday 23rd, it goes on Monday 26th at 08:00 GMT (the clocks
+    # went back on the Sunday): 08:00 UTC, not 07:00.
+    (datetime(2026, 10, 16, 20, 30, tzinfo=UTC), datetime(2026, 10, 23, 20, 30, tzinfo=UTC),
+     datetime(2026, 10, 26, 8, 0, tzinfo=UTC)),
+])
+async def test_the_reminder_to_read_a_version_published_at_night_waits_for_the_next_school_morning(
+        strings: Catalogue, federation: Federation, tmp_path: Path, published: datetime, due: datetime,
+        goes: datetime) -> None:
+    """The head published version 2 at 21:30 from home; five school days on, the automatic reminder reached every
+    member of staff at 21:30 (on a Friday evening, the weekend's edge). It is still owed then (the day it is due is
+    unchanged, and the asked rows say it was sent), but the sender keeps it until the next working day's school hours
+    (SCHOOL_HOURS, 08:00 to 17:00 UK time), across the clocks changing. The card the head's own Publish sent went at
+    once, at 21:30."""
+    clock = Clock(published)
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    assert [len(await bot.bot.cards_going_to(p, published)) for p in STAFF] == [1] * len(STAFF)  # at once
+    outbox = MemoryOutbox(bot.bot.store)
+    for person in STAFF:  # each has their card, so what the sender owes them next is the reminder
+        for message in await outbox.list_for_recipient(person):
+            await outbox.mark_sent(message)
+
+    clock.now = due
+    reminded = await bot.reading.remind()
+
+    assert reminded == len(STAFF)
+    for moment in (due, due + timedelta(hours=1), goes - timedelta(minutes=1)):
+        assert [await bot.bot.cards_going_to(p, moment) for p in STAFF] == [[]] * len(STAFF), moment
+    going = [await bot.bot.cards_going_to(p, goes) for p in STAFF]
+    assert all(len(cards) == 1 and any(a.get("verb") == VERB_CONFIRM_READ for a in actions(cards[0]))
+               for cards in going)
 
 
 # Staff

@@ -159,6 +159,31 @@ async def test_throttled_send_waits_as_long_as_the_connector_asks(client: TestCl
     assert [c["body"][0]["text"] for c in connector.cards()].count("A request for you") == 1
 
 
+async def test_a_reminder_kept_back_for_school_hours_is_not_sent_when_the_person_opens_the_bot_at_night(
+        client: TestClient, connector: Connector) -> None:
+    """The head opens the bot at 21:45 with an automatic reminder queued for her at 21:30 and kept back until 08:00:
+    her own turn sends what she is owed at once (a request's card), but not the reminder, nor does the due scan; one
+    whose school hours have come goes."""
+    services = client.app[SERVICES]
+    outbox = TableOutbox(client.app[STORE])
+    now = datetime.now(UTC)
+    reminder = replace(_owed("perm-2|waiting-reminder"), card={**CARD, "body": [{"type": "TextBlock",
+                                                                                 "text": "A reminder"}]},
+                       not_before=now + timedelta(hours=10))
+    morning = replace(_owed("perm-3|waiting-reminder"), card={**CARD, "body": [{"type": "TextBlock",
+                                                                                "text": "Its morning came"}]},
+                      not_before=now - timedelta(minutes=1))
+    await outbox.enqueue([reminder, morning, _owed()])
+
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    sent = [c["body"][0]["text"] for c in connector.cards()]
+
+    assert "A request for you" in sent and "Its morning came" in sent and "A reminder" not in sent
+    assert await services.deliverer.deliver_to(HEAD) == 0 and await services.deliverer.deliver_due() == 0
+    assert [m.message_id for m in await outbox.list_for_recipient(HEAD)] == ["perm-2|waiting-reminder"]
+
+
 async def test_hung_connector_times_out_and_the_message_is_kept(
     client: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -74,3 +74,16 @@ async def test_a_first_post_never_tried_has_no_place_looked_up_and_once_tried_it
     assert listed.first_post and untried == {"GET outbox": 1, "GET outboxsent": 1}  # the queue, its sent rows
     assert again.first_post and again.attempts == 1
     assert tried == {"GET outbox": 2, "GET outboxsent": 1}  # ... and where its card is, should it be anywhere
+
+
+async def test_a_reminder_kept_back_for_school_hours_is_stored_so_and_due_only_then(azurite: str,
+                                                                                    table_prefix: str) -> None:
+    morning = NOW + timedelta(hours=10)
+    async with _outbox(azurite, table_prefix) as (outbox, _):
+        await outbox.enqueue([replace(_message("reminder"), not_before=morning), _message("status")])
+        [listed] = [m for m in await outbox.list_for_recipient(CARYS) if m.message_id == "reminder"]
+        due_now = [m.message_id for m in await outbox.list_due(NOW)]
+        due_then = [m.message_id for m in await outbox.list_due(morning)]
+
+    assert listed.not_before == morning
+    assert due_now == ["status"] and sorted(due_then) == ["reminder", "status"]

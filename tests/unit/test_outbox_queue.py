@@ -67,3 +67,23 @@ def test_the_message_a_pass_claims_first_is_the_first_not_held_not_waiting_and_n
     assert first_to_claim(queue, NOW) == queue[3]
     assert first_to_claim([on_its_way], NOW) is None
     assert first_to_claim([], NOW) is None
+
+
+def test_a_reminder_kept_back_for_school_hours_is_neither_claimed_nor_due_until_then() -> None:
+    morning = NOW + timedelta(hours=10)
+    reminder = replace(_queued("v2|reminder-1", "v2|read"), not_before=morning)
+    status = _queued("P-1|status", "P-1|status")
+
+    assert first_to_claim([reminder, status], NOW) == status  # the click's card goes; the reminder waits
+    assert not reminder.is_due(NOW) and reminder.kept_back(NOW)
+    assert reminder.is_due(morning) and first_to_claim([reminder], morning) == reminder
+
+
+def test_a_kept_back_message_does_not_stand_in_for_a_card_due_now() -> None:
+    due = _queued("P-1|approved", "P-1|decide")
+    later = replace(_queued("P-1|reminder", "P-1|decide"), not_before=NOW + timedelta(hours=10))
+
+    assert superseded([due, later], NOW) == []  # the approval goes now, not the morning after
+    assert [m.message_id for m in superseded([due, later], NOW + timedelta(hours=10))] == ["P-1|approved"]
+    # A card due now, queued after one kept back, replaces it: the one kept back would bring back what it replaced.
+    assert [m.message_id for m in superseded([later, due], NOW)] == ["P-1|reminder"]

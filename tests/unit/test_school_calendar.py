@@ -4,7 +4,7 @@ Wales (worked out here, never downloaded) and the school holidays the federation
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ import pytest
 
 from bot.__main__ import main as bot_main
 from bot.domain.federation import FederationConfigError, parse_federation
-from bot.domain.school_calendar import SchoolCalendar, SchoolHoliday, bank_holidays
+from bot.domain.school_calendar import SchoolCalendar, SchoolHoliday, SchoolHours, bank_holidays
 from bot.domain.uk_time import in_uk
 from tests.support.example_federation import besides_the_example
 
@@ -237,3 +237,56 @@ def test_check_federation_warns_when_one_schools_holidays_have_all_passed(
         f"warning: school_holidays: the last one listed for primary (Llanidloes Primary School) ended on {old}: "
         "add the coming school year's holidays (half terms, Christmas, Easter, summer, INSET days), or concern "
         "reminders and escalations count them as working days"]
+
+
+H = SchoolHours()  # 08:00 to 17:00 UK time, the default
+
+
+@pytest.mark.parametrize(("due", "goes"), [
+    (datetime(2026, 11, 5, 10, 0, tzinfo=UTC), datetime(2026, 11, 5, 10, 0, tzinfo=UTC)),  # Thursday, in hours: then
+    (datetime(2026, 11, 5, 6, 30, tzinfo=UTC), datetime(2026, 11, 5, 8, 0, tzinfo=UTC)),  # before them: that morning
+    (datetime(2026, 11, 5, 17, 0, tzinfo=UTC), datetime(2026, 11, 6, 8, 0, tzinfo=UTC)),  # from 17:00: next morning
+    (datetime(2026, 11, 6, 21, 30, tzinfo=UTC), datetime(2026, 11, 9, 8, 0, tzinfo=UTC)),  # Friday night: Monday
+    (datetime(2026, 11, 7, 11, 0, tzinfo=UTC), datetime(2026, 11, 9, 8, 0, tzinfo=UTC)),  # Saturday, in hours: Monday
+    (datetime(2026, 12, 24, 21, 0, tzinfo=UTC), datetime(2026, 12, 29, 8, 0, tzinfo=UTC)),  # past Christmas, Boxing Day
+    # The clocks go back on Sunday 25 October 2026: Friday 21:30 BST, then Monday 08:00 GMT (08:00 UTC).
+    (datetime(2026, 10, 23, 20, 30, tzinfo=UTC), datetime(2026, 10, 26, 8, 0, tzinfo=UTC)),
+    # They go forward on Sunday 29 March 2026: Friday 21:30 GMT, then Monday 08:00 BST (07:00 UTC).
+    (datetime(2026, 3, 27, 21, 30, tzinfo=UTC), datetime(2026, 3, 30, 7, 0, tzinfo=UTC)),
+    (datetime(2026, 3, 30, 7, 30, tzinfo=UTC), datetime(2026, 3, 30, 7, 30, tzinfo=UTC)),  # 08:30 BST: in hours
+])
+def test_an_automatic_message_goes_in_school_hours_on_a_working_day(due: datetime, goes: datetime) -> None:
+    assert SchoolCalendar().in_school_hours(due) == goes
+    assert SchoolCalendar().in_school_hours(due.replace(tzinfo=None)) == goes.replace(tzinfo=None)  # as records keep
+
+
+def test_an_automatic_message_waits_for_the_end_of_a_school_holiday() -> None:
+    half_term = SchoolCalendar((SchoolHoliday(date(2026, 10, 26), date(2026, 10, 30)),))
+
+    assert half_term.in_school_hours(datetime(2026, 10, 23, 20, 30, tzinfo=UTC)) == datetime(2026, 11, 2, 8, 0,
+                                                                                             tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("due", "goes"), [
+    (datetime(2026, 11, 6, 22, 0, tzinfo=UTC), datetime(2026, 11, 7, 8, 0, tzinfo=UTC)),  # Friday night: Saturday
+    (datetime(2026, 11, 7, 11, 0, tzinfo=UTC), datetime(2026, 11, 7, 11, 0, tzinfo=UTC)),  # Saturday in hours: then
+    (datetime(2026, 12, 25, 3, 0, tzinfo=UTC), datetime(2026, 12, 25, 8, 0, tzinfo=UTC)),  # Christmas night: morning
+])
+def test_a_safety_message_waits_one_night_at_most_whatever_the_day(due: datetime, goes: datetime) -> None:
+    calendar = SchoolCalendar((SchoolHoliday(date(2026, 12, 21), date(2027, 1, 1)),))
+
+    assert calendar.in_school_hours(due, any_day=True) == goes
+    assert goes - due <= timedelta(hours=24) - (datetime.combine(date.min, H.end) - datetime.combine(date.min, H.start))
+
+
+@pytest.mark.parametrize(("text", "hours"), [("08:00-17:00", SchoolHours()),
+                                              (" 08:30 - 16:00 ", SchoolHours(time(8, 30), time(16, 0)))])
+def test_school_hours_are_read_as_two_uk_clock_times(text: str, hours: SchoolHours) -> None:
+    assert SchoolHours.parse(text) == hours
+    assert SchoolHours.parse(str(hours)) == hours
+
+
+@pytest.mark.parametrize("text", ["8 till 5", "17:00-08:00", "08:00-08:00", "08:00", "25:00-26:00"])
+def test_school_hours_that_are_not_a_start_before_an_end_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        SchoolHours.parse(text)

@@ -58,6 +58,16 @@ def test_a_bad_federation_setting_is_one_line_saying_where(value: str, message: 
         load_federation_settings(settings)
 
 
+def test_the_school_hours_setting_reaches_every_calendar_and_a_wrong_one_is_refused() -> None:
+    default = load_federation_settings(Settings.model_validate(DEPLOYED))
+    set_ = load_federation_settings(Settings.model_validate({**DEPLOYED, "SCHOOL_HOURS": "08:30-16:00"}))
+
+    assert str(default.calendar_for(["high"]).hours) == "08:00-17:00"
+    assert str(set_.calendar_for(["primary"]).hours) == str(set_.calendar.hours) == "08:30-16:00"
+    with pytest.raises(ValueError, match="SCHOOL_HOURS"):
+        Settings.model_validate({**DEPLOYED, "SCHOOL_HOURS": "16:00-08:30"})
+
+
 def test_a_federation_that_does_not_serve_the_bots_own_tenant_is_refused() -> None:
     settings = Settings.model_validate({**DEPLOYED, "MicrosoftAppTenantId": "99999999-0000-4000-8000-000000000000"})
 
