@@ -107,6 +107,10 @@ from dialogs.staff_only import StaffList, named_from_the_staff_list, not_staff, 
 
 log = logging.getLogger(__name__)
 
+# What a holder does that answers their reminder: one still waiting to be sent is taken back (not when the reminder
+# task passes it up: that is left as it was).
+_REMINDER_SETTLED = frozenset({"acknowledged", "escalated", "closed"})
+
 
 def _reminder_key(report: ConcernReport) -> str:
     """The card key of the reminder to the report's holder at its level."""
@@ -989,7 +993,19 @@ class ConcernFlow:
                 log.warning("report %s: %s saved; its messages are owed to the next check", before.reference, action)
                 return saved, False
             raise StorageUnavailable("messages not queued") from None
+        if action in _REMINDER_SETTLED and actor != "task" and before.state is ReportState.OPEN:
+            await self._reminder_taken_back(before)
         return await self._paid(saved), True
+
+    async def _reminder_taken_back(self, report: ConcernReport) -> None:
+        """The holder's reminder not sent yet (waiting for school hours, or for them to open the bot) never reaches
+        them once they have acknowledged, passed up or closed the report: it would ask them to do what they did. The
+        change stands if storage fails here: the reminder then goes, as it did before it waited."""
+        try:
+            await self._notifier.recall(_reminder_key(report), keep=())
+        except DomainError as error:
+            log.warning("report %s: its holder's reminder could not be taken back: %s", report.reference,
+                        type(error).__name__)
 
     async def _taken_back_from_holder(self, report: ConcernReport) -> None:
         """The cards of the report still waiting to be sent to its holder (the report and its reminder) never reach

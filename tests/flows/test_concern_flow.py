@@ -1694,6 +1694,32 @@ async def test_a_report_sent_at_night_is_reminded_next_school_morning_and_passed
     assert _shows(await bot.cards_going_to(SIAN, datetime(2026, 11, 7, 8, 0, tzinfo=UTC)), SECRET)  # Saturday 08:00
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_reminder_waiting_for_the_morning_never_reaches_a_line_manager_who_acknowledged_in_the_night(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Gareth's reminder, due at 22:00 on the Wednesday, waits for 08:00 on the Thursday; he read Teams at 23:00 and
+    acknowledged the report. The reminder would have asked him in the morning to acknowledge what he had (in his
+    language), so it is taken back: he acknowledged it, and Carys was told so at once."""
+    clock = Clock(datetime(2026, 11, 2, 22, 0, tzinfo=UTC))  # Monday 2 November, 22:00 GMT
+    bot = open_bot(strings, federation, lambda: PolicyInForce(fixture_policy(), NoIndex()), clock=clock)
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+    await _report(bot)
+    [holder_card] = await bot.cards_for(GARETH)
+    clock.now = datetime(2026, 11, 4, 22, 0, tzinfo=UTC)
+    assert await bot.checks_reports() == 1
+    reminder = strings.text("concern.reminder_title", Lang.EN).split("{")[0]
+    assert reminder and any(reminder in text_of(c) for c in await bot.cards_for(GARETH))
+
+    clock.now = datetime(2026, 11, 4, 23, 0, tzinfo=UTC)
+    await bot.clicks(GARETH, "concern.acknowledge", verb_data(holder_card, "concern.acknowledge"), lang=lang)
+
+    morning = await bot.cards_going_to(GARETH, datetime(2026, 11, 5, 8, 0, tzinfo=UTC))
+    assert not any(reminder in text_of(c) for c in morning)
+    assert (await _only_report(bot)).state is ReportState.ACKNOWLEDGED
+    assert await bot.cards_going_to(CARYS, clock.now)  # the reporter told at once
+
+
 def _messages_and_undo_fail(fault: pytest.MonkeyPatch) -> None:
     """Storage goes away just after a change is saved: its messages can't be queued, nor the change undone."""
     real_save = MemoryConcernReports.save
