@@ -94,7 +94,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-seventyfifth.en", "2022-seventyfifth.cy",
              "2022-seventysixth.en", "2022-seventysixth.cy",
              "2022-seventyseventh.en", "2022-seventyseventh.cy",
-             "2022-seventyeighth.en", "2022-seventyeighth.cy"),
+             "2022-seventyeighth.en", "2022-seventyeighth.cy",
+             "2022-seventyninth.en", "2022-seventyninth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -246,6 +247,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-72": ("other-school-72-seventyseventh.en", "other-school-72-seventyseventh.cy"),
     "revised-bz": ("revised-bz-seventyeighth.en", "revised-bz-seventyeighth.cy"),
     "other-school-73": ("other-school-73-seventyeighth.en", "other-school-73-seventyeighth.cy"),
+    "revised-ca": ("revised-ca-seventyninth.en", "revised-ca-seventyninth.cy"),
+    "other-school-74": ("other-school-74-seventyninth.en", "other-school-74-seventyninth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
