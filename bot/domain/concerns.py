@@ -633,8 +633,10 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
         common = (folded in common_words() or not _radicals(folded).isdisjoint(common_words())) \
             and folded not in listed_names()
         as_name = titled or (word[:1].isupper() and not shouting and not (first and common))
-        # A short word before a name is part of a place's name ("Sain Ffagan", St Fagans), not a name swapped.
-        place = n + 1 < len(words) and words[n + 1].group()[:1].isupper() and not shouting
+        # A short word before a name is part of a place's name ("Sain Ffagan", St Fagans), not a name swapped: the
+        # name straight after it, not after a comma or full stop ("Sain, Dafydd and…", "Sain. Dafydd…"), nor "I".
+        place = n + 1 < len(words) and words[n + 1].group()[:1].isupper() and words[n + 1].group() != "I" \
+            and shown[found.end():words[n + 1].start()].isspace() and not shouting
         if as_name and any(_near(folded, form, short_swaps=not place) for form in forms):
             return word
     return ""

@@ -317,6 +317,30 @@ async def test_a_short_name_with_two_letters_side_by_side_swapped_never_reaches_
                    for m in await MemoryOutbox(staffed.store).list_for_recipient(person))
 
 
+@pytest.mark.parametrize(("lang", "what"), [
+    (Lang.EN, "I keep getting nasty messages from Sain, Dafydd and Rhodri late at night"),
+    (Lang.EN, "I keep getting nasty messages from Sain. Dafydd joins in too"),
+    (Lang.EN, "The one sending me nasty messages late at night is Sain I think"),
+    (Lang.CY, "Mae Sain, Dafydd a Rhodri yn anfon negeseuon cas ataf bob nos")])
+async def test_a_short_name_swapped_before_a_comma_a_full_stop_or_i_still_never_reaches_her(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """Safety review: "Sain" (Siân, two letters side by side swapped) was read as part of a place's name ("Sain
+    Ffagan") whenever the next word had a capital, though a comma or full stop stood between them, or the next word was
+    "I": "…messages from Sain, Dafydd and Rhodri" named nobody, so Gareth's Escalate took her report to the head it is
+    about. Now only a capitalised word straight after it makes a place: it goes past the head to the chair of
+    governors, and the head never sees it."""
+    await staffed.meets(CHAIR)
+
+    await _report(staffed, what=what)
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == GARETH.aad_object_id
+    assert [c.aad_object_id for c in report.chain] == [GARETH.aad_object_id, CHAIR.aad_object_id]
+    await staffed.clicks(GARETH, "concern.escalate", {"ref": report.reference, "note": ""})
+    assert _shows(await staffed.cards_for(CHAIR), what)
+    await _the_head_cannot_see(staffed, await _only_report(staffed), what)
+
+
 GARETH_PRICE = StaffMember("Gareth Price", "gareth.price@llanidloes.example.cymru", "high", "Teacher of Music",
                            "sian.roberts@llanidloes.example.cymru", "a1000000-0000-4000-8000-0000000000a9")
 
