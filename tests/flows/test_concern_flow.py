@@ -741,6 +741,43 @@ async def _answers(bot: BotInMemory, data: dict[str, Any], card: Reply, choices:
     return card, shown
 
 
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "Garth and Miss keep posting about me"),
+                                            (Lang.CY, "Mae Garth a Miss yn postio amdanaf o hyd")])
+async def test_forged_answers_to_who_do_you_mean_never_send_it_to_the_line_manager_unasked(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """Safety review: "Garth" and "Miss" may each be Gareth Hughes. Carys says "Garth" isn't him and is asked about
+    "Miss". A forged press then says "it isn't him" of words not in her report, of another report's words, of no words
+    at all, or as the last of 10,000 answers: each asks about "Miss" again, nothing is stored and Gareth is sent
+    nothing. Only her real answer about "Miss" sends it to him."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": what}
+    first = await staffed.clicks(CARYS, "concern.submit", data, lang=lang)
+    garth = _doubt(first.card)["choices"][1]["value"]
+    second = await staffed.clicks(CARYS, "concern.submit", {**data, **verb_data(first.card or {}, "concern.submit"),
+                                                            "doubt": garth}, lang=lang)
+    strings = load_catalogue()
+    asked_miss = strings.text("concern.doubt.head_unnamed", lang, words="Miss", manager="Gareth Hughes")
+    miss = _doubt(second.card)["choices"][1]["value"]
+    person = miss.rsplit(":", 1)[0]
+    assert person == doubt_value(DOUBT_NOT_THEM, StaffContact(GARETH.aad_object_id, "Gareth Hughes"))
+    asked = {**data, **verb_data(second.card or {}, "concern.submit")}
+
+    for forged in ({"doubt": f"{person}:{said_key((what, 'Dafydd'))}"},
+                   {"doubt": f"{person}:{said_key(('Someone else keeps posting about me', '', '', '', '', 'miss'))}"},
+                   {"doubt": person},
+                   {"doubt": "", "answered": " ".join([garth] * 10_000 + [miss])},
+                   {"doubt": garth, "answered": " ".join(["x" * 40] * 10_000)}):
+        again = await staffed.clicks(CARYS, "concern.submit", {**asked, **forged}, lang=lang)
+        assert _doubt(again.card)["choices"], forged
+        assert await MemoryConcernReports(staffed.store).list_all() == [], forged
+        assert await staffed.cards_for(GARETH) == [], forged
+    assert _says(second.card, asked_miss) or "Miss" in text_of(second.card)
+
+    await staffed.clicks(CARYS, "concern.submit", {**asked, "doubt": miss}, lang=lang)
+    assert (await _only_report(staffed)).holder.aad_object_id == GARETH.aad_object_id
+
+
 @pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "Gareth and Siân keep messaging me late at night"),
                                             (Lang.CY, "Mae Gareth a Siân yn anfon negeseuon cas ataf bob nos")])
 @pytest.mark.parametrize(("choices", "holder"), [((0,), CHAIR), ((1, 0), CHAIR), ((1, 1), GARETH)])
@@ -1537,6 +1574,31 @@ async def test_withdraw_my_report_typed_changes_nothing_and_is_never_kept_for_th
     [private] = [m for m in await MemoryOutbox(staffed.store).list_for_recipient(CARYS)
                  if _says(m.card, strings.text("concern.typed_withdraw", lang))]
     assert private.preview == strings.text("notify.private", lang) and SECRET not in private.preview
+
+
+@pytest.mark.parametrize(("lang", "typed"), [(Lang.EN, "withdraw my report"), (Lang.CY, "tynnu fy adroddiad yn ôl")])
+async def test_withdraw_my_report_typed_by_the_person_it_is_about_or_by_anyone_else_shows_nothing_of_it(
+        staffed: BotInMemory, lang: Lang, typed: str) -> None:
+    """Safety review: Carys's report is about Gareth, her line manager (so it went to Siân). Gareth, guessing, types
+    "withdraw my report" in his chat and in a group chat, and so does Owain, who has sent none: each gets his own list
+    (none of his), in his own chat; nothing names her report, its reference or her words, the group hears only that
+    something went to his chat, and nothing of the report changes nor is anyone sent anything else."""
+    await staffed.meets(OWAIN)
+    await _report(staffed, involves_manager="true")
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == SIAN.aad_object_id
+    before = {p.aad_object_id: await staffed.cards_for(p) for p in (CARYS, SIAN)}
+
+    for person in (GARETH, OWAIN):
+        own = await staffed.says(person, typed, lang=lang)
+        in_group = await staffed.says(person, typed, lang=lang, scope=Scope.GROUP)
+        seen = json.dumps([own.card, in_group.card, *await staffed.cards_for(person)], ensure_ascii=False)
+        assert report.reference not in seen and SECRET not in seen and "Carys" not in seen
+        assert not re.search(r"C-[A-Z0-9]{6}", seen)
+        assert _says(own.card, load_catalogue().text("concern.mine_empty", lang))
+
+    assert await _only_report(staffed) == report
+    assert {p.aad_object_id: await staffed.cards_for(p) for p in (CARYS, SIAN)} == before
 
 
 @pytest.mark.parametrize(("lang", "typed"), [(Lang.EN, "{ref}"), (Lang.EN, "show {ref}"), (Lang.CY, "dangos {ref}"),

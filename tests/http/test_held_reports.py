@@ -25,7 +25,7 @@ from bot.storage.directory import TableStaffDirectory
 from cards.elements import MAX_CARD_BYTES, card_bytes
 from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT, card_action, message
 from tests.support.cards import actions, press
-from tests.support.concerns import REPO, import_staff, say_hi
+from tests.support.concerns import REPO, concern_flow, import_staff, say_hi
 from tests.support.connector import Connector
 
 REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
@@ -381,3 +381,58 @@ async def test_a_card_a_holder_opened_himself_is_replaced_when_the_report_moves_
     assert not REFERENCE.search(group) and WHAT.strip() not in group and note not in group
     for activity in connector.sent:  # nothing of it on a lock screen
         assert WHAT.strip() not in str(activity.get("summary", "")) + str(activity.get("text", ""))
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_reference_typed_by_someone_not_given_the_report_records_nothing_and_later_tells_them_nothing(
+        client: TestClient, connector: Connector, lang: Lang) -> None:
+    """Safety review: Owain (a colleague) and Siân (the head, above Gareth, not yet holding it) type Carys's report
+    reference, in their own chat and in a group chat, as an insider who saw it over her shoulder. Each gets what a
+    made-up reference gets, and no card of theirs is recorded as a card of the report: when what Carys adds passes it
+    from Gareth to Siân, and when retention deletes it, nothing of theirs is replaced or sent that says the report
+    existed, moved on or was deleted, and nothing of it reaches the group chat."""
+    await import_staff(client.app[STORE])
+    report = _report("C-GOPN03", CARYS, datetime.now(UTC) - timedelta(hours=2), (GARETH_HOLDS, SIAN_ABOVE))
+    await _store(client, [report])
+    await say_hi(client, connector, GARETH, SIAN, CARYS, OWAIN)
+    word = {Lang.EN: "show", Lang.CY: "dangos"}[lang]
+    strings = client.app[STRINGS]
+
+    made_up = await _typed(client, connector, OWAIN, "C-ZZZZZZ", lang=lang)
+    typed = {(who["id"], where): await _typed(client, connector, who, f"{word} {report.reference}", lang=lang,
+                                              conversation_type=where)
+             for who in (OWAIN, SIAN) for where in ("personal", "groupChat")}
+    ids = {activity["id"] for who in (OWAIN, SIAN) for activity in connector.sent
+           if activity.get("conversation", {}).get("id") == f"a:personal-{who['id']}"}
+    for card in typed.values():
+        assert card == made_up and strings.text("error.not_found", lang) in json.dumps(card, ensure_ascii=False)
+
+    note = {Lang.EN: "Gareth is doing it too now.", Lang.CY: "Mae Gareth yn gwneud yr un peth nawr hefyd."}[lang]
+    await press(client, connector, card_action(CARYS, "concern.add", {"ref": report.reference, "note": note},
+                                               connector.url, locale=LOCALES[lang]))
+    deliverer = client.app[SERVICES].deliverer
+    await deliverer.drain()
+    store = TableConcernReports(client.app[STORE])
+    moved = await store.get(report.reference)
+    assert moved.holder.aad_object_id == SIAN["aadObjectId"]
+    slots = await store.list_posted_cards(moved)
+    assert not any(slot.recipient.aad_object_id == OWAIN["aadObjectId"] for slot in slots)
+    assert not any(slot.recipient.aad_object_id == SIAN["aadObjectId"] and "shown" in slot.card_key for slot in slots)
+    closed_at = moved.submitted_at + timedelta(days=1)
+    closed = replace(moved, state=ReportState.CLOSED, acknowledged_at=moved.submitted_at, closed_at=closed_at)
+    await store.save(closed, "closed", SIAN["aadObjectId"], at=closed_at)
+    updates = len(connector.updated)
+    assert await concern_flow(client.app[STORE], closed_at + timedelta(days=740)).purge(months=24) == [
+        report.reference]
+    for who in (OWAIN, SIAN):
+        await deliverer.deliver_to(Person(TENANT, who["aadObjectId"], who["name"]))
+
+    # Retention did replace the card Siân was sent when it came to her; none of what either typed.
+    assert [a for a in connector.updated[updates:] if a["conversation"]["id"] == f"a:personal-{SIAN['id']}"]
+    assert not [a for a in connector.updated if a.get("id") in ids]
+    owains = json.dumps([a for a in [*connector.sent, *connector.updated[updates:]]
+                         if a.get("conversation", {}).get("id") == f"a:personal-{OWAIN['id']}"], ensure_ascii=False)
+    assert report.reference not in owains and WHAT.strip() not in owains and note not in owains
+    group = json.dumps([a for a in [*connector.sent, *connector.updated]
+                        if a.get("conversation", {}).get("id") == "19:group"], ensure_ascii=False)
+    assert report.reference not in group and WHAT.strip() not in group

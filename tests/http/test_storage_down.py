@@ -5,20 +5,23 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient, TableServiceClient
 
-from app import SERVICES, TABLES, create_app
+from app import SERVICES, STORE, STRINGS, TABLES, create_app
+from bot.domain.people import Lang, Person
 from bot.settings import Settings
+from bot.storage.concerns import TableConcernReports
 from tests.conftest import local_settings, running_azurite
 from tests.http.test_permission_flow import SIAN_CHAT
 from tests.http.test_permission_flow import form as permission_form
-from tests.support.activities import CARYS, GARETH, GUEST, SIAN, card_action, message
+from tests.support.activities import CARYS, GARETH, GUEST, SIAN, TENANT, card_action, message
 from tests.support.cards import press, verb_data
-from tests.support.concerns import CARYS_CHAT
+from tests.support.concerns import CARYS_CHAT, concern_flow, import_staff, say_hi
 from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue, storage_refusing_access
 from tests.support.outage import storage_outage
@@ -357,3 +360,103 @@ async def test_a_burst_of_readiness_checks_from_anyone_while_the_tables_are_gone
     assert set(bodies) == {json.dumps({"status": "storage unavailable"})}
     assert len([line for line in logged if line.startswith("readiness: storage unavailable")]) == 1
     assert len([line for line in logged if "making the tables again" in line]) == 1
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "cy-GB"])
+async def test_buttons_answered_without_storage_check_who_presses_them_and_trust_nothing_the_card_says(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector, locale: str) -> None:
+    """Safety review: with storage down, the buttons that open the policy's words are answered without the clicker's
+    profile. A guest from another organisation pressing them (in English or Welsh) is refused as a typed question is;
+    Carys pressing Help with card data forged to look like the head's gets only her own commands, not the head's
+    lists; a forged section or a version not yet published gets no policy text it should not, and no records."""
+    async with storage_outage(azurite) as outage:
+        settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
+            update={"storage_timeout_seconds": 1})
+        client: TestClient = await aiohttp_client(create_app(settings))
+        for person in (CARYS, SIAN):
+            await client.post("/api/messages", json=message(person, "hi", connector.url, locale=locale))
+        await outage.down()
+
+        guest = []
+        for verb in ("policy.section", "policy.sections", "policy.about", "help.show", "ask.disclaimer",
+                     "ask.photos"):
+            seen = len(connector.sent)
+            pressed = await client.post("/api/messages", json=card_action(
+                GUEST, verb, {"section": "1", "lang": "cy"}, connector.url, tenant=ANOTHER_TENANT, locale=locale))
+            guest.append(json.dumps(connector.sent[seen:], ensure_ascii=False) + await pressed.text())
+        forged = {"aadObjectId": SIAN["aadObjectId"], "actor": SIAN["aadObjectId"], "role": "headteacher",
+                  "decides": "true", "oversees": "true"}
+        answers = []
+        for person, verb, data in (
+                (CARYS, "help.show", forged), (SIAN, "help.show", {}),
+                (CARYS, "policy.section", {"section": "../../users", "version": "999.0", "passage": "x" * 5000})):
+            seen = len(connector.sent)
+            pressed = await client.post("/api/messages", json=card_action(person, verb, data, connector.url,
+                                                                          locale=locale))
+            assert pressed.status == 200
+            answers.append(json.dumps(connector.sent[seen:], ensure_ascii=False) + await pressed.text())
+        await outage.up()
+
+    for said in guest:
+        assert "This bot only serves staff of" in said or "Dim ond staff" in said, said
+        assert "policy.section" not in said and "Version" not in said and "Fersiwn" not in said
+    carys, sian, forged_section = answers
+    assert "pending requests" in sian or "ceisiadau sy'n aros" in sian
+    assert "pending requests" not in carys and "questions for review" not in carys
+    assert "ceisiadau sy'n aros" not in carys and "cwestiynau i'w hadolygu" not in carys
+    assert "users" not in forged_section and "Traceback" not in forged_section
+
+
+@pytest.mark.parametrize(("locale", "involves_manager", "holder", "not_to"), [
+    ("en-GB", "false", GARETH, SIAN), ("cy-GB", "true", SIAN, GARETH)])
+@pytest.mark.parametrize(("after", "key"), [("report", "concern.maybe_saved"), ("to-holder", "concern.saved_not_sent")])
+async def test_storage_hung_after_the_report_is_written_loses_nothing_sends_it_once_and_only_to_its_holder(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector, locale: str,
+        involves_manager: str, holder: dict[str, str], not_to: dict[str, str], after: str, key: str) -> None:
+    """Safety review: Carys presses Send and storage takes the write of her report (it is made) but hangs before it
+    answers, and answers nothing more in that turn; or it hangs after the message to her holder is written. She is
+    told it may have been saved (or that it is saved, not yet sent), in her language, with her words still on the
+    form (never that it was sent, nor that it was not); she presses Send again once storage answers,
+    and the reminder task runs. Her report is stored once, reaches its holder once (Gareth; Siân when she ticked that
+    it involves him), and never the other, nor anything of it on a lock screen."""
+    what = "Dafydd keeps sending me messages late at night about my lessons"
+    async with storage_outage(azurite) as outage:
+        settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
+            update={"storage_timeout_seconds": 1})
+        client: TestClient = await aiohttp_client(create_app(settings))
+        store = client.app[STORE]
+        await import_staff(store)
+        await say_hi(client, connector, CARYS, GARETH, SIAN)
+        await client.post("/api/messages", json=message(CARYS, "report a concern", connector.url, locale=locale))
+        data = {**verb_data(connector.cards(CARYS_CHAT)[-1], "concern.submit"), "what": what,
+                "involves_manager": involves_manager}
+
+        outage.hang_after = what.encode() if after == "report" else after.encode()
+        seen = len(connector.sent)
+        first = await client.post("/api/messages", json=card_action(CARYS, "concern.submit", data, connector.url,
+                                                                     locale=locale))
+        told = json.dumps(connector.sent[seen:], ensure_ascii=False) + await first.text()
+        outage.answer()
+        await client.post("/api/messages", json=card_action(CARYS, "concern.submit", data, connector.url,
+                                                            locale=locale))
+        await concern_flow(store, datetime.now(UTC)).check_reports()
+        deliverer = client.app[SERVICES].deliverer
+        await deliverer.drain()
+        for person in (CARYS, GARETH, SIAN):
+            await deliverer.deliver_to(Person(TENANT, person["aadObjectId"], person["name"]))
+        reports = await TableConcernReports(store).list_all()
+
+    strings, lang = client.app[STRINGS], Lang.from_locale(locale)
+    assert first.status == 200
+    assert strings.text(key, lang, name="", minutes=0).split(",")[0] in told, told
+    assert what in told  # her words, still on the form
+    [report] = reports
+    assert report.holder.aad_object_id == holder["aadObjectId"]
+    to_holder = [a for a in connector.sent if a["conversation"]["id"] == f"a:personal-{holder['id']}"
+                 and what in json.dumps(a, ensure_ascii=False)]
+    assert len(to_holder) == 1, to_holder
+    elsewhere = json.dumps([a for a in [*connector.sent, *connector.updated]
+                            if a["conversation"]["id"] == f"a:personal-{not_to['id']}"], ensure_ascii=False)
+    assert what not in elsewhere and report.reference not in elsewhere
+    for activity in connector.sent:  # nothing of it on a lock screen
+        assert what not in str(activity.get("summary", "")) + str(activity.get("text", ""))

@@ -30,6 +30,10 @@ class StorageOutage:
         self._swallowed: set[asyncio.StreamWriter] = set()  # connections whose requests a hang took and never passed on
         self.delay = 0.0  # seconds each of Azurite's answers is held before it is passed on
         self.unanswered: list[str] = []  # each request taken while hung: its method and path ("GET /account/table...")
+        # When set, the proxy hangs once a request holding these bytes has passed: that request reaches Azurite (it may
+        # be made) but its answer never comes, nor any other (storage hung mid-way through a turn's writes).
+        self.hang_after = b""
+        self._passing: set[asyncio.StreamWriter] = set()
 
     def hang(self) -> None:
         """From now on every connection, open or new, is kept open and what the bot sends on it goes nowhere: no
@@ -39,6 +43,8 @@ class StorageOutage:
     def answer(self) -> None:
         """Answer again; a connection that had a request swallowed is cut (it can never be answered now)."""
         self._hung = False
+        self.hang_after = b""
+        self._passing.clear()
         for writer in list(self._swallowed):
             writer.transport.abort()
         self._swallowed.clear()
@@ -117,6 +123,15 @@ class StorageOutage:
                     answers: bool = False) -> None:
         try:
             while data := await source.read(65536):
+                if not answers and self.hang_after and not self._hung and self.hang_after in data:
+                    self._hung = True  # this request goes on to Azurite, its answer and everything after are kept
+                    self._passing.add(client)
+                    self._swallowed.add(client)
+                    self._note(data)
+                if not answers and client in self._passing:
+                    sink.write(data)
+                    await sink.drain()
+                    continue
                 if self._hung and not answers:
                     self._swallowed.add(client)  # a request on an open connection, taken and never passed on
                     self._note(data)
