@@ -34,6 +34,7 @@ class StorageOutage:
         # be made) but its answer never comes, nor any other (storage hung mid-way through a turn's writes).
         self.hang_after = b""
         self._passing: set[asyncio.StreamWriter] = set()
+        self._last_request = 0.0  # the loop's time when the bot last sent storage anything
 
     def hang(self) -> None:
         """From now on every connection, open or new, is kept open and what the bot sends on it goes nowhere: no
@@ -48,6 +49,17 @@ class StorageOutage:
         for writer in list(self._swallowed):
             writer.transport.abort()
         self._swallowed.clear()
+
+    async def quiet(self, seconds: float = 0.5, most: float = 20.0) -> None:
+        """Wait until the bot has sent storage nothing for `seconds` (its background jobs' first passes are done), at
+        most `most` seconds: what a hang takes after it is then the turn's."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + most
+        while True:
+            idle = loop.time() - self._last_request
+            if idle >= seconds or loop.time() >= give_up:
+                return
+            await asyncio.sleep(seconds - idle)
 
     @property
     def connection_string(self) -> str:
@@ -123,6 +135,8 @@ class StorageOutage:
                     answers: bool = False) -> None:
         try:
             while data := await source.read(65536):
+                if not answers:
+                    self._last_request = asyncio.get_running_loop().time()
                 if not answers and self.hang_after and not self._hung and self.hang_after in data:
                     self._hung = True  # this request goes on to Azurite, its answer and everything after are kept
                     self._passing.add(client)
