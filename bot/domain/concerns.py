@@ -595,6 +595,33 @@ def _near(word: str, form: str, *, short_swaps: bool = True) -> bool:
     return _stretched(word, form)
 
 
+# Two slips (`_two_slips`) are read only in a name part of this many letters: in a shorter one they make too many other
+# names ("Owen" is two from Owain).
+_TWO_SLIPS_LENGTH = 6
+
+
+def _one_slip(word: str, form: str) -> bool:
+    return edit_distance(word, form) == 1 or _swapped_apart(word, form)
+
+
+def _two_slips(word: str, form: str) -> bool:
+    """The name part with two slips, its first letter kept, in a part of six letters or more: two letters dropped,
+    added, changed or swapped side by side ("garhet" for Gareth), or two of its letters swapped apart and one slip
+    more ("gertah", "gartheh")."""
+    if len(form) < _TWO_SLIPS_LENGTH or word[:1] != form[:1] or abs(len(word) - len(form)) > 2:
+        return False
+    if edit_distance(word, form) == 2:
+        return True
+    return any(_one_slip(word[:i] + word[j] + word[i + 1:j] + word[i] + word[j + 1:], form)
+               for i in range(1, len(word)) for j in range(i + 2, len(word)) if word[i] != word[j])
+
+
+def _known(word: str) -> bool:
+    """A word or a name of its own (`everyday_words`), mutated too."""
+    known = everyday_words()
+    return word in known or not _radicals(word).isdisjoint(known)
+
+
 def _swapped_apart(word: str, form: str) -> bool:
     """The name part with two of its letters swapped, side by side or not ("gerath" for Gareth, "heghus" for Hughes):
     every letter of it kept, its first too: two slips by edit distance, but one by hand."""
@@ -638,6 +665,12 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
         place = n + 1 < len(words) and words[n + 1].group()[:1].isupper() and words[n + 1].group() != "I" \
             and shown[found.end():words[n + 1].start()].isspace() and not shouting
         if as_name and any(_near(folded, form, short_swaps=not place) for form in forms):
+            return word
+        # Two slips (`_two_slips`: "Gertah", "Garhet"), written as a name, in a word that is no word or name of its own;
+        # in a mutated form only right after a word that mutates it ("gan Fogrna" for Morgan; "Sain Ffagan" is not).
+        mutating = n > 0 and words[n - 1].group().casefold() in _MUTATE_NEXT
+        slips = {form for part in parts for form in ({part, *_mutated(part)} if mutating else {part})}
+        if as_name and not _known(folded) and any(_two_slips(folded, form) for form in slips):
             return word
     return ""
 

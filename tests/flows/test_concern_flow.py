@@ -341,6 +341,41 @@ async def test_a_short_name_swapped_before_a_comma_a_full_stop_or_i_still_never_
     await _the_head_cannot_see(staffed, await _only_report(staffed), what)
 
 
+@pytest.mark.parametrize(("lang", "what", "word"), [
+    (Lang.EN, "Gertah keeps sending me messages late at night", "Gertah"),
+    (Lang.EN, "I keep getting nasty messages from Garhet late at night", "Garhet"),
+    (Lang.EN, "Gartheh keeps sending me messages late at night", "Gartheh"),
+    (Lang.CY, "Mae Gertah yn anfon negeseuon cas ataf bob nos", "Gertah"),
+    (Lang.CY, "Rwy'n cael negeseuon cas gan Gertah bob nos", "Gertah"),
+])
+async def test_a_name_with_two_slips_is_asked_about_and_never_reaches_him(
+        staffed: BotInMemory, lang: Lang, what: str, word: str) -> None:
+    """"Gertah", "Garhet", "Gartheh" are Gareth with two slips (letters swapped and one more, two side by side swapped,
+    a swap and a letter added), written as a name: typed as a statement in a group chat, the group sees none of her
+    words; sent, Carys is asked whether it is her line manager, and by default it goes past him to the head, his cards
+    and his "reports for me" showing nothing of it, the head's lock screen nothing of her words. Before, two slips
+    other than a swap were not read as him, and each of these reached Gareth."""
+    in_group = await staffed.says(CARYS, what, lang=lang, scope=Scope.GROUP)
+    assert what not in text_of(in_group.card) and word not in text_of(in_group.card)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    asked = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": what}, lang=lang)
+    assert _says(asked.card, load_catalogue().text("concern.doubt.near_name", lang, words=word,
+                                                   manager="Gareth Hughes"))
+
+    await _sent_after_asking(staffed, CARYS, form, what, lang=lang)
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == SIAN.aad_object_id and await staffed.cards_for(GARETH) == []
+    assert GARETH.aad_object_id not in [c.aad_object_id for c in report.chain]
+    held = await staffed.says(GARETH, "reports for me")
+    typed = await staffed.says(GARETH, report.reference)
+    assert report.reference not in text_of(held.card) and what not in text_of(held.card)
+    assert typed.card == (await staffed.says(GARETH, "C-ZZZZZZ")).card
+    assert all(m.preview in {load_catalogue().text("notify.private", each) for each in Lang}
+               for m in await MemoryOutbox(staffed.store).list_for_recipient(SIAN))
+
+
 GARETH_PRICE = StaffMember("Gareth Price", "gareth.price@llanidloes.example.cymru", "high", "Teacher of Music",
                            "sian.roberts@llanidloes.example.cymru", "a1000000-0000-4000-8000-0000000000a9")
 

@@ -1133,6 +1133,35 @@ def test_a_sentences_first_word_near_a_name_counts_only_when_it_is_not_an_everyd
     assert near_name("Ffôn ysgol yw e", StaffContact("x", "Ffion Morgan")) == ""  # an accent her name does not have
 
 
+@pytest.mark.parametrize(("name", "said", "word"), [
+    ("Gareth Hughes", "Gertah keeps messaging me", "Gertah"),  # two swapped apart, then two side by side
+    ("Gareth Hughes", "I get nasty messages from Garhet", "Garhet"),  # two side by side swapped twice
+    ("Gareth Hughes", "Gartheh keeps messaging me", "Gartheh"),  # a swap and a letter added
+    ("Gareth Hughes", "Mr Hguhes keeps messaging me", "Hguhes"),
+    ("Gareth Hughes", "Mae Gertah yn anfon negeseuon cas ataf", "Gertah"),
+    ("Gareth Hughes", "Rwy'n cael negeseuon cas gan Gertah", "Gertah"),
+    ("Ffion Morgan", "Rwy'n cael negeseuon cas gan Fogrna", "Fogrna"),  # "Forgan", after "gan"
+])
+def test_a_name_with_two_slips_may_name_them(name: str, said: str, word: str) -> None:
+    """Two slips in a name part of six letters or more, written as a name, in a word that is no word or name of its own,
+    may be the person: before, "Gertah", "Garhet", "Gartheh" named nobody, and a report so written reached him."""
+    person = StaffContact("x", name)
+
+    assert near_name(said, person) == word and may_name(said, person)
+
+
+@pytest.mark.parametrize(("name", "said"), [
+    ("Owain Pritchard", "Dear Mr Owen, can I post this?"),  # two slips in a part of five letters: another name
+    ("Gareth Hughes", "Gary keeps messaging me"),  # two slips, and a name of its own
+    ("Gareth Hughes", "gertah keeps messaging me"),  # not written as a name
+    ("Gareth Hughes", "GERTAH KEEPS MESSAGING ME"),
+    ("Ffion Morgan", "Ni ar drip i Sain Ffagan heddiw"),  # not Morgan mutated: only after a word that mutates it
+    ("Huw Davies", "Is Snowdon higher than Ben Nevis?"),
+])
+def test_two_slips_from_a_short_name_a_name_of_its_own_or_a_place_is_not_near_a_name(name: str, said: str) -> None:
+    assert near_name(said, StaffContact("x", name)) == ""
+
+
 def test_a_colleagues_own_name_on_the_staff_list_near_the_line_managers_still_passes_him_over() -> None:
     """"Gareht" could be Gareth misspelt, or a colleague whose name it is: the staff list cannot say which she meant,
     so the report goes one step up, and says why; picked from the list, Gareht is who she meant, and it goes to the
@@ -1233,6 +1262,7 @@ def test_few_ordinary_sentences_are_read_as_near_a_name() -> None:
     assert near_name("Gerath keeps messaging me", everyone) == "Gerath"  # two letters swapped apart
     assert near_name("Mae Sain yn anfon negeseuon ataf", everyone) == "Sain"  # four letters, two side by side swapped
     assert near_name("Aethon ni i Sain Ffagan", everyone) == ""  # a place: St Fagans
+    assert near_name("Gertah keeps messaging me", everyone) == "Gertah"  # two slips
 
 
 def test_no_ordinary_sentence_is_read_as_a_title_without_a_name() -> None:
