@@ -666,6 +666,11 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
             and shown[found.end():words[n + 1].start()].isspace() and not shouting
         if as_name and any(_near(folded, form, short_swaps=not place) for form in forms):
             return word
+        # A sentence's first word that is a name part with two of its letters swapped, every letter kept ("Sain…" for
+        # Siân), is written as a name however common a word it is.
+        if word[:1].isupper() and not shouting and first and common and not place \
+                and any(_swapped_apart(folded, form) for form in forms if form[:1] == folded[:1]):
+            return word
         # Two slips (`_two_slips`: "Gertah", "Garhet"), written as a name, in a word that is no word or name of its own;
         # in a mutated form only right after a word that mutates it ("gan Fogrna" for Morgan; "Sain Ffagan" is not).
         mutating = n > 0 and words[n - 1].group().casefold() in _MUTATE_NEXT

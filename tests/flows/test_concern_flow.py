@@ -376,6 +376,33 @@ async def test_a_name_with_two_slips_is_asked_about_and_never_reaches_him(
                for m in await MemoryOutbox(staffed.store).list_for_recipient(SIAN))
 
 
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "Sain keeps sending me nasty messages late at night"),
+                                            (Lang.EN, "It started in May. Sain keeps messaging me"),
+                                            (Lang.CY, "Sain sy'n anfon negeseuon cas ataf bob nos")])
+async def test_a_short_name_swapped_as_a_sentences_first_word_never_reaches_her(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """"Sain" (Siân with two letters side by side swapped) at a sentence's start was read as the Welsh word ("sound",
+    among the commonest words there): the report named nobody, its chain kept the head, and Gareth's Escalate took it
+    to her. A name part with two of its letters swapped is written as a name there too: the chain skips the head,
+    Escalate goes to the chair of governors, and the head sees nothing of it, nor a lock screen her words; typed in a
+    group chat, the group sees none of her words."""
+    await staffed.meets(CHAIR)
+    in_group = await staffed.says(CARYS, what, lang=lang, scope=Scope.GROUP)
+    assert what not in text_of(in_group.card) and "Sain" not in text_of(in_group.card)
+
+    await _report(staffed, what=what)
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == GARETH.aad_object_id
+    assert [c.aad_object_id for c in report.chain] == [GARETH.aad_object_id, CHAIR.aad_object_id]
+    await staffed.clicks(GARETH, "concern.escalate", {"ref": report.reference, "note": ""})
+    assert _shows(await staffed.cards_for(CHAIR), what)
+    await _the_head_cannot_see(staffed, await _only_report(staffed), what)
+    for person in (GARETH, CHAIR):
+        assert all(m.preview in {load_catalogue().text("notify.private", each) for each in Lang}
+                   for m in await MemoryOutbox(staffed.store).list_for_recipient(person))
+
+
 GARETH_PRICE = StaffMember("Gareth Price", "gareth.price@llanidloes.example.cymru", "high", "Teacher of Music",
                            "sian.roberts@llanidloes.example.cymru", "a1000000-0000-4000-8000-0000000000a9")
 

@@ -1141,10 +1141,14 @@ def test_a_sentences_first_word_near_a_name_counts_only_when_it_is_not_an_everyd
     ("Gareth Hughes", "Mae Gertah yn anfon negeseuon cas ataf", "Gertah"),
     ("Gareth Hughes", "Rwy'n cael negeseuon cas gan Gertah", "Gertah"),
     ("Ffion Morgan", "Rwy'n cael negeseuon cas gan Fogrna", "Fogrna"),  # "Forgan", after "gan"
+    ("Siân Roberts", "Sain keeps messaging me", "Sain"),  # a sentence's first word, a Welsh word of its own
+    ("Siân Roberts", "It started in May. Sain keeps messaging me", "Sain"),
+    ("Siân Roberts", "Sain sy'n anfon negeseuon cas ataf", "Sain"),
 ])
-def test_a_name_with_two_slips_may_name_them(name: str, said: str, word: str) -> None:
+def test_a_name_with_two_slips_or_swapped_at_a_sentences_start_may_name_them(name: str, said: str, word: str) -> None:
     """Two slips in a name part of six letters or more, written as a name, in a word that is no word or name of its own,
-    may be the person: before, "Gertah", "Garhet", "Gartheh" named nobody, and a report so written reached him."""
+    and a name part with two letters swapped at a sentence's start, however common a word it is, may be the person:
+    before, "Gertah", "Garhet", "Gartheh" and "Sain…" named nobody, and a report so written reached him or her."""
     person = StaffContact("x", name)
 
     assert near_name(said, person) == word and may_name(said, person)
@@ -1157,6 +1161,8 @@ def test_a_name_with_two_slips_may_name_them(name: str, said: str, word: str) ->
     ("Gareth Hughes", "GERTAH KEEPS MESSAGING ME"),
     ("Ffion Morgan", "Ni ar drip i Sain Ffagan heddiw"),  # not Morgan mutated: only after a word that mutates it
     ("Huw Davies", "Is Snowdon higher than Ben Nevis?"),
+    ("Siân Roberts", "Sain Ffagan is a good trip"),  # a place, at a sentence's start too
+    ("Siân Roberts", "sain keeps messaging me"),  # in small letters, at a sentence's start
 ])
 def test_two_slips_from_a_short_name_a_name_of_its_own_or_a_place_is_not_near_a_name(name: str, said: str) -> None:
     assert near_name(said, StaffContact("x", name)) == ""
@@ -1263,6 +1269,7 @@ def test_few_ordinary_sentences_are_read_as_near_a_name() -> None:
     assert near_name("Mae Sain yn anfon negeseuon ataf", everyone) == "Sain"  # four letters, two side by side swapped
     assert near_name("Aethon ni i Sain Ffagan", everyone) == ""  # a place: St Fagans
     assert near_name("Gertah keeps messaging me", everyone) == "Gertah"  # two slips
+    assert near_name("Sain keeps messaging me", everyone) == "Sain"  # swapped, at a sentence's start
 
 
 def test_no_ordinary_sentence_is_read_as_a_title_without_a_name() -> None:
