@@ -1483,7 +1483,25 @@ class PermissionFlow:
         """Copies of the request's card still owed to anyone who no longer decides it taken back, then its state's
         notifications marked queued: until both are done, `catch_up` does them again."""
         await self._recall_from_former_deciders(request)
+        await self._take_back_waiting_reminders(request)
         await self._requests.queued(request.request_id, request.state)
+
+    async def _take_back_waiting_reminders(self, request: PermissionRequest) -> None:
+        """The reminders that it still waits (`_remind_of`) not sent yet, kept back for school hours (due on a Friday
+        evening, sent on Monday morning), never reach whoever decides it nor the member of staff once it is settled:
+        they would ask for a decision made, or say it still waits. One already with a sender goes. A request settled
+        within its first school week had none, and nothing is read for it."""
+        reminded = self._reminders_due(request, self._clock())
+        if not reminded:
+            return
+        school = self._school(request.school_id)
+        people = self._deciders(school, request.requester) if school else []
+        await self._notifier.take_back([
+            OutboundMessage(recipient=person, card={}, message_id=message_id)
+            for again in ("", "|last")[:reminded]
+            for person, message_id in (
+                *((p, f"{request.request_id}|waiting-reminder{again}|{p.aad_object_id}") for p in people),
+                (request.requester, f"{request.request_id}|waiting-told{again}"))])
 
     async def _notify_settled(self, request: PermissionRequest, *, shown_to: Person | None = None,
                               requester_reads: Lang | None = None) -> None:

@@ -3512,6 +3512,37 @@ async def test_a_request_sent_on_a_friday_evening_is_reminded_of_on_the_next_sch
 
 
 @pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("verb", ["permission.approve", "permission.decline", "permission.withdraw"])
+async def test_a_reminder_waiting_for_monday_morning_never_goes_once_the_request_is_settled_at_the_weekend(
+        strings: Catalogue, federation: Federation, lang: Lang, verb: str) -> None:
+    """Carys's request, sent at 17:30 on a Friday, is due its reminder at 17:30 the next Friday, kept back to 08:00 on
+    Monday. On Saturday morning Siân approves or declines it from her phone (or Carys withdraws it). Before, on Monday
+    morning Siân was still reminded that the request waited for her decision and Carys was told it still waited,
+    though it was settled two days before: the reminders are taken back with the decision or the withdrawal."""
+    sent = datetime(2026, 11, 6, 17, 30, tzinfo=UTC)  # Friday 6 November, 17:30 GMT
+    clock = Clock(sent)
+    bot = await _late_bot(strings, federation, clock, lang)
+    status = await bot.clicks(CARYS, "permission.submit", _form(start="2026-12-20"), lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    clock.now = datetime(2026, 11, 13, 17, 30, tzinfo=UTC)
+    assert await _reminding(bot, clock).see_to_waiting() == 1
+    monday = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
+    since = _on_uk_clocks(sent)
+    reminder = strings.text("perm.waiting_reminder", lang, id=request_id, name=CARYS.name, when=since)
+    told = strings.text("perm.waiting_told", lang, when=since)
+    assert reminder in text_of(await bot.cards_going_to(SIAN, monday))  # kept back, as it was
+    assert told in text_of(await bot.cards_going_to(CARYS, monday))
+
+    clock.now = datetime(2026, 11, 14, 10, 0, tzinfo=UTC)  # Saturday morning
+    settled = await bot.clicks(CARYS if verb == "permission.withdraw" else SIAN, verb,
+                               {"id": request_id, "reason": "Use the school's own page instead."}, lang=lang)
+    assert not settled.refused
+
+    assert reminder not in text_of(await bot.cards_going_to(SIAN, monday))
+    assert told not in text_of(await bot.cards_going_to(CARYS, monday))
+
+
+@pytest.mark.parametrize("lang", list(Lang))
 async def test_a_request_whose_dates_ended_is_not_brought_back_a_school_week_on(
         strings: Catalogue, federation: Federation, lang: Lang) -> None:
     """Hostile probe 5: Carys asked for one trip on 3 and 4 November and the head, away, never answered. Her days
