@@ -549,11 +549,13 @@ _TOOLS_ASKED_ABOUT = {"seesaw": "Seesaw", "classdojo": "ClassDojo", "dojo": "Cla
 
 
 def tools_not_named(question: str, policy_text: str = "") -> str:
-    """The tools of `_TOOLS_ASKED_ABOUT` a question names and `policy_text` (the policy's own words) does not, as the
-    cards name them ("Seesaw", "Seesaw / ClassDojo"); "" when it names none."""
+    """The tools of `_TOOLS_ASKED_ABOUT` a question names and `policy_text` (the policy's own words) does not, by any
+    of its names ("Dojo" asked of a policy naming "ClassDojo"), as the cards name them ("Seesaw", "Seesaw / ClassDojo");
+    "" when it names none."""
     said, policy = _read_for_tools(question), _read_for_tools(policy_text)
+    in_policy = {name for word, name in _TOOLS_ASKED_ABOUT.items() if re.search(rf"\b{word}\b", policy)}
     named = [name for word, name in _TOOLS_ASKED_ABOUT.items()
-             if re.search(rf"\b{word}\b", said) and not re.search(rf"\b{word}\b", policy)]
+             if re.search(rf"\b{word}\b", said) and name not in in_policy]
     return " / ".join(dict.fromkeys(named))
 
 

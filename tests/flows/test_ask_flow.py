@@ -2851,6 +2851,38 @@ async def test_a_question_about_a_tool_the_policy_names_gets_the_policys_own_wor
     assert "doesn't name" not in shown and "ddim yn enwi" not in shown
 
 
+_CLASSDOJO_RULE = ("Class teachers in the primary school may send parents messages and photos of classwork on "
+                   "ClassDojo, with the headteacher's agreement.")
+
+
+@pytest.fixture(scope="module")
+def with_a_classdojo_section(tmp_path_factory: pytest.TempPathFactory) -> PolicyInForce[PolicyIndex]:
+    """The 2022 policy with a section of its own on ClassDojo, as one of the evaluation schools has."""
+    at = POLICY_TEXT.index("Use of personal mobile devices at work")
+    source = tmp_path_factory.mktemp("policy") / "policy.txt"
+    source.write_text(f"{POLICY_TEXT[:at]}ClassDojo\n\n{_CLASSDOJO_RULE}\n\n{POLICY_TEXT[at:]}", encoding="utf-8")
+    policy = policy_from_data(import_policy(source, fixture_policy()).data)
+    return PolicyInForce(policy, PolicyIndex(policy))
+
+
+@pytest.mark.parametrize(("asked", "lang"), [("can I use Dojo with my class?", Lang.EN),
+                                             ("ga i ddefnyddio Dojo gyda fy nosbarth?", Lang.CY)])
+async def test_a_tool_the_policy_names_in_full_asked_about_by_its_short_name_is_not_said_to_be_unnamed(
+        strings: Catalogue, federation: Federation, with_a_classdojo_section: PolicyInForce[PolicyIndex], asked: str,
+        lang: Lang) -> None:
+    """Staff call ClassDojo "Dojo". A policy with its own rule on ClassDojo answered "can I use Dojo with my class?"
+    with the rule on permission and "The policy doesn't name ClassDojo": the policy was searched for the word "dojo"
+    alone, which "ClassDojo" does not hold. A tool is named by the policy when it names it by any of its names."""
+    bot = open_bot(strings, federation, lambda: with_a_classdojo_section)
+
+    reply = await bot.says(CARYS, asked, lang=lang)
+
+    shown = text_of(reply.card)
+    assert "doesn't name" not in shown and "ddim yn enwi" not in shown, shown
+    if lang is Lang.EN:  # (the Welsh "Dojo" finds no passage of this English-only section: the ranking's matter)
+        assert _CLASSDOJO_RULE in _quotes(reply.card or {}), _quotes(reply.card or {})
+
+
 @pytest.mark.parametrize("asked", ["Can I use Instagram for the PE department?", "Can I email parents from home?"])
 async def test_a_question_naming_no_tool_outside_the_policy_is_answered_as_before(answering_bot: BotInMemory,
                                                                                   asked: str) -> None:
