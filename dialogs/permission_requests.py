@@ -1212,6 +1212,8 @@ class PermissionFlow:
         ended = [r for r in waiting if r.dates_ended_by(today) and r.request_id not in self._dates_ended_shown]
         for request in ended:
             await self._tell_deciders_it_waits(request, because=DATES_ENDED)
+            # A reminder kept back for school hours would ask, or say it waits, for days gone by.
+            await self._take_back_waiting_reminders(request)
             self._dates_ended_shown.add(request.request_id)
         if ended:
             log.info("the dates of %d waiting permission request(s) have ended: their cards say so", len(ended))
@@ -1488,9 +1490,9 @@ class PermissionFlow:
 
     async def _take_back_waiting_reminders(self, request: PermissionRequest) -> None:
         """The reminders that it still waits (`_remind_of`) not sent yet, kept back for school hours (due on a Friday
-        evening, sent on Monday morning), never reach whoever decides it nor the member of staff once it is settled:
-        they would ask for a decision made, or say it still waits. One already with a sender goes. A request settled
-        within its first school week had none, and nothing is read for it."""
+        evening, sent on Monday morning), never reach whoever decides it nor the member of staff once it is settled or
+        its dates have ended: they would ask for a decision made, or say it still waits (for days gone by). One already
+        with a sender goes. A request settled within its first school week had none, and nothing is read for it."""
         reminded = self._reminders_due(request, self._clock())
         if not reminded:
             return

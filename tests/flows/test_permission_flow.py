@@ -3543,6 +3543,34 @@ async def test_a_reminder_waiting_for_monday_morning_never_goes_once_the_request
 
 
 @pytest.mark.parametrize("lang", list(Lang))
+async def test_a_reminder_waiting_for_monday_morning_never_goes_once_the_days_asked_for_ended_at_the_weekend(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Carys asked on a Friday evening for an account for the weekend's sports tournament (Saturday 14 and Sunday 15
+    November). Its reminder, due at 17:30 on Friday 13, is kept back to 08:00 on Monday 16; by then the days asked for
+    have ended, and Siân's card says so. Before, on Monday morning Siân was still asked to decide it and Carys told it
+    still waited, for days gone by (what a reminder pass never says of a request whose dates have ended)."""
+    sent = datetime(2026, 11, 6, 17, 30, tzinfo=UTC)  # Friday 6 November, 17:30 GMT
+    clock = Clock(sent)
+    bot = await _late_bot(strings, federation, clock, lang)
+    status = await bot.clicks(CARYS, "permission.submit",
+                              _form(start="2026-11-14", end="2026-11-15", ongoing="false"), lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    clock.now = datetime(2026, 11, 13, 17, 30, tzinfo=UTC)
+    assert await _reminding(bot, clock).see_to_waiting() == 1
+    monday = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
+    since = _on_uk_clocks(sent)
+    reminder = strings.text("perm.waiting_reminder", lang, id=request_id, name=CARYS.name, when=since)
+    told = strings.text("perm.waiting_told", lang, when=since)
+    assert reminder in text_of(await bot.cards_going_to(SIAN, monday))  # kept back, as it was
+
+    clock.now = datetime(2026, 11, 16, 0, 30, tzinfo=UTC)  # the night's pass after the last day asked for
+    assert await _reminding(bot, clock).show_dates_ended() == 1
+
+    assert reminder not in text_of(await bot.cards_going_to(SIAN, monday))
+    assert told not in text_of(await bot.cards_going_to(CARYS, monday))
+
+
+@pytest.mark.parametrize("lang", list(Lang))
 async def test_a_request_whose_dates_ended_is_not_brought_back_a_school_week_on(
         strings: Catalogue, federation: Federation, lang: Lang) -> None:
     """Hostile probe 5: Carys asked for one trip on 3 and 4 November and the head, away, never answered. Her days
