@@ -993,7 +993,8 @@ class ConcernFlow:
                 log.warning("report %s: %s saved; its messages are owed to the next check", before.reference, action)
                 return saved, False
             raise StorageUnavailable("messages not queued") from None
-        if action in _REMINDER_SETTLED and actor != "task" and before.state is ReportState.OPEN:
+        if action in _REMINDER_SETTLED and actor != "task" and before.state in {ReportState.OPEN,
+                                                                                 ReportState.ESCALATED}:
             await self._reminder_taken_back(before)
         return await self._paid(saved), True
 

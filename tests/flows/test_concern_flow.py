@@ -1868,6 +1868,37 @@ async def test_a_reminder_waiting_for_the_morning_never_reaches_a_line_manager_w
     assert await bot.cards_going_to(CARYS, clock.now)  # the reporter told at once
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_reminder_waiting_for_the_morning_never_reaches_a_head_who_acknowledged_a_report_passed_up_to_her(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Gareth passed Carys's report up to Siân at 22:00 on a Monday; her reminder, due at 22:00 on the Wednesday,
+    waits for 08:00 on the Thursday, and she acknowledged the report at 23:00. Before, the reminder was taken back only
+    for a report acknowledged before anyone passed it up (its state open), so Siân was still asked in the morning to
+    acknowledge what she had."""
+    clock = Clock(datetime(2026, 11, 2, 21, 0, tzinfo=UTC))  # Monday 2 November, 21:00 GMT
+    bot = open_bot(strings, federation, lambda: PolicyInForce(fixture_policy(), NoIndex()), clock=clock)
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+    await _report(bot)
+    [holder_card] = await bot.cards_for(GARETH)
+    clock.now = datetime(2026, 11, 2, 22, 0, tzinfo=UTC)
+    await bot.clicks(GARETH, "concern.escalate", {**verb_data(holder_card, "concern.escalate"), "note": ""})
+    assert (await _only_report(bot)).state is ReportState.ESCALATED
+    to_head = [c for c in await bot.cards_for(SIAN) if "concern.acknowledge" in text_of(c)]
+    assert to_head
+    clock.now = datetime(2026, 11, 4, 22, 0, tzinfo=UTC)
+    assert await bot.checks_reports() == 1
+    reminder = strings.text("concern.reminder_title", Lang.EN).split("{")[0]
+    assert reminder and any(reminder in text_of(c) for c in await bot.cards_for(SIAN))
+
+    clock.now = datetime(2026, 11, 4, 23, 0, tzinfo=UTC)
+    await bot.clicks(SIAN, "concern.acknowledge", verb_data(to_head[-1], "concern.acknowledge"), lang=lang)
+
+    assert (await _only_report(bot)).state is ReportState.ACKNOWLEDGED
+    morning = await bot.cards_going_to(SIAN, datetime(2026, 11, 5, 8, 0, tzinfo=UTC))
+    assert not any(reminder in text_of(c) for c in morning)
+
+
 def _messages_and_undo_fail(fault: pytest.MonkeyPatch) -> None:
     """Storage goes away just after a change is saved: its messages can't be queued, nor the change undone."""
     real_save = MemoryConcernReports.save
