@@ -1956,15 +1956,20 @@ async def test_a_new_starter_added_to_the_staff_list_can_pass_a_question_on_once
 _LIVESTREAMING = "Ni chaiff staff ffrydio'n fyw o'r ystafell ddosbarth ar unrhyw blatfform."
 
 
-@pytest.fixture(scope="module")
-def with_a_welsh_only_section(tmp_path_factory: pytest.TempPathFactory) -> PolicyInForce[PolicyIndex]:
-    """The 2022 policy with a section typed only in Welsh (no livestreaming from the classroom), imported as the
-    policy owner would."""
+def _with_a_section(folder: Path, heading: str, rule: str) -> PolicyInForce[PolicyIndex]:
+    """The 2022 policy with one more section (its heading and one rule) before the one on mobile devices, imported as
+    the policy owner would."""
     at = POLICY_TEXT.index("Use of personal mobile devices at work")
-    source = tmp_path_factory.mktemp("policy") / "policy.txt"
-    source.write_text(f"{POLICY_TEXT[:at]}Ffrydio byw\n\n{_LIVESTREAMING}\n\n{POLICY_TEXT[at:]}", encoding="utf-8")
+    source = folder / "policy.txt"
+    source.write_text(f"{POLICY_TEXT[:at]}{heading}\n\n{rule}\n\n{POLICY_TEXT[at:]}", encoding="utf-8")
     policy = policy_from_data(import_policy(source, fixture_policy()).data)
     return PolicyInForce(policy, PolicyIndex(policy))
+
+
+@pytest.fixture(scope="module")
+def with_a_welsh_only_section(tmp_path_factory: pytest.TempPathFactory) -> PolicyInForce[PolicyIndex]:
+    """The 2022 policy with a section typed only in Welsh (no livestreaming from the classroom)."""
+    return _with_a_section(tmp_path_factory.mktemp("policy"), "Ffrydio byw", _LIVESTREAMING)
 
 
 async def test_a_welsh_card_quoting_a_section_typed_only_in_welsh_says_it_quotes_the_documents_welsh(
@@ -2826,13 +2831,8 @@ _SEESAW_RULE = ("Class teachers in the primary school may share pupils' work wit
 
 @pytest.fixture(scope="module")
 def with_a_seesaw_section(tmp_path_factory: pytest.TempPathFactory) -> PolicyInForce[PolicyIndex]:
-    """The 2022 policy with a section of its own on Seesaw, imported as the policy owner would."""
-    at = POLICY_TEXT.index("Use of personal mobile devices at work")
-    source = tmp_path_factory.mktemp("policy") / "policy.txt"
-    source.write_text(f"{POLICY_TEXT[:at]}Seesaw learning journals\n\n{_SEESAW_RULE}\n\n{POLICY_TEXT[at:]}",
-                      encoding="utf-8")
-    policy = policy_from_data(import_policy(source, fixture_policy()).data)
-    return PolicyInForce(policy, PolicyIndex(policy))
+    """The 2022 policy with a section of its own on Seesaw."""
+    return _with_a_section(tmp_path_factory.mktemp("policy"), "Seesaw learning journals", _SEESAW_RULE)
 
 
 @pytest.mark.parametrize(("asked", "lang"), [("can I use Seesaw with my class?", Lang.EN),
@@ -2858,11 +2858,7 @@ _CLASSDOJO_RULE = ("Class teachers in the primary school may send parents messag
 @pytest.fixture(scope="module")
 def with_a_classdojo_section(tmp_path_factory: pytest.TempPathFactory) -> PolicyInForce[PolicyIndex]:
     """The 2022 policy with a section of its own on ClassDojo, as one of the evaluation schools has."""
-    at = POLICY_TEXT.index("Use of personal mobile devices at work")
-    source = tmp_path_factory.mktemp("policy") / "policy.txt"
-    source.write_text(f"{POLICY_TEXT[:at]}ClassDojo\n\n{_CLASSDOJO_RULE}\n\n{POLICY_TEXT[at:]}", encoding="utf-8")
-    policy = policy_from_data(import_policy(source, fixture_policy()).data)
-    return PolicyInForce(policy, PolicyIndex(policy))
+    return _with_a_section(tmp_path_factory.mktemp("policy"), "ClassDojo", _CLASSDOJO_RULE)
 
 
 @pytest.mark.parametrize(("asked", "lang"), [("can I use Dojo with my class?", Lang.EN),
