@@ -95,7 +95,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-seventysixth.en", "2022-seventysixth.cy",
              "2022-seventyseventh.en", "2022-seventyseventh.cy",
              "2022-seventyeighth.en", "2022-seventyeighth.cy",
-             "2022-seventyninth.en", "2022-seventyninth.cy"),
+             "2022-seventyninth.en", "2022-seventyninth.cy",
+             "2022-eightieth.en", "2022-eightieth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -249,6 +250,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-73": ("other-school-73-seventyeighth.en", "other-school-73-seventyeighth.cy"),
     "revised-ca": ("revised-ca-seventyninth.en", "revised-ca-seventyninth.cy"),
     "other-school-74": ("other-school-74-seventyninth.en", "other-school-74-seventyninth.cy"),
+    "revised-cb": ("revised-cb-eightieth.en", "revised-cb-eightieth.cy"),
+    "other-school-75": ("other-school-75-eightieth.en", "other-school-75-eightieth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
