@@ -10,7 +10,15 @@ from typing import Any
 
 from bot.domain.errors import DomainError
 from bot.settings import UnsafeSettings, load_settings
-from bot.storage.backup import RECORD_TABLES, BackupError, read_backup, read_tables, restore, write_backup
+from bot.storage.backup import (
+    RECORD_TABLES,
+    BackupError,
+    RestoreStopped,
+    read_backup,
+    read_tables,
+    restore,
+    write_backup,
+)
 from bot.storage.tables import open_store
 from bot.tools import storage_fault
 
@@ -70,9 +78,16 @@ def _main(command: str, folder: Path, *, restoring: bool) -> int:
     except UnsafeSettings as error:
         print(f"{command}: {error}", file=sys.stderr)
         return 2
+    except RestoreStopped as stopped:
+        done = ", ".join(f"{table} {stopped.restored[table]} of {_rows(n)}" for table, n in stopped.rows.items())
+        print(f"{command}: {storage_fault(stopped.fault)}; restored before it stopped: {done} (the row being written "
+              "as it stopped may be there too); run the same command again to finish: what is restored is left as it "
+              "is", file=sys.stderr)
+        return 1
     except DomainError as error:
-        # A backup reads every table before it writes a file; a restore stopped part-way says nothing of what it did.
-        print(f"{command}: {storage_fault(error)}" + ("" if restoring else "; nothing was written"), file=sys.stderr)
+        # A backup reads every table before it writes a file; a restore, every table before it writes a row.
+        print(f"{command}: {storage_fault(error)}; nothing was {'restored' if restoring else 'written'}",
+              file=sys.stderr)
         return 1
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from azure.data.tables import EdmType, EntityProperty
 
-from bot.domain.errors import RecordNotFound
+from bot.domain.errors import DomainError, RecordNotFound
 from bot.storage.tables import TableStore
 
 # The permission requests with their audit trails, the lists derived from them, and what retention deleted.
@@ -205,6 +205,17 @@ def _row(line: str, where: str) -> dict[str, Any]:
     return row
 
 
+class RestoreStopped(Exception):
+    """Storage failed a restore part-way through its writes (`fault`): the rows of each table restored by then, this run
+    and the runs before (`restored`), of the backup's (`rows`); the row being written as it stopped may be there too."""
+
+    def __init__(self, fault: DomainError, *, restored: dict[str, int], rows: dict[str, int]) -> None:
+        super().__init__(str(fault))
+        self.fault = fault
+        self.restored = restored
+        self.rows = rows
+
+
 @dataclass(frozen=True)
 class Restored:
     """What a restore put back, per table: every row of the backup, and how many of them a run before had written."""
@@ -218,6 +229,7 @@ async def restore(store: TableStore, tables: dict[str, list[dict[str, Any]]]) ->
 
     Tables holding any row the backup does not hold, or holds otherwise, are refused before anything is written: old
     rows mixed with newer ones could bring back what was since removed. Rows a run before wrote are left as they are.
+    Storage failing once rows are being written is `RestoreStopped`, saying how far it got.
     """
     await store.ensure_tables(tables)
     already: dict[str, set[tuple[str, str]]] = {}
@@ -235,11 +247,17 @@ async def restore(store: TableStore, tables: dict[str, list[dict[str, Any]]]) ->
     if occupied:
         raise BackupError(f"{', '.join(occupied)} already hold rows that are not in this backup: restore into empty "
                           "tables (a new storage account, or TABLE_PREFIX set to a new prefix)")
-    for table, rows in tables.items():
-        client = store.table(table)
-        for row in rows:
-            if (row["PartitionKey"], row["RowKey"]) not in already[table]:
-                async with store.call():
-                    await client.create_entity(row)
+    restored = {table: len(keys) for table, keys in already.items()}
+    try:
+        for table, rows in tables.items():
+            client = store.table(table)
+            for row in rows:
+                if (row["PartitionKey"], row["RowKey"]) not in already[table]:
+                    async with store.call():
+                        await client.create_entity(row)
+                    restored[table] += 1
+    except DomainError as error:
+        raise RestoreStopped(error, restored=restored,
+                             rows={table: len(rows) for table, rows in tables.items()}) from error
     return Restored(rows={table: len(rows) for table, rows in tables.items()},
                     already={table: len(keys) for table, keys in already.items()})

@@ -24,6 +24,7 @@ from bot.settings import LOCAL_FEDERATION, REPO_ROOT
 from bot.storage.backup import RECORD_TABLES, BackupError, read_backup, read_tables, restore, write_backup
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import TableStore, service_client
+from tests.support.outage import storage_outage
 
 TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
 CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
@@ -141,6 +142,49 @@ async def test_a_restore_that_stopped_part_way_is_finished_by_running_it_again(
         assert await _rows(elsewhere, table) == await _rows(original, table), table
     assert await _record(TablePermissionRequests(elsewhere)) == await _record(requests)
     assert (await restore(elsewhere, backup)).already == {table: len(backup[table]) for table in RECORD_TABLES}
+
+
+async def test_a_restore_that_storage_stopped_part_way_says_what_it_restored_and_a_run_again_finishes_it(
+        stores: tuple[TableStore, TableStore], azurite: str, table_prefix: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Storage goes away in the middle of a restore (a proxy in front of Azurite passes on the write of the second
+    request, "Sports results", then stops: it may be made, its answer never comes). The technician is told what was
+    restored before it stopped, table by table, and to run it again; she runs it again with storage back, and every
+    row is there once. Before, she was told only "storage could not be reached", with nothing of what was restored."""
+    original, elsewhere = stores
+    requests = await _decided(original)
+    write_backup(tmp_path / "b", await read_tables(original))
+    backup = read_backup(tmp_path / "b")
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix + "r")
+    async with storage_outage(azurite) as outage:
+        monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", outage.connection_string)
+        outage.down_after = b"Sports results"
+
+        stopped = await asyncio.to_thread(bot_main, ["restore-records", str(tmp_path / "b")])
+        first = capsys.readouterr()
+        there = {table: len(await _rows(elsewhere, table)) for table in RECORD_TABLES}
+        await outage.up()
+        again = await asyncio.to_thread(bot_main, ["restore-records", str(tmp_path / "b")])
+        second = capsys.readouterr()
+
+    assert stopped == 1 and first.out == ""
+    [line] = first.err.splitlines()
+    assert line.startswith("restore-records: storage could not be reached ("), line
+    total = {table: len(rows) for table, rows in backup.items()}
+    assert there["permissions"] > 0 and there["permissionindex"] == there["audit"] == 0, (there, total)
+    said = re.search(r"restored before it stopped: permissions (\d+) of (\d+) rows, permissionindex 0 of (\d+) rows, "
+                     r"audit 0 of 1 row \(the row being written as it stopped may be there too\); run the same command "
+                     r"again to finish: what is restored is left as it is", line)
+    assert said is not None, line
+    assert int(said[1]) in (there["permissions"] - 1, there["permissions"]) and int(said[2]) == total["permissions"]
+    assert int(said[1]) < total["permissions"] and int(said[3]) == total["permissionindex"]
+    assert again == 0, second.err
+    assert f"restored permissions {total['permissions']} rows ({there['permissions']} of them from the run before)" \
+        in second.out
+    for table in RECORD_TABLES:
+        assert await _rows(elsewhere, table) == await _rows(original, table), table
+    assert await _record(TablePermissionRequests(elsewhere)) == await _record(requests)
 
 
 async def test_another_backup_is_never_mixed_into_a_restore_that_stopped_part_way(

@@ -33,6 +33,9 @@ class StorageOutage:
         # When set, the proxy hangs once a request holding these bytes has passed: that request reaches Azurite (it may
         # be made) but its answer never comes, nor any other (storage hung mid-way through a turn's writes).
         self.hang_after = b""
+        # When set, the proxy goes down once a request holding these bytes has been passed on: that request reaches
+        # Azurite (it may be made) and its connection is cut with everything else before the answer comes back.
+        self.down_after = b""
         self._passing: set[asyncio.StreamWriter] = set()
         self._last_request = 0.0  # the loop's time when the bot last sent storage anything
 
@@ -142,6 +145,12 @@ class StorageOutage:
                     self._passing.add(client)
                     self._swallowed.add(client)
                     self._note(data)
+                if not answers and self.down_after and self.down_after in data:
+                    self.down_after = b""
+                    sink.write(data)
+                    await sink.drain()
+                    await self.down()  # storage stopped mid-way: the request was sent, its answer never comes
+                    continue
                 if not answers and client in self._passing:
                     sink.write(data)
                     await sink.drain()
