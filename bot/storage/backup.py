@@ -25,7 +25,8 @@ from typing import Any
 
 from azure.data.tables import EdmType, EntityProperty
 
-from bot.domain.errors import DomainError, RecordNotFound
+from bot.domain.errors import DomainError, RecordExists, RecordNotFound
+from bot.storage.table_client import Table
 from bot.storage.tables import TableStore
 
 # The permission requests with their audit trails, the lists derived from them, and what retention deleted.
@@ -205,6 +206,20 @@ def _row(line: str, where: str) -> dict[str, Any]:
     return row
 
 
+async def _create(store: TableStore, client: Table, row: dict[str, Any]) -> None:
+    """Write a backup's row into its table. Found there already, as the backup holds it, it is this write's own: storage
+    made it and answered too late or 500 (Azure's front end timing out), and the client's try again was told it
+    exists. Found there otherwise, `RecordExists`."""
+    try:
+        async with store.call():
+            await client.create_entity(row)
+    except RecordExists:
+        async with store.call():
+            found = await client.get_entity(row["PartitionKey"], row["RowKey"])
+        if dict(found) != row:
+            raise
+
+
 class RestoreStopped(Exception):
     """Storage failed a restore part-way through its writes (`fault`): the rows of each table restored by then, this run
     and the runs before (`restored`), of the backup's (`rows`); the row being written as it stopped may be there too."""
@@ -253,8 +268,7 @@ async def restore(store: TableStore, tables: dict[str, list[dict[str, Any]]]) ->
             client = store.table(table)
             for row in rows:
                 if (row["PartitionKey"], row["RowKey"]) not in already[table]:
-                    async with store.call():
-                        await client.create_entity(row)
+                    await _create(store, client, row)
                     restored[table] += 1
     except DomainError as error:
         raise RestoreStopped(error, restored=restored,

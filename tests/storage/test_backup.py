@@ -24,6 +24,7 @@ from bot.settings import LOCAL_FEDERATION, REPO_ROOT
 from bot.storage.backup import RECORD_TABLES, BackupError, read_backup, read_tables, restore, write_backup
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import TableStore, service_client
+from tests.support.faults import StorageAnswering500
 from tests.support.outage import storage_outage
 
 TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
@@ -185,6 +186,32 @@ async def test_a_restore_that_storage_stopped_part_way_says_what_it_restored_and
     for table in RECORD_TABLES:
         assert await _rows(elsewhere, table) == await _rows(original, table), table
     assert await _record(TablePermissionRequests(elsewhere)) == await _record(requests)
+
+
+async def test_a_row_storage_made_but_answered_500_is_taken_as_restored_not_as_a_fault(
+        stores: tuple[TableStore, TableStore], azurite: str, table_prefix: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Azure's front end times out on a write the table took and answers 500; the storage client tries again and is
+    told the row exists (a proxy in front of Azurite, `StorageAnswering500`). The row is the backup's own, as the
+    backup holds it: the restore goes on, and every row is there once."""
+    original, elsewhere = stores
+    await _decided(original)
+    write_backup(tmp_path / "b", await read_tables(original))
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix + "r")
+    async with StorageAnswering500(azurite).running() as proxy:
+        monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", proxy.connection_string)
+        # By its path: a row's write, not the making of the table (whose name is in its body).
+        proxy.fail_next_write("/" + table_prefix + "rpermissionindex")
+
+        code = await asyncio.to_thread(bot_main, ["restore-records", str(tmp_path / "b")])
+
+    captured = capsys.readouterr()
+    assert proxy.failed and all(path.endswith("rpermissionindex") for path in proxy.failed), proxy.failed
+    assert code == 0, captured.err
+    assert "restored permissions" in captured.out
+    for table in RECORD_TABLES:
+        assert await _rows(elsewhere, table) == await _rows(original, table), table
 
 
 async def test_another_backup_is_never_mixed_into_a_restore_that_stopped_part_way(
