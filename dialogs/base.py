@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
@@ -190,6 +190,15 @@ class Flow(Protocol):
         ...
 
 
+@runtime_checkable
+class AnswersWithoutStorage(Protocol):
+    """A flow some of whose typed words it answers from what the process holds alone (the help card, a greeting)."""
+
+    def answers_without_storage(self, turn: Turn) -> bool:
+        """Whether the words it takes in this turn are answered without storage (nothing to read, nothing to keep)."""
+        ...
+
+
 class KeptFromMessages(Flow, Protocol):
     """A flow that keeps what people asked in their Teams messages (by the message's id), which goes or comes back as
     the person deletes, edits or undeletes the message in Teams."""
@@ -255,12 +264,21 @@ class Router:
             return None
         return asyncio.ensure_future(found.ahead(checked.model_dump(by_alias=True, exclude_unset=True)))
 
+    def text_needs_storage(self, turn: Turn) -> bool:
+        """Whether typed words need storage to be answered: False when the flow that takes them (as the router would
+        read them) answers them from what the process holds (`AnswersWithoutStorage`)."""
+        found = self._matched(turn)
+        if found is None:
+            return True
+        flow, _, read_as = found
+        return not (isinstance(flow, AnswersWithoutStorage) and flow.answers_without_storage(read_as))
+
     def flow_for_text(self, turn: Turn) -> Flow | None:
         """The flow that would take this typed text (None: the fallback), running nothing."""
         found = self._matched(turn)
         return found[0] if found else None
 
-    def _matched(self, turn: Turn) -> tuple[Flow, Handler] | None:
+    def _matched(self, turn: Turn) -> tuple[Flow, Handler, Turn] | None:
         """The first flow that recognises the text, and its handler. English typed in text-speak ("wat can u do", "can
         u help me pls") is also read spelt out ("what can you do"): a flow before the one that takes it as typed that
         takes it spelt out is the one, as the same words typed in full would reach it. The handler is given the words
@@ -272,8 +290,8 @@ class Router:
             plainly = replace(turn, text=spelt)
             for flow in self._flows[: as_typed[0] if as_typed else len(self._flows)]:
                 if (handler := flow.match_text(plainly)) is not None:
-                    return flow, handler
-        return (as_typed[1], as_typed[2]) if as_typed else None
+                    return flow, handler, plainly
+        return (as_typed[1], as_typed[2], turn) if as_typed else None
 
     async def route(self, turn: Turn) -> Reply:
         """Run the handler for this turn; card data reaches it only once it has its verb's types."""

@@ -136,6 +136,14 @@ class HomeFlow:
             return self.ok
         return None
 
+    def answers_without_storage(self, turn: Turn) -> bool:
+        """Every words this flow takes but a language asked for: the welcome, help and its short words are what the
+        process holds (the commands a person may use come from the federation's settings), so they are answered while
+        storage is down; a choice of language must be remembered."""
+        said = normalise(turn.text)
+        return (self.match_text(turn) is not None and language_asked_for(turn.text) is None
+                and not said_only(said, OTHER_LANGUAGE))
+
     async def welcome(self, turn: Turn) -> Reply:
         """The welcome card."""
         return Reply(card=self._welcome_card(turn, turn.lang))

@@ -462,11 +462,13 @@ class TeamsBot:
 
         def asks_the_policy(person: Person) -> bool:
             """Words the question flow takes (a question, a section, the document's details), which it answers from
-            the policy in force, kept in the process, when storage is down."""
-            if self._kept is None or verb or not text or len(text) > MAX_TEXT:
+            the policy in force, kept in the process, when storage is down; and words a flow answers from what the
+            process holds alone ("hi", "help", "cymorth": `AnswersWithoutStorage`)."""
+            if verb or not text or len(text) > MAX_TEXT:
                 return False
             asked = Turn(actor=person, lang=Lang.from_locale(activity.locale), scope=self._scope(activity), text=text)
-            return self._router.flow_for_text(asked) is self._kept
+            return ((self._kept is not None and self._router.flow_for_text(asked) is self._kept)
+                    or not self._router.text_needs_storage(asked))
 
         begun = await self._begin(context, asks_the_policy=asks_the_policy)
         if isinstance(begun, str):

@@ -65,7 +65,7 @@ async def test_hung_storage_gives_a_plain_message(aiohttp_client: Any, connector
         client: TestClient = await aiohttp_client(create_app(settings))
         health = await client.get("/healthz")
         ready = await client.get("/readyz")
-        said = await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+        said = await client.post("/api/messages", json=message(CARYS, "my requests", connector.url))
     finally:
         for writer in accepted:
             writer.close()
@@ -121,7 +121,7 @@ async def test_when_the_profile_cannot_be_read_the_fault_is_told_in_the_language
         await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
     # Azurite is stopped now.
 
-    await client.post("/api/messages", json=message(CARYS, "shwmae", connector.url, locale="cy-GB"))
+    await client.post("/api/messages", json=message(CARYS, "fy ngheisiadau", connector.url, locale="cy-GB"))
 
     assert "Allwn i ddim cyrraedd cofnodion y bot" in json.dumps(connector.cards()[-1], ensure_ascii=False)
 
@@ -467,3 +467,42 @@ async def test_storage_hung_after_the_report_is_written_loses_nothing_sends_it_o
     assert what not in elsewhere and report.reference not in elsewhere
     for activity in connector.sent:  # nothing of it on a lock screen
         assert what not in str(activity.get("summary", "")) + str(activity.get("text", ""))
+
+
+async def test_hi_and_help_typed_while_storage_is_down_get_the_welcome_and_help_cards_in_their_language(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector) -> None:
+    """Storage goes down. Carys types "hi", "helo", "help" and "cymorth"; Siân, the head, types "help". The welcome
+    and help cards are what the process holds (the commands each person may use come from the federation's settings,
+    not from storage), so each is answered, "helo" and "cymorth" in Welsh as ever, Siân's help naming her lists.
+    Before, each was told only that the bot's records could not be reached, though a question about the policy, and the
+    Help button, were answered. Choosing a language ("Cymraeg") must be remembered, so it still gets
+    the storage message, and nothing of the choice is kept."""
+    async with storage_outage(azurite) as outage:
+        settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
+            update={"storage_timeout_seconds": 1})
+        client: TestClient = await aiohttp_client(create_app(settings))
+        for person in (CARYS, SIAN):
+            await client.post("/api/messages", json=message(person, "hi", connector.url))
+        await outage.down()
+
+        said = {}
+        for person, typed in ((CARYS, "hi"), (CARYS, "helo"), (CARYS, "help"), (CARYS, "cymorth"), (SIAN, "help"),
+                              (CARYS, "Cymraeg")):
+            seen = len(connector.sent)
+            answered = await client.post("/api/messages", json=message(person, typed, connector.url))
+            assert answered.status == 200
+            said[(person["name"], typed)] = json.dumps(connector.sent[seen:], ensure_ascii=False)
+        await outage.up()
+        await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+        after = json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
+
+    carys, sian = CARYS["name"], SIAN["name"]
+    for typed in ("hi", "helo", "help", "cymorth"):
+        assert "couldn't reach" not in said[(carys, typed)] and "Allwn i ddim cyrraedd" not in said[(carys, typed)]
+    assert "Social media policy helper" in said[(carys, "hi")]
+    assert "Cynorthwyydd y polisi" in said[(carys, "helo")]  # Welsh for hello, answered in Welsh as ever
+    assert "What I can do" in said[(carys, "help")] and "pending requests" not in said[(carys, "help")]
+    assert "Beth alla i ei wneud" in said[(carys, "cymorth")]
+    assert "What I can do" in said[(sian, "help")] and "pending requests" in said[(sian, "help")]
+    assert "couldn't reach the bot's records" in said[(carys, "Cymraeg")]
+    assert "Social media policy helper" in after  # her choice of Welsh was never kept
