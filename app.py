@@ -213,7 +213,8 @@ def build_flows(parts: FlowParts) -> Flows:
                   reply_limit=parts.settings.reply_limit_per_day, policy_version=_earlier_policy(parts),
                   shipped=_shipped_policy(parts.settings), staff=directory, refresh=parts.live.refresh,
                   question_retention_months=parts.settings.question_retention_months,
-                  typed_question_limit=parts.settings.typed_question_limit_per_day)
+                  typed_question_limit=parts.settings.typed_question_limit_per_day,
+                  records_wait_seconds=parts.settings.storage_timeout_seconds / 2)
     concerns = ConcernFlow(strings=parts.strings, federation=parts.federation,
                            reports=TableConcernReports(parts.store), directory=directory,
                            managers=[parts.graph, directory] if parts.graph else [directory], notifier=parts.notifier,

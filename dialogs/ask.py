@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from functools import partial
 from typing import NamedTuple, Protocol
 
 from bot.domain.concerns import Subject, mentions
@@ -58,7 +59,7 @@ from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card, not
 from cards.elements import Card
 from cards.i18n import Catalogue
 from cards.publishing import changes_elements, published_text
-from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
+from dialogs.base import Afterwards, CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 from dialogs.concerns import being_targeted
 from dialogs.home import after_greetings
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
@@ -217,6 +218,25 @@ class Answered(NamedTuple):
     limited: bool = False  # past the day's typed questions: neither answered nor kept
 
 
+async def _one_after_another(works: Sequence[Afterwards]) -> None:
+    """Each question's work left for after the answer, in turn."""
+    for work in works:
+        await work()
+
+
+async def _kept_after_the_answer(keeping: asyncio.Future[Reply | bool]) -> None:
+    """Once a question's answer has gone: its day count and record, still being written when it went, finished."""
+    try:
+        kept = await keeping
+    except StorageUnavailable:
+        log.warning("question answered, not recorded: storage unavailable")
+        return
+    if isinstance(kept, Reply):
+        log.info("question answered while storage was slow, then found past the day's questions: not kept")
+    elif not kept:
+        log.info("question answered again while storage was slow: Teams sent its message again")
+
+
 class AskFlow:
     """Questions about the policy, and everything around the answer card."""
 
@@ -227,8 +247,12 @@ class AskFlow:
                  shipped: Policy | None = None, staff: StaffDirectory | None = None,
                  refresh: Callable[[], Awaitable[object]] | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 question_retention_months: int = 12, typed_question_limit: int = TYPED_QUESTION_LIMIT) -> None:
+                 question_retention_months: int = 12, typed_question_limit: int = TYPED_QUESTION_LIMIT,
+                 records_wait_seconds: float = 1.0) -> None:
         self._strings = strings
+        # How long an answer waits for its question's day count and record once the policy has answered it: storage
+        # slow to answer (each call within its budget) finishes them after the answer, which needs neither.
+        self._records_wait = records_wait_seconds
         # QUESTION_RETENTION_MONTHS: what staff asking what is kept of their questions are told.
         self._question_retention_months = question_retention_months
         self._federation = federation
@@ -470,9 +494,12 @@ class AskFlow:
             return (await self._answer(turn, asked[0])).reply
         shown: list[list[Card]] = []  # each answer's card, then a line for each later question it answers too
         answer_shown: dict[tuple[str, ...], tuple[int, Lang]] = {}  # what a card quoted: where it is, its language
+        afterwards: list[Afterwards] = []  # each question's records, when storage was slow to write them
         for question in asked:
             # The first card says a picture sent with the words was not looked at; once is enough.
             one = await self._answer(replace(turn, picture=turn.picture and not shown), question, one_of_several=True)
+            if one.reply.afterwards is not None:
+                afterwards.append(one.reply.afterwards)
             if one.limited:  # said once (or, in a group, privately); the questions after it would only say it again
                 shown += [[one.reply.card]] if one.reply.card is not None else []
                 break
@@ -486,7 +513,10 @@ class AskFlow:
             answer_shown[one.quoted] = (len(shown), one.lang)
             shown.append([one.reply.card])
         cards_shown = [each for group in shown for each in group]
-        return Reply(card=cards_shown[0], more=cards_shown[1:]) if cards_shown else Reply()
+        reply = Reply(card=cards_shown[0], more=cards_shown[1:]) if cards_shown else Reply()
+        if afterwards:
+            reply.afterwards = partial(_one_after_another, afterwards)
+        return reply
 
     async def forget_message(self, person: Person, message_id: str, *, edited: bool = False) -> int:
         """The person deleted a Teams message, or edited it (its words first sent are taken back, whatever it now
@@ -588,18 +618,41 @@ class AskFlow:
             return Answered(await self.about(replace(turn, lang=lang), asked=found.detail), ("about", found.detail),
                             lang)
         record = _on_a_tool_not_named(record, policy, asked or question)
-        try:
-            if (limited := await self._past_the_days_questions(turn, record.asked_at)) is not None:
-                return Answered(limited, (), lang, limited=True)
-            if not await self._kept_once(record):
-                # Teams sent the message again (its request was not answered in time): it was kept and answered.
-                log.info("question not kept again: Teams sent its message again")
-                self._typed.give_back(turn.actor.key, record.asked_at)
-                return Answered(Reply(), (), lang)
-        except StorageUnavailable:
-            # The answer matters more than its record; without a record there is nothing to rate or pass on.
-            log.warning("question not recorded: storage unavailable")
-            record = replace(record, question_id="")
+        keeping = asyncio.ensure_future(self._counted_and_kept(turn, record))
+        await asyncio.wait([keeping], timeout=self._records_wait)
+        afterwards: Afterwards | None = None
+        if not keeping.done():
+            # Storage is slow: the answer goes now, its count and record after it (`Reply.afterwards`).
+            afterwards = partial(_kept_after_the_answer, keeping)
+        else:
+            try:
+                if isinstance(kept := keeping.result(), Reply):
+                    return Answered(kept, (), lang, limited=True)
+                if not kept:
+                    return Answered(Reply(), (), lang)
+            except StorageUnavailable:
+                # The answer matters more than its record; without a record there is nothing to rate or pass on.
+                log.warning("question not recorded: storage unavailable")
+                record = replace(record, question_id="")
+        answered = await self._answered(turn, question, record, found, policy, lang, one_of_several=one_of_several)
+        answered.reply.afterwards = afterwards
+        return answered
+
+    async def _counted_and_kept(self, turn: Turn, record: QuestionRecord) -> Reply | bool:
+        """Count the question against the asker's day and keep it: True once kept; False when it was kept already, from
+        the same message Teams sent again; what to tell them when it is past the day's questions (nothing kept)."""
+        if (limited := await self._past_the_days_questions(turn, record.asked_at)) is not None:
+            return limited
+        if not await self._kept_once(record):
+            # Teams sent the message again (its request was not answered in time): it was kept and answered.
+            log.info("question not kept again: Teams sent its message again")
+            self._typed.give_back(turn.actor.key, record.asked_at)
+            return False
+        return True
+
+    async def _answered(self, turn: Turn, question: str, record: QuestionRecord, found: Answer, policy: Policy,
+                        lang: Lang, *, one_of_several: bool) -> Answered:
+        """The card of a question kept (or not keepable: no id), as the policy answered it."""
         if record.answered:
             # A picture sent with the words is said to be unread on this card only: nothing of it is kept, so a
             # card drawn again later (rated, passed on) does not say it.

@@ -506,3 +506,44 @@ async def test_hi_and_help_typed_while_storage_is_down_get_the_welcome_and_help_
     assert "What I can do" in said[(sian, "help")] and "pending requests" in said[(sian, "help")]
     assert "couldn't reach the bot's records" in said[(carys, "Cymraeg")]
     assert "Social media policy helper" in after  # her choice of Welsh was never kept
+
+
+async def test_a_question_asked_while_storage_answers_slowly_is_answered_before_its_record_is_written_and_kept_once(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector) -> None:
+    """Storage answers, but each answer takes about half a budget (a proxy in front of Azurite holds each one). Carys
+    asks a question the policy answers. Its answer needs only the policy, kept in the process, and her profile (for her
+    language): she gets it once her profile is read, while the day's count of her questions and the question's record
+    are still being written; they finish after it, and the question is kept once, with the buttons on her card naming
+    it. Before, the turn waited for each of those writes, one after another, before she saw anything (a budget or
+    more at this pace, a few seconds for Teams to show the bot typing)."""
+    question = "Can I be friends with pupils on Facebook?"
+    async with storage_outage(azurite) as outage:
+        settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
+            update={"storage_timeout_seconds": 2, "policy_poll_seconds": 3600, **_ONE_PASS_EACH})
+        client: TestClient = await aiohttp_client(create_app(settings))
+        await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+        await outage.quiet()  # the background jobs' first passes done: what storage answers after is the turn's
+        answered_before = len(outage.answered)
+        waited_for: list[str] = []
+
+        async def note_what_storage_had_answered(activity: dict[str, Any]) -> None:
+            if activity["conversation"]["id"] == CARYS_CHAT and not waited_for:
+                waited_for.extend(outage.answered[answered_before:])
+
+        connector.on_send = note_what_storage_had_answered
+        outage.delay = 1.5  # within the budget of 2 s; the answer waits at most 1 s for the records
+
+        asked = await client.post("/api/messages", json=message(CARYS, question, connector.url))
+        answer = connector.cards(CARYS_CHAT)[-1]
+        await client.app[SERVICES].deliverer.drain()  # what the turn left for after its answer
+        outage.delay = 0.0
+        async with TableClient.from_connection_string(azurite, table_prefix + "questions") as questions:
+            kept = [row async for row in questions.list_entities()]
+
+    assert asked.status == 200
+    assert "From the policy" in json.dumps(answer) and "friends" in json.dumps(answer)
+    tables = [line.split("/")[2].split("(")[0].removeprefix(table_prefix) for line in waited_for]
+    assert tables == ["users"], waited_for  # her profile's read, and nothing written yet
+    [row] = kept
+    assert row["Text"] == question
+    assert row["RowKey"] in json.dumps(verb_data(answer, "ask.feedback"))  # her Helpful / Not helpful name it

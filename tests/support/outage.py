@@ -38,6 +38,9 @@ class StorageOutage:
         self.down_after = b""
         self._passing: set[asyncio.StreamWriter] = set()
         self._last_request = 0.0  # the loop's time when the bot last sent storage anything
+        # Each request answered, as its answer was passed back to the bot ("POST /account/table..."), in that order.
+        self.answered: list[str] = []
+        self._awaiting: dict[asyncio.StreamWriter, list[str]] = {}  # per connection, requests not yet answered
 
     def hang(self) -> None:
         """From now on every connection, open or new, is kept open and what the bot sends on it goes nowhere: no
@@ -159,16 +162,21 @@ class StorageOutage:
                     self._swallowed.add(client)  # a request on an open connection, taken and never passed on
                     self._note(data)
                     continue
+                if not answers and (found := _REQUEST_LINE.match(data)):
+                    self._awaiting.setdefault(client, []).append(found[0].decode("ascii", "replace"))
                 if answers and self.delay:
                     await asyncio.sleep(self.delay)
                 if client in self._swallowed:
                     continue
                 sink.write(data)
                 await sink.drain()
+                if answers and data.startswith(b"HTTP/") and self._awaiting.get(client):
+                    self.answered.append(self._awaiting[client].pop(0))  # one request at a time on a connection
         except (OSError, asyncio.IncompleteReadError):
             pass
         finally:
             sink.transport.abort()
+            self._awaiting.pop(client, None)
 
     async def close(self) -> None:
         """Down, and every pipe finished."""
