@@ -396,7 +396,14 @@ def outcome_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest)
     """The last change to a settled request, who made it and when: "Approved by …", "Ended by …"."""
     if request.state is RequestState.ENDED:
         return strings.text("perm.status_ended", lang, name=request.ended_by, when=when(request.ended_at))
-    return strings.text(f"perm.status_{request.state.value}", lang, name=request.decided_by,
+    return _decided_sentence(strings, lang, request, request.state)
+
+
+def _decided_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest, state: RequestState) -> str:
+    """Who decided it and when, saying so when a named delegate of the school decided it in the headteacher's place."""
+    delegate = "_delegate" if request.decided_as_delegate and state in (RequestState.APPROVED,
+                                                                         RequestState.DECLINED) else ""
+    return strings.text(f"perm.status_{state.value}{delegate}", lang, name=request.decided_by,
                         when=when(request.decided_at))
 
 
@@ -408,8 +415,7 @@ def _ending(strings: Catalogue, lang: Lang, request: PermissionRequest, *, limit
     if request.end_reason:
         block.append(labelled(strings.text("perm.label.end_reason", lang), request.end_reason, limit=limit))
     # The approver's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
-    block.append(plain_text(strings.text("perm.status_approved", lang, name=request.decided_by,
-                                         when=when(request.decided_at)), size="Small"))
+    block.append(plain_text(_decided_sentence(strings, lang, request, RequestState.APPROVED), size="Small"))
     return block
 
 

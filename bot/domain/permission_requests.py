@@ -105,6 +105,9 @@ class PermissionRequest:
     decided_by: str = ""
     decided_by_id: str = ""
     decided_at: datetime | None = None
+    # Approved or declined by a named delegate of the school, not its headteacher (the cards the member of staff reads
+    # say so); False on records from before it was kept.
+    decided_as_delegate: bool = False
     reason: str = ""
     comment: str = ""
     # The first day of an approval: the start asked for, or the UK day it was given when that came later (permission is
@@ -349,8 +352,12 @@ def decide(request: PermissionRequest, person: Person, federation: Federation, *
     today = uk_today(now)
     if approve and approval_problem(request, today):
         raise DatesEnded(request)
+    school = federation.school(request.school_id)
+    as_delegate = person.aad_object_id != school.headteacher.aad_object_id and any(
+        d.aad_object_id == person.aad_object_id for d in school.delegates)
     return replace(request, state=RequestState.APPROVED if approve else RequestState.DECLINED,
                    decided_by=person.name, decided_by_id=person.aad_object_id, decided_at=now,
+                   decided_as_delegate=as_delegate,
                    reason="" if approve else reason, comment=comment if approve else "",
                    approved_from=max(request.start, today) if approve else None)
 

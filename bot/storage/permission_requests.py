@@ -5,7 +5,8 @@ on, none on rows from before it was kept; an approval ended early adds `EndedBy`
 `EndReason` beside the approval's own columns; `Replaces`, `Changed`, `ReplacedBy` and `Alongside` link a request sent
 in place of a waiting one, or beside one for the same purpose, to it; `DeclinedBefore`, the declined one for the same
 account it was sent after, or `ApprovedBefore`, the approval in force it asks more of, with `Changed` then what
-changed; `Form`, the token of the form it was sent on) and
+changed; `Form`, the token of the form it was sent on; `DecidedAsDelegate`, true when a named delegate of the school,
+not its headteacher, approved or declined it) and
 `audit|<iso time>|<random>` for
 each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in one
 transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
@@ -106,6 +107,8 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         "DeclinedBefore": request.declined_before,
         # Added later: her approval for the same account, in force, that this asks more of (rows before it have none).
         "ApprovedBefore": request.approved_before,
+        # Added later: decided by a named delegate of the school, not its headteacher (rows before it have none).
+        "DecidedAsDelegate": request.decided_as_delegate,
     }
     if request.state is RequestState.ENDED:  # only an ended approval has these columns (rows before them have none)
         entity.update({"EndedBy": request.ended_by, "EndedById": request.ended_by_id, "EndedAt": request.ended_at,
@@ -133,6 +136,7 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         end=date.fromisoformat(end) if end else None, submitted_at=submitted,
         state=RequestState(entity_text(entity, "State")), decided_by=entity_text(entity, "DecidedBy"),
         decided_by_id=entity_text(entity, "DecidedById"), decided_at=entity_time(entity, "DecidedAt"),
+        decided_as_delegate=entity.get("DecidedAsDelegate") is True,
         reason=entity_text(entity, "Reason"), comment=entity_text(entity, "Comment"),
         approved_from=date.fromisoformat(approved_from) if approved_from else None,
         ended_by=entity_text(entity, "EndedBy"), ended_by_id=entity_text(entity, "EndedById"),

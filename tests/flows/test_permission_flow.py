@@ -34,6 +34,7 @@ from bot.storage.memory import (
     MemoryStaffDirectory,
     MemoryUserProfiles,
 )
+from cards.answer import when
 from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.base import Reply, Scope
@@ -3732,3 +3733,35 @@ async def test_a_form_that_said_the_policy_does_not_name_the_tool_sends_it_on_it
 
     assert "permission.withdraw" in text_of(sent.card)
     assert named in text_of(await bot.cards_for(SIAN))
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("approve", [True, False])
+async def test_the_member_of_staff_is_told_when_the_headteachers_named_delegate_decided_her_request(
+        bot: BotInMemory, strings: Catalogue, lang: Lang, approve: bool) -> None:
+    """Permission probe 9: Ffion, the headteacher's named delegate, decided Carys's request while Siân was away. Before,
+    Carys's status card and the message with the decision read "Approved by Ffion Morgan", nothing saying who Ffion is
+    nor that she decides in the headteacher's place, so Carys went to Siân to ask whether it really was approved. Now
+    both say Ffion decided it as the headteacher's named delegate; a decision by the head reads as before."""
+    await bot.meets(CARYS, SIAN, FFION)
+    status = await bot.clicks(CARYS, "permission.submit", {**_form(), "lang": lang.value}, lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+
+    await bot.clicks(FFION, "permission.approve" if approve else "permission.decline",
+                     {"id": request_id, "reason": "Use the school page too."}, lang=lang)
+
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    state = "approved" if approve else "declined"
+    said = strings.text(f"perm.status_{state}_delegate", lang, name=stored.decided_by, when=when(stored.decided_at))
+    told = [c for c in await bot.cards_for(CARYS) if request_id in text_of(c)]
+    [decision] = [c for c in told if strings.text(f"perm.decision_title.{state}", lang, id=request_id) in text_of(c)]
+    [status_now] = [c for c in told if strings.text("perm.status_title", lang, id=request_id) in text_of(c)][-1:]
+    assert said in text_of(decision) and said in text_of(status_now)
+    # The head's own decision reads as before.
+    other = str(verb_data((await bot.clicks(CARYS, "permission.submit", {**_form(purpose="Year 9 trip news."),
+                                                                          "lang": lang.value}, lang=lang)).card or {},
+                          "permission.withdraw")["id"])
+    await bot.clicks(SIAN, "permission.approve", {"id": other}, lang=lang)
+    by_head = await MemoryPermissionRequests(bot.store).get(other)
+    head_said = strings.text("perm.status_approved", lang, name=by_head.decided_by, when=when(by_head.decided_at))
+    assert head_said in text_of([c for c in await bot.cards_for(CARYS) if other in text_of(c)][-1])

@@ -218,6 +218,19 @@ async def test_a_request_sent_after_a_decline_keeps_which_one_it_follows(store: 
         "P-APP001", ("audience",))
 
 
+async def test_a_decision_by_a_named_delegate_is_kept_as_hers(store: PermissionRequests) -> None:
+    """Permission probe 9: that a named delegate, not the headteacher, decided a request (`DecidedAsDelegate`) stays
+    with its record, for the member of staff's cards of it; a record without it reads as decided by the head."""
+    await store.create(_request("P-DLG001"), AuditEntry("P-DLG001", "submitted", CARYS.aad_object_id, CARYS.name, NOW))
+    sent = await store.get("P-DLG001")
+    await store.save(replace(sent, state=RequestState.DECLINED, decided_by="Ffion", decided_at=NOW, reason="No.",
+                             decided_as_delegate=True),
+                     AuditEntry("P-DLG001", "declined", "a1000000-0000-4000-8000-000000000005", "Ffion", NOW))
+
+    assert (await store.get("P-DLG001")).decided_as_delegate is True
+    assert (await store.get("P-DLG001")).state is RequestState.DECLINED
+
+
 async def test_a_request_row_written_before_its_language_was_kept_reads_without_one(
         azurite: str, table_prefix: str, table_store: TablePermissionRequests) -> None:
     await table_store.create(replace(_request(), lang=Lang.CY), _audit("submitted"))
