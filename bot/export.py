@@ -41,11 +41,12 @@ CELL_LIMIT = 5000  # longer than any field a form accepts
 # Times as the cards showed them (GMT in winter, BST in summer), and the --from/--to days as UK calendars have them.
 # Columns are only ever added at the end, so a spreadsheet the governors built on an earlier export still lines up.
 # The dates approved (from the day a late approval was given: permission is never backdated) and the dates asked for;
-# then, for an approval ended early, who ended it, when and why (blank otherwise).
+# then, for an approval ended early, who ended it, when and why (blank otherwise); then, for an approval a later one
+# for the same account replaced (it asked for more), which one and from which day.
 COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose", "submitted at (UK time)", "decision",
            "decided by", "decided at (UK time)", "reason or comment", "approved from (UK date)",
            "approved to (UK date)", "start asked for", "end asked for", "ended by", "ended at (UK time)",
-           "reason for ending"]
+           "reason for ending", "replaced by", "replaced from (UK date)"]
 ONGOING = "ongoing"
 
 
@@ -97,7 +98,9 @@ def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: da
             request.decided_by, uk_time(request.decided_at) if request.decided_at else "",
             request.reason or request.comment, approved_from.isoformat() if approved_from else "",
             _until(request.end) if approved_from else "", request.start.isoformat(), _until(request.end),
-            request.ended_by, uk_time(request.ended_at) if request.ended_at else "", request.end_reason)])
+            request.ended_by, uk_time(request.ended_at) if request.ended_at else "", request.end_reason,
+            request.superseded_by if request.superseded_from else "",
+            request.superseded_from.isoformat() if request.superseded_from else "")])
     return out.getvalue()
 
 

@@ -334,6 +334,8 @@ def _in_place_of(strings: Catalogue, lang: Lang, request: PermissionRequest, *, 
         changed = "; ".join(strings.text(f"perm.changed.{c}", lang) for c in request.changed if c in CHANGES)
         said.append(_about_her(strings, "perm.approved_before" if changed else "perm.approved_before_unchanged", lang,
                                request, id=request.approved_before, changed=changed))
+        if request.state is RequestState.PENDING:
+            said.append(strings.text("perm.approved_before_replaces", lang, id=request.approved_before))
     elif request.declined_before:
         changed = "; ".join(strings.text(f"perm.changed.{c}", lang) for c in request.changed if c in CHANGES)
         said.append(_about_her(strings, "perm.declined_before" if changed else "perm.declined_before_unchanged", lang,
@@ -425,11 +427,23 @@ def _sent_again(strings: Catalogue, lang: Lang, request: PermissionRequest) -> l
         if request.replaced_by and request.state is RequestState.WITHDRAWN else []
 
 
+def _replacing(strings: Catalogue, lang: Lang, request: PermissionRequest, **style: Any) -> list[Element]:
+    """On an approval replaced by a wider one, which and from when; on the wider, the one it replaces, from when."""
+    if request.superseded_by and request.superseded_from is not None:
+        return [text(strings.text("perm.superseded", lang, id=request.superseded_by,
+                                  day=_day(request.superseded_from)), **style)]
+    if request.supersedes and request.state in (RequestState.APPROVED, RequestState.ENDED):
+        return [text(strings.text("perm.supersedes", lang, id=request.supersedes,
+                                  day=_day(request.permitted_from or request.start)), **style)]
+    return []
+
+
 def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
     if request.state is RequestState.PENDING:
         return []
     # The decider's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
     block: list[Element] = [plain_text(outcome_sentence(strings, lang, request), weight="Bolder", size="Medium"),
+                            *_replacing(strings, lang, request, weight="Bolder"),
                             *_sent_again(strings, lang, request), *_ending(strings, lang, request, limit=500)]
     if _approved_late(request) and request.permitted_from is not None:
         block.append(text(strings.text("perm.approved_from_later", lang, day=_day(request.permitted_from),
@@ -514,6 +528,9 @@ def end_button(strings: Catalogue, lang: Lang, request: PermissionRequest, data:
 def end_refused_card(strings: Catalogue, lang: Lang, request: PermissionRequest) -> Card:
     """Why End changed nothing: the approval's last day has passed, or there is no approval in force (the request
     waits, or was declined or withdrawn)."""
+    if request.state is RequestState.APPROVED and request.superseded_from is not None:
+        return error_card(strings, lang, "perm.end_superseded", id=request.superseded_by,
+                          day=_day(request.superseded_from))
     if request.state is RequestState.APPROVED and request.end is not None:
         return error_card(strings, lang, "perm.end_run_out", end=_day(request.end))
     return error_card(strings, lang, "perm.end_not_in_force")
@@ -636,8 +653,13 @@ def ended_by_decider_card(strings: Catalogue, lang: Lang, request: PermissionReq
     return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))])
 
 
-def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> Element:
-    state = strings.text(f"perm.status_label.{request.state.value}", lang)
+def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, today: date | None = None
+          ) -> Element:
+    """A request's first line on a list: its id, platform, school and state (an approval replaced by a wider one, once
+    the wider runs on `today`, or on any day without one: replaced)."""
+    replaced = request.state is RequestState.APPROVED and request.superseded_from is not None and (
+        today is None or request.is_superseded_on(today))
+    state = strings.text(f"perm.status_label.{'superseded' if replaced else request.state.value}", lang)
     return {"type": "RichTextBlock", "inlines": [
         {"type": "TextRun", "text": request.request_id, "weight": "Bolder"},
         {"type": "TextRun", "text": f" · {clean_user_text(request.platform_name, limit=60)} · {school} · {state}"}]}
@@ -649,7 +671,8 @@ def _decided(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
     if request.state is RequestState.PENDING:
         return []
     # The decider's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
-    items = [plain_text(outcome_sentence(strings, lang, request), size="Small"), *_sent_again(strings, lang, request),
+    items = [plain_text(outcome_sentence(strings, lang, request), size="Small"),
+             *_replacing(strings, lang, request, size="Small"), *_sent_again(strings, lang, request),
              *_ending(strings, lang, request, limit=300)]
     for label, note in (("perm.label.reason", request.reason), ("perm.label.comment", request.comment)):
         if note:
@@ -676,7 +699,7 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
 
     def entry(row: tuple[PermissionRequest, str]) -> Element:
         request, school = row
-        items: list[Element] = [_line(strings, lang, request, school),
+        items: list[Element] = [_line(strings, lang, request, school, today),
                                 user_text(request.purpose, limit=200, italic=True), *_decided(strings, lang, request)]
         buttons = [_see_in_full(strings, lang, request)]
         if request.state is RequestState.PENDING:
@@ -887,7 +910,9 @@ def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permi
         items: list[Element] = [
             text(approved),
             user_text(f"{request.platform_name}: {account} ({who_asked(strings, lang, request)})", limit=300),
-            labelled(strings.text("perm.label.dates", lang), _dates(strings, lang, request), limit=100)]
+            labelled(strings.text("perm.label.dates", lang), _dates(strings, lang, request), limit=100),
+            # Still standing until the wider approval's first day: from when it no longer does.
+            *(_replacing(strings, lang, request, size="Small") if request.superseded_from else [])]
         if request.request_id in left:
             # The name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
             items.append(plain_text(_about_her(strings, "perm.register_left", lang, request),

@@ -33,6 +33,8 @@ from bot.domain.permission_requests import (
     LIMITS,
     SENT_TO_APPROVER,
     SUBMITTED,
+    SUPERSEDED,
+    SUPERSEDING_UNDONE,
     WITHDRAWN,
     AlreadySettled,
     AuditEntry,
@@ -54,6 +56,8 @@ from bot.domain.permission_requests import (
     last_declined,
     listing_order,
     may_see_register,
+    narrower_to_restore,
+    narrower_to_supersede,
     needs_no_permission,
     new_request_id,
     not_named_by_policy,
@@ -61,6 +65,7 @@ from bot.domain.permission_requests import (
     platform_at,
     read_form,
     requester_has_left,
+    supersede,
     waiting_beside,
     withdraw,
 )
@@ -1396,6 +1401,8 @@ class PermissionFlow:
         try:
             decided = decide(request, turn.actor, self._federation, approve=approve, reason=note, comment=note,
                              now=now)
+            if approve and (narrower := await self._narrower(decided)) is not None:
+                decided = replace(decided, supersedes=narrower.request_id)  # said in the write that approves it
             saved = await self._requests.save(decided, self._audit(decided, decided.state.value, turn.actor, note))
         except NotAllowed:
             return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_decision"), refused=True)
@@ -1505,12 +1512,75 @@ class PermissionFlow:
                 *((p, f"{request.request_id}|waiting-reminder{again}|{p.aad_object_id}") for p in people),
                 (request.requester, f"{request.request_id}|waiting-told{again}"))])
 
+    async def _narrower(self, wider: PermissionRequest) -> PermissionRequest | None:
+        """The approval in force that `wider` asks more of (`approved_before`), which approving it replaces; None when
+        there is none, or it was ended, ran out or was replaced already."""
+        if not wider.approved_before:
+            return None
+        try:
+            narrower = await self._requests.get(wider.approved_before)
+        except RecordNotFound:
+            return None
+        return narrower if narrower_to_supersede(wider, narrower, uk_today(self._clock())) else None
+
+    async def _supersede_narrower(self, wider: PermissionRequest) -> None:
+        """The approval `wider` was approved in place of (`supersedes`) marked replaced from the wider's first day, with
+        an audit entry, and its cards edited to say so (its owed row is then cleared, as a decision's is). Another
+        partition than the decision, so a separate write: until it is made, the decision's notifications stay owed and
+        the catch-up pass makes it. Made already (or the narrower ended, ran out or gone): nothing to do."""
+        if wider.state is not RequestState.APPROVED or not wider.supersedes:
+            return
+        decider = Person(wider.requester.tenant_id, wider.decided_by_id, wider.decided_by)
+        for _ in range(3):  # a change to the narrower between read and write (she ended it, say): read it again
+            try:
+                narrower = await self._requests.get(wider.supersedes)
+            except RecordNotFound:
+                return
+            if narrower.superseded_from is not None or not narrower_to_supersede(
+                    replace(wider, approved_before=wider.supersedes), narrower, uk_today(self._clock())):
+                return
+            replaced = supersede(narrower, wider)
+            try:
+                saved = await self._requests.save(replaced, self._audit(
+                    replaced, SUPERSEDED, decider, f"by {wider.request_id} from {replaced.superseded_from}"))
+            except ConcurrentChange:
+                continue
+            await self._notify_settled(saved)
+            await self._requests.queued(saved.request_id, saved.state)
+            return
+
+    async def _restore_narrower(self, wider: PermissionRequest) -> None:
+        """An approval of more ended before its first day (`narrower_to_restore`): the approval it was to replace stands
+        on, with an audit entry, and its cards say so again. As `_supersede_narrower`, a second write the catch-up pass
+        makes when storage refuses it."""
+        if wider.state is not RequestState.ENDED or not wider.supersedes:
+            return
+        ender = Person(wider.requester.tenant_id, wider.ended_by_id, wider.ended_by)
+        for _ in range(3):
+            try:
+                narrower = await self._requests.get(wider.supersedes)
+            except RecordNotFound:
+                return
+            if not narrower_to_restore(wider, narrower, uk_today(self._clock())):
+                return
+            restored = replace(narrower, superseded_from=None)
+            try:
+                saved = await self._requests.save(restored, self._audit(
+                    restored, SUPERSEDING_UNDONE, ender, f"{wider.request_id} ended before its first day"))
+            except ConcurrentChange:
+                continue
+            await self._notify_settled(saved)
+            await self._requests.queued(saved.request_id, saved.state)
+            return
+
     async def _notify_settled(self, request: PermissionRequest, *, shown_to: Person | None = None,
                               requester_reads: Lang | None = None) -> None:
         """Queue the requester's messages and the deciders' copies, side by side; the dates-ended edit still owed to
-        `shown_to` is taken back."""
+        `shown_to` is taken back. An approval of more replaces the one it widens first (`_supersede_narrower`)."""
+        await self._supersede_narrower(request)
+        await self._restore_narrower(request)
         await asyncio.gather(self._tell_requester(request, requester_reads),
-                             self._tell_deciders(request, shown_to=shown_to),
+                             self._tell_deciders(request, shown_to=shown_to, because=_replacing_edit(request)),
                              self._tell_deciders_it_ended(request),
                              self._take_back_dates_ended(request, shown_to))
 
@@ -1520,11 +1590,20 @@ class PermissionFlow:
         requester = request.requester
         lang = reads or request.lang or await preferred_language(self._profiles, requester)
         school = self._school_name(request.school_id, lang)
+        replaced = f"|{edit}" if (edit := _replacing_edit(request)) else ""
         messages = [OutboundMessage(
-            recipient=requester, message_id=f"{request.request_id}|status-{request.state.value}",
+            recipient=requester, message_id=f"{request.request_id}|status-{request.state.value}{replaced}",
             card=self._status_card(request, lang), card_key=f"{request.request_id}|status", created_at=self._clock(),
             preview=self._strings.text("notify.permission_news", lang))]
-        if request.state in (RequestState.APPROVED, RequestState.DECLINED):
+        if replaced and request.state is RequestState.APPROVED:
+            # Replaced by a wider approval (whose own message tells her): the message that told her this one was
+            # approved says so, in place; nothing new is posted.
+            messages.append(OutboundMessage(
+                recipient=requester, message_id=f"{request.request_id}|decision{replaced}",
+                card=cards.decision_card(self._strings, lang, request, school=school),
+                card_key=_decision_key(request.request_id), update_only=True, created_at=self._clock(),
+                preview=self._strings.text("notify.permission_news", lang)))
+        elif request.state in (RequestState.APPROVED, RequestState.DECLINED):
             # Its place is kept (`first_post`: she has no copy of it yet), so an approval ended later edits it.
             messages.append(OutboundMessage(
                 recipient=requester, message_id=f"{request.request_id}|decision",
@@ -1921,6 +2000,14 @@ def _opened_key(request_id: str) -> str:
     """The card key of the copy of a request's card a decider opened last ("See … in full", or a list click answered
     with the whole card), so a decision, or the pass saying its dates have ended, edits it in place too."""
     return f"{request_id}|opened"
+
+
+def _replacing_edit(request: PermissionRequest) -> str:
+    """The edit of an approval's cards that a wider approval replacing it (or that replacement undone) calls for, under
+    message ids of its own (its approval's messages went already); "" for any other."""
+    if not request.superseded_by or request.state is not RequestState.APPROVED:
+        return ""
+    return SUPERSEDED if request.superseded_from is not None else "restored"
 
 
 def _copy_id(request_id: str, state: RequestState, person: Person, because: str = "") -> str:

@@ -40,6 +40,8 @@ APPROVED = "approved"
 DECLINED = "declined"
 WITHDRAWN = "withdrawn"
 ENDED = "ended"
+SUPERSEDED = "replaced"
+SUPERSEDING_UNDONE = "replacement undone"
 
 
 class RequestState(StrEnum):
@@ -134,6 +136,13 @@ class PermissionRequest:
     # differently from it.
     declined_before: str = ""
     approved_before: str = ""
+    # An approval of more for an account (`approved_before`) replaces the approval it widens from its own first day:
+    # on the wider, `supersedes` names the narrower (set in the write that approves it); on the narrower,
+    # `superseded_by` names the wider and `superseded_from` the day it no longer stands (it stays on record, approved).
+    # The wider ended before that day: `superseded_from` is cleared and the narrower stands on (`superseded_by` kept).
+    supersedes: str = ""
+    superseded_by: str = ""
+    superseded_from: date | None = None
     # The token of the form it was sent on (none on records from before it was kept): every press of that form's Send
     # is this request.
     form: str = ""
@@ -172,7 +181,12 @@ class PermissionRequest:
         """True for an approved permission in force on that day, or starting later (the register of official
         accounts): approved, not ended early, and its last day not passed."""
         ended = self.end is not None and self.end < day
-        return self.state is RequestState.APPROVED and not ended
+        replaced = self.superseded_from is not None and self.superseded_from <= day
+        return self.state is RequestState.APPROVED and not ended and not replaced
+
+    def is_superseded_on(self, day: date) -> bool:
+        """True for an approval replaced by a wider one (`superseded_by`) that runs on `day`."""
+        return self.superseded_from is not None and self.superseded_from <= day
 
 
 def listing_order(request: PermissionRequest) -> tuple[datetime, str]:
@@ -360,6 +374,29 @@ def decide(request: PermissionRequest, person: Person, federation: Federation, *
                    decided_as_delegate=as_delegate,
                    reason="" if approve else reason, comment=comment if approve else "",
                    approved_from=max(request.start, today) if approve else None)
+
+
+def narrower_to_supersede(wider: PermissionRequest, narrower: PermissionRequest, today: date) -> bool:
+    """Whether approving `wider`, a request asking more of the approval `narrower` (its `approved_before`), replaces it:
+    the same member of staff's, still in force on `today` (or still to start), and not replaced already."""
+    same_person = (narrower.requester.tenant_id, narrower.requester.aad_object_id) == (
+        wider.requester.tenant_id, wider.requester.aad_object_id)
+    return (narrower.request_id == wider.approved_before and same_person
+            and narrower.is_active_on(today) and narrower.superseded_from is None)
+
+
+def supersede(narrower: PermissionRequest, wider: PermissionRequest) -> PermissionRequest:
+    """The narrower approval replaced by the wider, approved one from the wider's first day (the narrower still covers
+    the days before it, so the account is never left without permission); its approval stays on record."""
+    first = wider.permitted_from or wider.start
+    return replace(narrower, superseded_by=wider.request_id, superseded_from=first)
+
+
+def narrower_to_restore(wider: PermissionRequest, narrower: PermissionRequest, today: date) -> bool:
+    """Whether `wider`, ended, had been going to replace `narrower` on a day still ahead (the head ended it before its
+    first day): the narrower then stands on, as it would have had the wider never been approved."""
+    return (wider.state is RequestState.ENDED and narrower.superseded_by == wider.request_id
+            and narrower.superseded_from is not None and narrower.superseded_from > today)
 
 
 def withdraw(request: PermissionRequest, person: Person, now: datetime, *, replaced_by: str = ""

@@ -6,7 +6,8 @@ on, none on rows from before it was kept; an approval ended early adds `EndedBy`
 in place of a waiting one, or beside one for the same purpose, to it; `DeclinedBefore`, the declined one for the same
 account it was sent after, or `ApprovedBefore`, the approval in force it asks more of, with `Changed` then what
 changed; `Form`, the token of the form it was sent on; `DecidedAsDelegate`, true when a named delegate of the school,
-not its headteacher, approved or declined it) and
+not its headteacher, approved or declined it; `Supersedes` on an approval of more for an account, and `SupersededBy`
+and `SupersededFrom` on the approval it widened, which it replaces from that day) and
 `audit|<iso time>|<random>` for
 each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in one
 transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
@@ -109,6 +110,10 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         "ApprovedBefore": request.approved_before,
         # Added later: decided by a named delegate of the school, not its headteacher (rows before it have none).
         "DecidedAsDelegate": request.decided_as_delegate,
+        # Added later: an approval of more for the account replacing the approval it widened (rows before it have
+        # none): on the wider, the narrower's id; on the narrower, the wider's id and the day it replaces it from.
+        "Supersedes": request.supersedes, "SupersededBy": request.superseded_by,
+        "SupersededFrom": request.superseded_from.isoformat() if request.superseded_from else "",
     }
     if request.state is RequestState.ENDED:  # only an ended approval has these columns (rows before them have none)
         entity.update({"EndedBy": request.ended_by, "EndedById": request.ended_by_id, "EndedAt": request.ended_at,
@@ -121,6 +126,7 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
     if submitted is None:
         raise RecordNotFound("request row without SubmittedAt")
     end, approved_from = entity_text(entity, "End"), entity_text(entity, "ApprovedFrom")
+    superseded_from = entity_text(entity, "SupersededFrom")
     lang = entity_text(entity, "Lang")
     return PermissionRequest(
         request_id=entity_text(entity, "PartitionKey"),
@@ -137,6 +143,8 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         state=RequestState(entity_text(entity, "State")), decided_by=entity_text(entity, "DecidedBy"),
         decided_by_id=entity_text(entity, "DecidedById"), decided_at=entity_time(entity, "DecidedAt"),
         decided_as_delegate=entity.get("DecidedAsDelegate") is True,
+        supersedes=entity_text(entity, "Supersedes"), superseded_by=entity_text(entity, "SupersededBy"),
+        superseded_from=date.fromisoformat(superseded_from) if superseded_from else None,
         reason=entity_text(entity, "Reason"), comment=entity_text(entity, "Comment"),
         approved_from=date.fromisoformat(approved_from) if approved_from else None,
         ended_by=entity_text(entity, "EndedBy"), ended_by_id=entity_text(entity, "EndedById"),

@@ -3765,3 +3765,154 @@ async def test_the_member_of_staff_is_told_when_the_headteachers_named_delegate_
     by_head = await MemoryPermissionRequests(bot.store).get(other)
     head_said = strings.text("perm.status_approved", lang, name=by_head.decided_by, when=when(by_head.decided_at))
     assert head_said in text_of([c for c in await bot.cards_for(CARYS) if other in text_of(c)][-1])
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_an_approval_that_widens_an_earlier_one_replaces_it_and_the_earlier_stays_on_record(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 9: Siân approved Carys's netball club Instagram without pupils' photos (from 3 November), then
+    approved Carys's request asking for photos too (`ApprovedBefore`, from 4 November). Before, both stood as live
+    approvals of one account: Official accounts listed the Instagram twice, and Carys's first approval said nothing of
+    the second. Now the wider replaces the narrower from its first day: the narrower stays on record (with an audit
+    entry, and both say so on their cards), and from that day only the wider is on Official accounts."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    first_id, more_id = await _approved_then_more_asked(bot, lang)
+    [to_head] = [c for c in await bot.cards_for(SIAN) if more_id in text_of(c)]
+    assert strings.text("perm.approved_before_replaces", lang, id=first_id) in text_of(to_head)
+
+    await bot.clicks(SIAN, "permission.approve", {"id": more_id}, lang=lang)
+
+    requests = MemoryPermissionRequests(bot.store)
+    narrower, wider = await requests.get(first_id), await requests.get(more_id)
+    assert (narrower.state, narrower.superseded_by, narrower.superseded_from) == (
+        RequestState.APPROVED, more_id, date(2026, 11, 4))
+    assert wider.supersedes == first_id
+    assert ("replaced", SIAN.aad_object_id) in await _trail(bot, first_id)
+    day = "04/11/2026"
+    to_carys = [c for c in await bot.cards_for(CARYS)]
+    [first_status] = [c for c in to_carys if strings.text("perm.status_title", lang, id=first_id) in text_of(c)][-1:]
+    assert strings.text("perm.superseded", lang, id=more_id, day=day) in text_of(first_status)
+    [told] = [c for c in to_carys
+              if strings.text("perm.decision_title.approved", lang, id=more_id) in text_of(c)]
+    assert strings.text("perm.supersedes", lang, id=first_id, day=day) in text_of(told)
+    # Until the wider one's first day the narrower still stands (no day without permission); from it, only the wider.
+    register = text_of((await bot.clicks(SIAN, "permission.register", {"lang": lang.value}, lang=lang)).card)
+    assert first_id in register and more_id in register
+    clock.now = datetime(2026, 11, 4, 9, 0, tzinfo=UTC)
+    register = text_of((await bot.clicks(SIAN, "permission.register", {"lang": lang.value}, lang=lang)).card)
+    assert more_id in register and first_id not in register
+    mine = text_of((await bot.clicks(CARYS, "permission.mine", {"lang": lang.value}, lang=lang)).card)
+    assert first_id in mine and strings.text("perm.status_label.superseded", lang) in mine
+    # Its End, on a card sent before, says which approval to end instead, and changes nothing.
+    ended = await bot.clicks(SIAN, "permission.end", {"id": first_id, "lang": lang.value}, lang=lang)
+    assert strings.text("perm.end_superseded", lang, id=more_id, day=day) in text_of(ended.card)
+    assert (await requests.get(first_id)).state is RequestState.APPROVED
+
+
+async def _approved_then_more_asked(bot: BotInMemory, lang: Lang = Lang.EN) -> tuple[str, str]:
+    """Carys's netball club Instagram approved by Siân without pupils' photos (from 3 November), then asked for again
+    with photos (from 4 November): the ids of the approval and of the request that asks more of it."""
+    sent = {**_form(purpose="Netball club results and fixtures.", start="2026-11-03", pupil_content="none",
+                    consent=""), "lang": lang.value}
+    first_id = str(verb_data((await bot.clicks(CARYS, "permission.submit", sent, lang=lang)).card or {},
+                             "permission.withdraw")["id"])
+    await bot.clicks(SIAN, "permission.approve", {"id": first_id}, lang=lang)
+    more = await bot.clicks(CARYS, "permission.submit", {**sent, "start": "2026-11-04", "pupil_content": "photos",
+                                                         "consent": "Parents opted in on the form."}, lang=lang)
+    return first_id, str(verb_data(more.card or {}, "permission.withdraw")["id"])
+
+
+async def test_an_approval_the_member_of_staff_ended_before_the_wider_one_was_approved_is_not_marked_replaced(
+        strings: Catalogue, federation: Federation) -> None:
+    """Permission probe 9, hostile order: Carys ended her first approval herself while the wider request waited. The
+    wider one's approval then replaces nothing: the ended one keeps its ending, and no card says it was replaced."""
+    bot = await _late_bot(strings, federation, Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC)), Lang.EN)
+    first_id, more_id = await _approved_then_more_asked(bot)
+    await bot.clicks(CARYS, "permission.end", {"id": first_id})
+
+    await bot.clicks(SIAN, "permission.approve", {"id": more_id})
+
+    requests = MemoryPermissionRequests(bot.store)
+    narrower, wider = await requests.get(first_id), await requests.get(more_id)
+    assert (narrower.state, narrower.superseded_by, wider.state, wider.supersedes) == (
+        RequestState.ENDED, "", RequestState.APPROVED, "")
+    assert "replaced" not in [action for action, _ in await _trail(bot, first_id)]
+    assert "Replaced" not in text_of(await bot.cards_for(CARYS))
+
+
+async def test_an_approval_whose_replacing_storage_refused_is_replaced_by_the_catch_up_pass(
+        strings: Catalogue, federation: Federation, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Permission probe 9: the narrower approval is another record than the decision, so a second write. Storage
+    refusing it leaves the decision made and shown, and its messages owed: the catch-up pass replaces the narrower
+    then, once, and her first approval's card says so once."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, Lang.EN)
+    first_id, more_id = await _approved_then_more_asked(bot)
+    real_save = MemoryPermissionRequests.save
+
+    async def refusing_the_narrower(requests: MemoryPermissionRequests, request: PermissionRequest,
+                                    audit: AuditEntry) -> PermissionRequest:
+        if request.superseded_by:
+            raise StorageUnavailable("injected: storage went away after the decision")
+        return await real_save(requests, request, audit)
+
+    with monkeypatch.context() as fault:
+        fault.setattr(MemoryPermissionRequests, "save", refusing_the_narrower)
+        decided = await bot.clicks(SIAN, "permission.approve", {"id": more_id})
+    requests = MemoryPermissionRequests(bot.store)
+    assert "Approved by" in text_of(decided.card) and (await requests.get(first_id)).superseded_by == ""
+
+    await _catching_up(bot).catch_up()
+    await _catching_up(bot).catch_up()
+
+    assert (await requests.get(first_id)).superseded_by == more_id
+    assert [a for a, _ in await _trail(bot, first_id)].count("replaced") == 1
+    said = strings.text("perm.superseded", Lang.EN, id=more_id, day="04/11/2026")
+    assert len([c for c in await bot.cards_for(CARYS) if said in text_of(c)]) == 2  # her status card and decision
+    assert await requests.owed() == []
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_wider_approval_ended_before_its_first_day_leaves_the_approval_it_was_to_replace_standing(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 9: Siân approved the photos request (from 4 November) that was to replace Carys's first
+    approval, then, on 2 November, thought better of photos and ended it. The first approval stands on, as if the wider
+    had never been approved: on Official accounts from the 4th too, and her first approval's card no longer says it is
+    replaced. Without this, the account would have lost its permission on the 4th without anyone ending it."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    first_id, more_id = await _approved_then_more_asked(bot, lang)
+    await bot.clicks(SIAN, "permission.approve", {"id": more_id}, lang=lang)
+
+    await bot.clicks(SIAN, "permission.end", {"id": more_id, "reason": "No photos after all.", "lang": lang.value},
+                     lang=lang)
+
+    narrower = await MemoryPermissionRequests(bot.store).get(first_id)
+    assert (narrower.state, narrower.superseded_from) == (RequestState.APPROVED, None)
+    assert "replacement undone" in [action for action, _ in await _trail(bot, first_id)]
+    clock.now = datetime(2026, 11, 4, 9, 0, tzinfo=UTC)
+    register = text_of((await bot.clicks(SIAN, "permission.register", {"lang": lang.value}, lang=lang)).card)
+    assert first_id in register and more_id not in register
+    [status] = [c for c in await bot.cards_for(CARYS)
+                if strings.text("perm.status_title", lang, id=first_id) in text_of(c)][-1:]
+    assert strings.text("perm.superseded", lang, id=more_id, day="04/11/2026") not in text_of(status)
+
+
+async def test_a_wider_request_approved_by_both_deciders_at_once_replaces_the_narrower_once_and_a_colleague_not_at_all(
+        strings: Catalogue, federation: Federation) -> None:
+    """Permission probe 9, hostile: Gareth, a colleague, presses Approve on Carys's photos request (forwarded to him),
+    then Siân and Ffion press it at the same moment. Gareth changes nothing; of the two, one decision is recorded, and
+    the first approval is replaced once, with one audit entry."""
+    bot = await _late_bot(strings, federation, Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC)), Lang.EN)
+    await bot.meets(FFION, GARETH)
+    first_id, more_id = await _approved_then_more_asked(bot)
+
+    refused = await bot.clicks(GARETH, "permission.approve", {"id": more_id})
+    requests = MemoryPermissionRequests(bot.store)
+    assert refused.refused and (await requests.get(first_id)).superseded_by == ""
+    await asyncio.gather(*(bot.clicks(person, "permission.approve", {"id": more_id}) for person in (SIAN, FFION)))
+
+    assert (await requests.get(first_id)).superseded_by == more_id
+    assert [a for a, _ in await _trail(bot, first_id)].count("replaced") == 1
+    assert [a for a, _ in await _trail(bot, more_id)].count("approved") == 1

@@ -231,6 +231,31 @@ async def test_a_decision_by_a_named_delegate_is_kept_as_hers(store: PermissionR
     assert (await store.get("P-DLG001")).state is RequestState.DECLINED
 
 
+async def test_an_approval_replaced_by_a_wider_one_stays_on_record_and_the_export_says_which_replaced_it(
+        store: PermissionRequests) -> None:
+    """Permission probe 9: an approval a later, wider one for the same account replaces (`SupersededBy`,
+    `SupersededFrom`, and `Supersedes` on the wider) stays on record as approved, and the governors' export says which
+    one replaced it and from when, in two columns after every earlier one."""
+    await store.create(_request("P-NAR001"), AuditEntry("P-NAR001", "submitted", CARYS.aad_object_id, CARYS.name, NOW))
+    sent = await store.get("P-NAR001")
+    approved = await store.save(replace(sent, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
+                                AuditEntry("P-NAR001", "approved", CARYS.aad_object_id, "Siân", NOW))
+    await store.save(replace(approved, superseded_by="P-WID001", superseded_from=date(2026, 12, 3)),
+                     AuditEntry("P-NAR001", "replaced", CARYS.aad_object_id, "Siân", NOW, "by P-WID001"))
+    await store.create(replace(_request("P-WID001"), approved_before="P-NAR001", supersedes="P-NAR001"),
+                       AuditEntry("P-WID001", "submitted", CARYS.aad_object_id, CARYS.name, NOW))
+
+    read = await store.get("P-NAR001")
+    assert (read.state, read.superseded_by, read.superseded_from) == (RequestState.APPROVED, "P-WID001",
+                                                                       date(2026, 12, 3))
+    assert (await store.get("P-WID001")).supersedes == "P-NAR001"
+    [header, row] = list(csv.reader(io.StringIO(decisions_csv(await store.list_all(), start=date(2026, 11, 1),
+                                                              end=date(2026, 11, 30), school_names={}))))
+    assert header[:18] == [*COLUMNS_BEFORE_ENDINGS, "ended by", "ended at (UK time)", "reason for ending"]
+    assert dict(zip(header[18:], row[18:], strict=True)) == {"replaced by": "P-WID001",
+                                                             "replaced from (UK date)": "2026-12-03"}
+
+
 async def test_a_request_row_written_before_its_language_was_kept_reads_without_one(
         azurite: str, table_prefix: str, table_store: TablePermissionRequests) -> None:
     await table_store.create(replace(_request(), lang=Lang.CY), _audit("submitted"))
@@ -362,10 +387,11 @@ async def test_export_command_writes_the_decisions_in_range_to_a_file(azurite: s
                            "submitted at (UK time)", "decision", "decided by", "decided at (UK time)",
                            "reason or comment"]
     assert header[11:] == ["approved from (UK date)", "approved to (UK date)", "start asked for", "end asked for",
-                           "ended by", "ended at (UK time)", "reason for ending"]
+                           "ended by", "ended at (UK time)", "reason for ending", "replaced by",
+                           "replaced from (UK date)"]
     assert (row[0], row[1], row[5], row[7], row[10]) == (
         "P-ABCDEF", "Llanidloes High School", "'@SUM(A1:A9)", "declined", "'-1 for privacy")
-    assert row[11:] == ["", "", "2026-12-01", "ongoing", "", "", ""]  # nothing was approved, nor ended
+    assert row[11:] == ["", "", "2026-12-01", "ongoing", "", "", "", "", ""]  # nothing was approved, ended nor replaced
 
 
 async def test_the_export_gives_the_dates_approved_and_the_day_a_late_approval_started(
@@ -433,7 +459,7 @@ async def test_the_export_shows_an_approval_ended_early_in_the_range_of_its_appr
     [header, row] = november
     assert february == november and len(january) == 1
     assert header[:15] == COLUMNS_BEFORE_ENDINGS
-    assert dict(zip(header[15:], row[15:], strict=True)) == {
+    assert dict(zip(header[15:18], row[15:18], strict=True)) == {
         "ended by": "Ffion", "ended at (UK time)": "2027-02-01 16:00", "reason for ending": "The account was closed."}
     assert (row[7], row[8], row[10], row[11]) == ("approved", "Siân", "Go ahead.", "2026-12-01")
 
