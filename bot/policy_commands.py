@@ -47,6 +47,7 @@ from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from bot.tools import not_confirmed, run_tool, tool_store
 from cards.i18n import Catalogue, load_catalogue, note_text, refusal_text
+from cards.publishing import previous_unconfirmed
 from dialogs.policy_reads import ReadingFlow, reminders_delivered
 from dialogs.publishing import AudienceChanged, Proposal, PublishingFlow
 
@@ -116,8 +117,9 @@ async def _current_policy(tools: _Tools) -> Policy | None:
         return None
 
 
-def _proposal_text(proposal: Proposal) -> str:
-    """What publishing will do, as the preview in Teams says it: the version, and who is sent a card."""
+def _proposal_text(proposal: Proposal, strings: Catalogue, lang: Lang) -> str:
+    """What publishing will do, as the preview in Teams says it: the version, who is sent a card, and how many have
+    still to confirm the version it replaces."""
     version, asked = proposal.plan.version, proposal.audience
     if proposal.plan.reinstate:
         return (f"version {version} was published before: publishing makes it current again, and nobody is asked to "
@@ -131,6 +133,9 @@ def _proposal_text(proposal: Proposal) -> str:
             f"each to read and confirm it: {schools}")
     if asked.unreachable:
         said += f"; {asked.unreachable} on the staff list have no Entra id, so cannot be asked in Teams"
+    if proposal.unconfirmed and proposal.replaces:
+        said += "\n" + previous_unconfirmed(strings, lang, previous=proposal.replaces, version=version,
+                                            count=proposal.unconfirmed)
     return said
 
 
@@ -177,7 +182,7 @@ def publish_policy_command(argv: list[str]) -> int:
             publishing = tools.publishing()
             try:
                 proposal = await publishing.propose(imported.data)
-                print(_proposal_text(proposal))
+                print(_proposal_text(proposal, tools.strings, lang))
                 if not args.yes and (stopped := not_confirmed(proposal.plan.version, command="publish-policy",
                                                               doing="publish it", undone="nothing was published")):
                     return stopped

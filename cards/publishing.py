@@ -154,9 +154,15 @@ def audience_elements(strings: Catalogue, lang: Lang, *, version: str, audience:
     if audience.unreachable:
         said.append(text(strings.text("publish.done_unreachable", lang, count=audience.unreachable), subtle=True))
     if unconfirmed and previous:
-        said.append(text(strings.text(_one_or_more("publish.previous_unconfirmed", unconfirmed), lang,
-                                      previous=previous, version=version, count=unconfirmed)))
+        said.append(text(previous_unconfirmed(strings, lang, previous=previous, version=version, count=unconfirmed)))
     return said
+
+
+def previous_unconfirmed(strings: Catalogue, lang: Lang, *, previous: str, version: str, count: int) -> str:
+    """That `count` members of staff have still to confirm `previous`, the version in force, and what publishing
+    `version` in its place does to their cards (the preview and `publish-policy` say it alike)."""
+    return strings.text(_one_or_more("publish.previous_unconfirmed", count), lang, previous=previous, version=version,
+                        count=count)
 
 
 def _publish_buttons(strings: Catalogue, lang: Lang, *, draft_id: str, version: str,

@@ -98,6 +98,7 @@ class Proposal:
     plan: PublishPlan
     audience: Audience
     replaces: str
+    unconfirmed: int = 0  # how many on the staff list asked to read `replaces` have not confirmed it
 
 
 class AudienceChanged(Exception):
@@ -193,10 +194,7 @@ class PublishingFlow:
         refusal, plan = await self._preview_plan(imported, check)
         # Who Publish will send a card to, said before anything goes: one click messages every member of staff.
         asked = await self.audience() if plan is not None and not plan.reinstate else None
-        # Published while the version in force is still being confirmed: how many have not, whose cards of it go.
-        unconfirmed = 0
-        if asked is not None and (pointer := await self._versions.get_pointer()) is not None:
-            unconfirmed = await self._reading.still_to_confirm(pointer.version)
+        unconfirmed = await self._still_to_confirm() if asked is not None else 0
         if check.passed and refusal is None:
             # The draft keeps the notes as the English preview gave them (what the record shows).
             notes = tuple(note_text(self._strings, note, Lang.EN) for note in imported.warnings)
@@ -204,6 +202,11 @@ class PublishingFlow:
                                                   self._clock()))
         return self._preview(turn, draft_id, safe_name(sent.name), imported, check, current, refusal, plan, asked,
                              unconfirmed)
+
+    async def _still_to_confirm(self) -> int:
+        """Published while the version in force is still being confirmed: how many have not, whose cards of it go."""
+        pointer = await self._versions.get_pointer()
+        return await self._reading.still_to_confirm(pointer.version) if pointer is not None else 0
 
     async def audience(self) -> Audience:
         """Who a campaign started now would ask, per school (the staff list as it is now)."""
@@ -275,7 +278,8 @@ class PublishingFlow:
         if check.policy is None:
             raise PublishRefused("publish.import_failed", reason=self._in_english(check.problems[:3]))
         plan, _, _, in_force = await self._plan(check.policy, data)
-        return Proposal(plan, await self.audience(), in_force.details.version)
+        unconfirmed = 0 if plan.reinstate else await self._still_to_confirm()
+        return Proposal(plan, await self.audience(), in_force.details.version, unconfirmed)
 
     async def publish(self, data: Mapping[str, Any], *, by: Person, campaign_now: bool = True,
                       expected_asked: int | None = None) -> Published:

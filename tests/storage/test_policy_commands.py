@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from azure.data.tables import UpdateMode
 
-from bot.domain.people import Person
+from bot.domain.people import Lang, Person
 from bot.domain.policy_versions import CurrentPointer
 from bot.policy.documents import read_source
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy, load_policy_data
@@ -23,6 +23,7 @@ from bot.storage.outbox import TableOutbox
 from bot.storage.policy_reads import TablePolicyReads
 from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.tables import TableStore, service_client
+from cards.i18n import load_catalogue
 from tests.support.activities import TENANT
 from tests.support.concerns import import_staff
 from tests.support.faults import storage_refusing_access
@@ -282,3 +283,25 @@ async def test_rollback_policy_does_not_give_its_own_shells_poll_interval_for_th
     assert code == 0
     assert out == ("version 1 is current (was 2); running bots answer from it once they next check which version is "
                    "current (every POLICY_POLL_SECONDS of their own settings), and nobody is asked to read it again\n")
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+async def test_publish_policy_says_how_many_have_still_to_confirm_the_version_it_replaces(
+        tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        lang: str) -> None:
+    """Version 2 went to the five staff; Carys confirmed it. The preview in Teams of version 3 said version 2 was still
+    being confirmed by four, whose cards of it publishing takes back; `publish-policy` said only that version 3 asks
+    five, as if version 2 were done with, and the technician published it without telling the head."""
+    await _the_staff_list(store)
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path, "v2.txt")), "--yes"]) == 0
+    carys = next(m for m in await TableStaffDirectory(store).list_members() if m.name == "Carys Jenkins")
+    await TablePolicyReads(store).confirm("2", Person(TENANT, carys.aad_object_id, carys.name), datetime.now(UTC))
+    capsys.readouterr()
+
+    code = await asyncio.to_thread(publish_policy_command, [
+        str(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027")), "--lang", lang])
+
+    out = capsys.readouterr().out
+    said = load_catalogue().text("publish.previous_unconfirmed", Lang(lang), previous="2", version="3", count=4)
+    assert code == 2
+    assert said in out, out
