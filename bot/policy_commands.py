@@ -100,8 +100,9 @@ async def _tools() -> AsyncIterator[_Tools]:
         yield _Tools(settings, federation, load_catalogue(), store)
 
 
-def _refused(command: str, strings: Catalogue, refused: PublishRefused) -> int:
-    print(f"{command}: {strings.text(refused.key, Lang.EN, **refused.values)}", file=sys.stderr)
+def _refused(command: str, strings: Catalogue, refused: PublishRefused, lang: Lang) -> int:
+    """Why nothing was published, in the language of the command's notes (`--lang`)."""
+    print(f"{command}: {strings.text(refused.key, lang, **refused.values)}", file=sys.stderr)
     return 1
 
 
@@ -190,7 +191,7 @@ def publish_policy_command(argv: list[str]) -> int:
                     imported.data, by=publisher,
                     expected_asked=None if proposal.plan.reinstate else proposal.audience.asked)
             except PublishRefused as refused:
-                return _refused("publish-policy", tools.strings, refused)
+                return _refused("publish-policy", tools.strings, refused, lang)
             except AudienceChanged as changed:
                 print(f"publish-policy: the staff list changed meanwhile: version {changed.version} would now ask "
                       f"{changed.now.asked}, not {changed.was}; nothing was published (run it again)", file=sys.stderr)

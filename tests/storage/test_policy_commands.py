@@ -305,3 +305,26 @@ async def test_publish_policy_says_how_many_have_still_to_confirm_the_version_it
     said = load_catalogue().text("publish.previous_unconfirmed", Lang(lang), previous="2", version="3", count=4)
     assert code == 2
     assert said in out, out
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+async def test_publish_policy_refuses_in_the_language_of_its_notes(
+        tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        lang: str) -> None:
+    """Run with `--lang cy`, as the primary school's office runs it, the same document published again (a second run of
+    the script) and an older one gave their notes in Welsh and why nothing was published in English, though the
+    string tables say it in Welsh."""
+    v2, v3 = write_revised(tmp_path, "v2.txt"), write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027")
+    assert await asyncio.to_thread(publish_policy_command, [str(v2), "--yes"]) == 0
+    assert await asyncio.to_thread(publish_policy_command, [str(v3), "--yes"]) == 0
+    capsys.readouterr()
+
+    again = await asyncio.to_thread(publish_policy_command, [str(v3), "--yes", "--lang", lang])
+    again_err = capsys.readouterr().err
+    older = await asyncio.to_thread(publish_policy_command, [str(v2), "--yes", "--lang", lang])
+    older_err = capsys.readouterr().err
+
+    strings = load_catalogue()
+    assert (again, older) == (1, 1)
+    assert f"publish-policy: {strings.text('publish.already_current', Lang(lang), version='3')}\n" in again_err
+    assert f"publish-policy: {strings.text('publish.older', Lang(lang), version='2', current='3')}\n" in older_err
