@@ -278,7 +278,7 @@ def withdrawn_card(strings: Catalogue, lang: Lang, *, version: str, previous: st
 def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges,
                       reminder: bool = False, superseded: str = "", recorded_nothing: bool = False,
                       typed: bool = False, late: bool = False, kept: datetime | None = None,
-                      behind: str = "") -> Card:
+                      behind: str = "", not_yet: bool = False) -> Card:
     """Sent to every member of staff: what changed, a way to read it, and "I have read it". In place of a card about
     an older version (`superseded`), it says so first (and, `recorded_nothing`, that its click recorded nothing); in
     answer to "I have read it" typed (`typed`), that the button records it and the words do not. `late`: to someone
@@ -309,6 +309,9 @@ def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails,
     if typed:
         notes.append({"type": "Container", "style": "emphasis",
                       "items": [text(strings.text("reads.typed_confirm", lang, version=details.version))]})
+    if not_yet:  # asked "Have I confirmed?"
+        notes.append({"type": "Container", "style": "emphasis",
+                      "items": [text(strings.text("reads.please_confirm", lang))]})
     why = [text(strings.text("reads.same_rules_why", lang))] if changes.same_rules and not (late or behind) else []
     return card([heading(title), *notes, text(intro), *changes_elements(strings, lang, changes), *why, *button_rows([
         execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ, {"version": details.version}, style="positive"),
@@ -323,14 +326,15 @@ def without_article(welsh: str) -> str:
 
 
 def read_confirmed_card(strings: Catalogue, lang: Lang, *, version: str, at: datetime, already: bool,
-                        replaced: str = "") -> Card:
+                        replaced: str = "", asked: bool = False) -> Card:
     """The read-and-confirm card once confirmed (a second click says when the first was). `replaced`: the version the
-    card pressed was about, no longer in force, when `version` (in force) is the one they confirmed."""
+    card pressed was about, no longer in force, when `version` (in force) is the one they confirmed. `asked`: the
+    answer to "Have I confirmed?", which version and when, the version in force."""
     if replaced:
         said = strings.text("reads.replaced_confirmed", lang, version=replaced, current=version, when=when(at))
         return card([{"type": "Container", "style": "warning", "items": [text(said)]}],
                     [execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": version})])
-    key = "reads.already_confirmed" if already else "reads.confirmed"
+    key = "reads.have_confirmed" if asked else "reads.already_confirmed" if already else "reads.confirmed"
     return card([text(strings.text(key, lang, when=when(at), version=version))],
                 [execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": version})])
 

@@ -80,9 +80,11 @@ READS_WORDS = frozenset(read_phrases("policy-reads.txt"))
 READ_CONFIRMED_WORDS = frozenset(read_phrases("policy-read-confirmed.txt"))
 # "Do I have to confirm?", "Oes rhaid i fi gadarnhau?": about the read-and-confirm card, not the policy's rules.
 MUST_CONFIRM_WORDS = frozenset(read_phrases("policy-read-must-confirm.txt"))
+# "Have I confirmed?", "Ydw i wedi cadarnhau?": whether they have, which version and when.
+HAVE_I_CONFIRMED_WORDS = frozenset(read_phrases("policy-read-have-i.txt"))
 _THANKS = frozenset(read_phrases("thanks.txt"))
 _IN_WELSH = listed_in_welsh("policy-whats-new.txt", "policy-reads.txt", "policy-read-confirmed.txt",
-                            "policy-read-must-confirm.txt")
+                            "policy-read-must-confirm.txt", "policy-read-have-i.txt")
 
 
 def read_message_id(version: str, person: Person) -> str:
@@ -339,6 +341,8 @@ class ReadingFlow:
             command, listed = self.said_read, phrase
         if command is None and (phrase := said_only(said, MUST_CONFIRM_WORDS)):
             command, listed = self.must_confirm, phrase
+        if command is None and (phrase := said_only(said, HAVE_I_CONFIRMED_WORDS)):
+            command, listed = self.have_i_confirmed, phrase
         if command is None and (asked := _asked_who_has_read(said)):
             private = self._private.only(partial(self.summary_typed, version=asked[2]) if asked[2] else self.summary)
             return in_the_listed_language(private, listed_in_welsh=True) if asked[1] else private
@@ -727,9 +731,15 @@ class ReadingFlow:
         return Reply(card=notice_card(self._strings.text("reads.must_confirm", turn.lang)),
                      more=[card for card in (below.card, *below.more) if card is not None])
 
-    async def said_read(self, turn: Turn, *, typed: bool = True) -> Reply:
+    async def have_i_confirmed(self, turn: Turn) -> Reply:
+        """ "Have I confirmed?": which version they confirmed and when (the version in force), or that they have not
+        yet, with its card to press (as `said_read`, without its "typing records nothing" note)."""
+        return await self.said_read(turn, typed=False, asked=True)
+
+    async def said_read(self, turn: Turn, *, typed: bool = True, asked: bool = False) -> Reply:
         """ "I have read it" typed: words record nothing (the button does, as the governors' record), so the card of the
-        version in force comes again, saying so, with I have read it to press; if they pressed it already, when."""
+        version in force comes again, saying so, with I have read it to press; if they pressed it already, when. With
+        `asked` ("Have I confirmed?"), the card says they have not confirmed it yet, or that they have, and when."""
         pointer = await self._versions.get_pointer()
         if pointer is None:
             return Reply(card=notice_card(self._strings.text("reads.no_version", turn.lang)))
@@ -746,13 +756,13 @@ class ReadingFlow:
             except RecordNotFound:
                 policy = await self._policy_of(record.version)
                 return Reply(card=cards.read_request_card(self._strings, turn.lang, details=policy.details,
-                                                          changes=record.changes, typed=typed,
+                                                          changes=record.changes, typed=typed, not_yet=asked,
                                                           late=await self._asked_late(record, turn.actor),
                                                           behind=await self._behind(record, turn.actor)))
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         return Reply(card=cards.read_confirmed_card(self._strings, turn.lang, version=record.version, at=done.read_at,
-                                                    already=True))
+                                                    already=True, asked=asked))
 
     async def request_card(self, turn: Turn) -> Reply:
         """The read-and-confirm card in the other language (and that language remembered)."""

@@ -11,8 +11,10 @@ import pytest
 from bot.domain.directory import read_staff_csv
 from bot.domain.federation import Federation, parse_federation
 from bot.domain.people import Lang, Person
-from bot.storage.memory import MemoryStaffDirectory
+from bot.storage.memory import MemoryPolicyReads, MemoryStaffDirectory
+from cards.answer import when
 from cards.i18n import Catalogue
+from cards.publishing import VERB_CONFIRM_READ
 from dialogs.base import normalise
 from dialogs.home import language_asked_for
 from dialogs.pasted import questions_in, words_asked
@@ -557,6 +559,36 @@ async def test_every_way_of_saying_i_have_read_it_in_the_list_gets_the_card_to_p
             langs = [Lang.CY] if phrase in welsh else list(Lang)
             if not any(strings.text("reads.typed_confirm", lang, version="2") in text_of(reply.card) for lang in langs):
                 missed.append(typed)
+
+    assert missed == []
+
+
+async def test_every_way_of_asking_have_i_confirmed_in_the_list_says_where_she_stands(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Asked with the version in force not yet confirmed, then once it is: that she has not yet (with the card to
+    press), then which version she confirmed and when (those listed in Welsh only, in Welsh, her Teams being in
+    English)."""
+    publishing = open_publishing_bot(strings, federation)
+    await publishing.live.start()
+    await MemoryStaffDirectory(publishing.bot.store).replace_all(read_staff_csv(
+        (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+        schools=[s.school_id for s in federation.schools]).staff)
+    await publishing.publishes(write_revised(tmp_path), "2")
+    welsh = welsh_only("policy-read-have-i.txt")
+    missed = []
+    for phrase in lines("policy-read-have-i.txt"):
+        reply = await publishing.bot.says(CARYS, phrase, lang=Lang.EN)
+        langs = [Lang.CY] if phrase in welsh else list(Lang)
+        if not any(strings.text("reads.please_confirm", lang) in text_of(reply.card) for lang in langs):
+            missed.append(phrase)
+    await publishing.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "2"})
+    [confirmed] = await MemoryPolicyReads(publishing.bot.store).list_confirmed("2")
+    for phrase in lines("policy-read-have-i.txt"):
+        reply = await publishing.bot.says(CARYS, phrase, lang=Lang.EN)
+        langs = [Lang.CY] if phrase in welsh else list(Lang)
+        if not any(strings.text("reads.have_confirmed", lang, version="2", when=when(confirmed.read_at))
+                   in text_of(reply.card) for lang in langs):
+            missed.append(f"{phrase} (confirmed)")
 
     assert missed == []
 

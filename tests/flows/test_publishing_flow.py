@@ -498,6 +498,33 @@ async def test_do_i_have_to_confirm_typed_explains_the_card_and_shows_where_she_
 
 
 @pytest.mark.parametrize(("typed", "lang"), [
+    ("Have I confirmed?", Lang.EN), ("Did I confirm I've read the policy?", Lang.EN),
+    ("Have I read the new policy?", Lang.EN), ("When did I confirm?", Lang.EN),
+    ("Ydw i wedi cadarnhau?", Lang.CY), ("Ydw i wedi darllen y polisi?", Lang.CY), ("Wnes i gadarnhau?", Lang.CY)])
+async def test_have_i_confirmed_typed_says_which_version_she_confirmed_and_when_or_gives_her_the_card(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, typed: str, lang: Lang) -> None:
+    """Carys pressed I have read it in September and the card said so; in October, unsure, she typed "Have I
+    confirmed?" ("Ydw i wedi cadarnhau?"): it went to the policy as a question, which says nothing of her, and the only
+    way back to what she confirmed was "what's new". Now she is told which version she confirmed and when, and that it
+    is the version in force; Owain, who has not pressed it, is told he has not yet, with the card to press. Typing
+    records nothing. Her Teams is in English: words typed in Welsh get Welsh."""
+    await bot.publishes(write_revised(tmp_path), "2")
+    reads = MemoryPolicyReads(bot.bot.store)
+    await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "2"})
+    [confirmation] = await reads.list_confirmed("2")
+
+    hers = await bot.bot.says(CARYS, typed)
+    his = await bot.bot.says(OWAIN, typed)
+
+    assert strings.text("reads.have_confirmed", lang, when=when(confirmation.read_at), version="2") in text_of(
+        hers.card)
+    assert VERB_CONFIRM_READ not in text_of(hers.card)
+    assert strings.text("reads.please_confirm", lang) in text_of(his.card)
+    assert verb_data(his.card or {}, VERB_CONFIRM_READ) == {"version": "2"}
+    assert [c.person.aad_object_id for c in await reads.list_confirmed("2")] == [CARYS.aad_object_id]
+
+
+@pytest.mark.parametrize(("typed", "lang"), [
     ("I have read it", Lang.EN), ("Ok, I've read the new policy, thanks", Lang.EN),
     ("Thank you, I've read it", Lang.EN), ("Dw i wedi'i ddarllen", Lang.CY),
     ("Diolch, rydw i wedi darllen y polisi newydd", Lang.CY),

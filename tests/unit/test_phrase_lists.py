@@ -78,7 +78,9 @@ def test_no_command_is_in_two_lists_that_answer_it_differently() -> None:
         "policy-sections.txt": ask.SECTIONS_WORDS, "policy-about.txt": ask.ABOUT_WORDS,
         "policy-review.txt": ask.REVIEW_WORDS, "policy-whats-new.txt": policy_reads.WHATS_NEW_WORDS,
         "policy-reads.txt": policy_reads.READS_WORDS, "policy-publish.txt": publishing.PUBLISH_WORDS,
-        "policy-read-confirmed.txt": policy_reads.READ_CONFIRMED_WORDS}
+        "policy-read-confirmed.txt": policy_reads.READ_CONFIRMED_WORDS,
+        "policy-read-must-confirm.txt": policy_reads.MUST_CONFIRM_WORDS,
+        "policy-read-have-i.txt": policy_reads.HAVE_I_CONFIRMED_WORDS}
     # Word lists whose words must not be in both: an article is skipped, so it could never say where a request went;
     # "i" before a word of "my said twice" is not "to", so it could never name the head or what the request is for.
     roles = [("my-request-articles.txt", "my-request-to-the-head.txt"),
