@@ -49,7 +49,7 @@ from bot.tools import not_confirmed, run_tool, tool_store
 from cards.i18n import Catalogue, load_catalogue, note_text, refusal_text
 from cards.publishing import previous_unconfirmed
 from dialogs.policy_reads import ReadingFlow, reminders_delivered
-from dialogs.publishing import AudienceChanged, Proposal, PublishingFlow
+from dialogs.publishing import AudienceChanged, InForceChanged, Proposal, PublishingFlow
 
 TABLES = ("policies", "policyreads", "directory", "outbox", "outboxsent", "users")
 # Scripts and spreadsheets read these by name and place: new columns go after the last.
@@ -189,9 +189,15 @@ def publish_policy_command(argv: list[str]) -> int:
                     return stopped
                 published = await publishing.publish(
                     imported.data, by=publisher,
-                    expected_asked=None if proposal.plan.reinstate else proposal.audience.asked)
+                    expected_asked=None if proposal.plan.reinstate else proposal.audience.asked,
+                    expected_replaces=proposal.replaces)
             except PublishRefused as refused:
                 return _refused("publish-policy", tools.strings, refused, lang)
+            except InForceChanged as moved:
+                print("publish-policy: " + tools.strings.text("publish.command_in_force_changed", lang,
+                                                              version=moved.version, now=moved.now, was=moved.was),
+                      file=sys.stderr)
+                return 1
             except AudienceChanged as changed:
                 print(f"publish-policy: the staff list changed meanwhile: version {changed.version} would now ask "
                       f"{changed.now.asked}, not {changed.was}; nothing was published (run it again)", file=sys.stderr)

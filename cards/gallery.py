@@ -831,7 +831,7 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "publish-preview-reinstated", preview(reinstate=True)
     # Publish pressed on a preview made before the staff list grew: nothing published, who it would ask now.
     yield "publish-audience-changed", publishing.audience_changed_card(
-        strings, lang, draft_id="D-0123456789abcdef", version="2", audience=asked, was=5)
+        strings, lang, draft_id="D-0123456789abcdef", version="2", audience=asked, was=5, replaces="1")
     # Version 2 sent while version 3 is current: compared with version 3, and refused.
     yield "publish-preview-refused", preview(replace(SAMPLE_CHANGES, previous="3"), current="3",
                                              refusal=("publish.older", {"version": "2", "current": "3"}))

@@ -166,10 +166,12 @@ def previous_unconfirmed(strings: Catalogue, lang: Lang, *, previous: str, versi
 
 
 def _publish_buttons(strings: Catalogue, lang: Lang, *, draft_id: str, version: str,
-                     audience: Audience | None) -> list[Element]:
-    """Publish (with how many the card said it asks, so a staff list changed since is told before anything goes) and
-    Cancel."""
+                     audience: Audience | None, replaces: str = "") -> list[Element]:
+    """Publish (with how many the card said it asks, so a staff list changed since is told before anything goes, and
+    the version in force it was compared with, so one made current since is too) and Cancel."""
     publish = {"draft": draft_id} if audience is None else {"draft": draft_id, "asked": str(audience.asked)}
+    if replaces:
+        publish["replaces"] = replaces
     return [execute(strings.text("publish.button", lang, version=version), VERB_PUBLISH, publish, style="positive"),
             execute(strings.text("publish.cancel", lang), VERB_CANCEL, {"draft": draft_id})]
 
@@ -222,19 +224,20 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
     body += audience_elements(strings, lang, version=version, audience=audience, reinstate=reinstate,
                               previous=current_version, unconfirmed=unconfirmed)
     return card(body, _publish_buttons(strings, lang, draft_id=draft_id, version=version,
-                                       audience=None if reinstate else audience))
+                                       audience=None if reinstate else audience, replaces=current_version))
 
 
 def audience_changed_card(strings: Catalogue, lang: Lang, *, draft_id: str, version: str, audience: Audience,
-                          was: int) -> Card:
+                          was: int, replaces: str = "") -> Card:
     """Publish pressed on a preview whose count the staff list no longer gives: nothing was published; who it would ask
-    now, and Publish again."""
+    now, and Publish again (`replaces`: the version in force the preview was compared with, still in force)."""
     return card([heading(strings.text("publish.preview_title", lang)),
                  {"type": "Container", "style": "warning", "items": [
                      text(strings.text("publish.audience_changed", lang, version=version, count=audience.asked,
                                        was=was))]},
                  *audience_elements(strings, lang, version=version, audience=audience)],
-                _publish_buttons(strings, lang, draft_id=draft_id, version=version, audience=audience))
+                _publish_buttons(strings, lang, draft_id=draft_id, version=version, audience=audience,
+                                 replaces=replaces))
 
 
 def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int | None, reinstated: bool,

@@ -84,10 +84,12 @@ class WithdrawClick(CardData):
 
 class DraftClick(CardData):
     """Publish and Cancel on the preview card: the draft they are about; on Publish, `asked`, how many members of staff
-    the card said publishing would ask (cards before it said none)."""
+    the card said publishing would ask (cards before it said none), and `replaces`, the version in force the card
+    compared it with (cards before it did not say)."""
 
     draft: Text = ""
     asked: Text = ""
+    replaces: Text = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,17 @@ class AudienceChanged(Exception):
 
     def __init__(self, version: str, now: Audience, was: int) -> None:
         super().__init__(f"version {version} would ask {now.asked}, not {was}")
+        self.version = version
+        self.now = now
+        self.was = was
+
+
+class InForceChanged(Exception):
+    """Another version was made current since the publisher was told which version this one replaces: nothing was
+    published."""
+
+    def __init__(self, version: str, now: str, was: str) -> None:
+        super().__init__(f"version {version} would replace {now}, not {was}")
         self.version = version
         self.now = now
         self.was = was
@@ -282,17 +295,20 @@ class PublishingFlow:
         return Proposal(plan, await self.audience(), in_force.details.version, unconfirmed)
 
     async def publish(self, data: Mapping[str, Any], *, by: Person, campaign_now: bool = True,
-                      expected_asked: int | None = None) -> Published:
+                      expected_asked: int | None = None, expected_replaces: str | None = None) -> Published:
         """Check, store as the current version and start its campaign (now, or in the background); a stored
         document is made current again without a second campaign. PublishRefused says why not; with `expected_asked`
-        (how many the publisher was told it would ask), AudienceChanged when the staff list now gives another number,
-        and nothing is published."""
+        (how many the publisher was told it would ask), AudienceChanged when the staff list now gives another number;
+        with `expected_replaces` (the version in force the publisher was told it replaces), InForceChanged when another
+        is in force now; either way nothing is published."""
         check = check_policy(Imported(dict(data), ()))
         if check.policy is None:
             raise PublishRefused("publish.import_failed", reason=self._in_english(check.problems[:3]))
         policy = check.policy
         plan, pointer, current, previous = await self._plan(policy, data)
         reinstate, version = plan.reinstate, plan.version
+        if expected_replaces is not None and previous.details.version != expected_replaces:
+            raise InForceChanged(version, previous.details.version, expected_replaces)
         if expected_asked is not None and not reinstate and (now := await self.audience()).asked != expected_asked:
             raise AudienceChanged(version, now, expected_asked)
         try:
@@ -397,17 +413,22 @@ class PublishingFlow:
             return Reply(card=error_card(self._strings, turn.lang, "publish.draft_gone"))
         said = str(turn.data.get("asked") or "")
         told = int(said) if said.isascii() and said.isdigit() and len(said) <= 9 else -1
+        compared = str(turn.data.get("replaces") or "")
         try:
             # A preview from before it said how many it asks (no `asked`) publishes as it promised; a number that is
-            # not one (made up) matches no staff list.
+            # not one (made up) matches no staff list. So with `replaces`, the version it was compared with.
             published = await self.publish(draft.data, by=turn.actor, campaign_now=False,
-                                           expected_asked=told if said else None)
+                                           expected_asked=told if said else None,
+                                           expected_replaces=compared or None)
         except PublishRefused as refused:
             return Reply(card=error_card(self._strings, turn.lang, refused.key, **refused.values))
+        except InForceChanged:
+            # What the preview compared it with, and said of who has still to confirm it, no longer holds.
+            return Reply(card=error_card(self._strings, turn.lang, "publish.changed_meanwhile"))
         except AudienceChanged as changed:
             return Reply(card=cards.audience_changed_card(self._strings, turn.lang, draft_id=draft_id,
                                                           version=changed.version, audience=changed.now,
-                                                          was=max(changed.was, 0)))
+                                                          was=max(changed.was, 0), replaces=compared))
         await self._forget(draft_id)
         return Reply(card=cards.published_card(self._strings, turn.lang, version=published.version,
                                                asked=published.staff, reinstated=published.reinstated,

@@ -22,7 +22,7 @@ from bot.domain.live_policy import LivePolicy, PolicyInForce
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.policy_reads import AskedStaff
-from bot.domain.policy_versions import BY_COMMAND, PublishRefused
+from bot.domain.policy_versions import BY_COMMAND, CurrentPointer, PublishRefused
 from bot.policy.documents import read_source
 from bot.policy.loader import load_policy_data
 from bot.storage.memory import (
@@ -986,6 +986,26 @@ async def test_publish_or_cancel_pressed_by_anyone_but_the_policy_owner_says_onl
     assert strings.text("publish.not_owner", lang, owner="Mrs Siân Roberts") not in shown
     versions = MemoryPolicyVersions(bot.bot.store)
     assert await versions.get_pointer() is None and await versions.get_draft(draft["draft"])
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_publish_pressed_on_a_preview_of_a_version_no_longer_in_force_publishes_nothing(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Siân's preview of version 3 said it replaces version 2, listed the changes from version 2 and that four had still
+    to confirm it; before she pressed Publish, version 2.1 was published (IT, from the command line). Publish put
+    version 3 in place of 2.1, which the preview never mentioned, and told her nothing. Now nothing is published and she
+    is asked to send the document again, to compare it with the version in force."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    preview = await bot.sends(SIAN, write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"))
+    await bot.publishes(write_revised(tmp_path, "v21.txt", version="2.1", issued="01.10.2026"), "2.1")
+
+    reply = await bot.bot.clicks(SIAN, VERB_PUBLISH, verb_data(preview.card or {}, VERB_PUBLISH), lang=lang)
+    await bot.publishing.drain()
+
+    assert strings.text("publish.changed_meanwhile", lang) in text_of(reply.card), text_of(reply.card)
+    versions = MemoryPolicyVersions(bot.bot.store)
+    assert (await versions.get_pointer() or CurrentPointer("", "")).version == "2.1"
+    assert "3" not in [v.version for v in await versions.list_versions()]
 
 
 @pytest.mark.parametrize("lang", list(Lang))

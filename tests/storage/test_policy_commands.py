@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -328,3 +329,43 @@ async def test_publish_policy_refuses_in_the_language_of_its_notes(
     assert (again, older) == (1, 1)
     assert f"publish-policy: {strings.text('publish.already_current', Lang(lang), version='3')}\n" in again_err
     assert f"publish-policy: {strings.text('publish.older', Lang(lang), version='2', current='3')}\n" in older_err
+
+
+class _WhileItWaits(Terminal):
+    """A terminal where, while the command waits for the version number, someone else runs `publish-policy ARGS`."""
+
+    def __init__(self, typed: str, meanwhile: list[str]) -> None:
+        super().__init__(typed)
+        self.meanwhile = meanwhile
+
+    def readline(self, size: int = -1, /) -> str:  # type: ignore[override]  # as io.StringIO's
+        """What was typed, once the other run (in its own thread, as another shell) has finished."""
+        other = threading.Thread(target=publish_policy_command, args=(self.meanwhile,))
+        other.start()
+        other.join()
+        return super().readline(size)
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+async def test_publish_policy_publishes_nothing_when_the_version_in_force_changed_while_it_waited(
+        tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    """The technician ran `publish-policy` for version 3, which said it replaces version 2, and went to fetch the head
+    before typing 3; meanwhile the office published version 2.1. Typing 3 put version 3 in place of 2.1, and the command
+    said "published version 3" as if it had replaced version 2, as it had said."""
+    await _the_staff_list(store)
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path, "v2.txt")), "--yes"]) == 0
+    v21 = write_revised(tmp_path, "v21.txt", version="2.1", issued="01.10.2026")
+    monkeypatch.setattr("sys.stdin", _WhileItWaits("3\n", [str(v21), "--yes"]))
+    capsys.readouterr()
+
+    code = await asyncio.to_thread(publish_policy_command, [
+        str(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027")), "--lang", lang])
+
+    out, err = capsys.readouterr()
+    said = load_catalogue().text("publish.command_in_force_changed", Lang(lang), version="3", was="2", now="2.1")
+    assert code == 1, (out, err)
+    assert f"publish-policy: {said}\n" in err, err
+    versions = TablePolicyVersions(store)
+    assert (await versions.get_pointer() or CurrentPointer("", "")).version == "2.1"
+    assert "3" not in [v.version for v in await versions.list_versions()]
