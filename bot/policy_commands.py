@@ -51,6 +51,7 @@ from cards.publishing import previous_unconfirmed
 from dialogs.policy_reads import ReadingFlow, reminders_delivered
 from dialogs.publishing import AudienceChanged, InForceChanged, Proposal, PublishingFlow
 
+IMPORT_STAFF = "python -m bot import-staff"  # named by the command's lines, never by a card
 TABLES = ("policies", "policyreads", "directory", "outbox", "outboxsent", "users")
 # Scripts and spreadsheets read these by name and place: new columns go after the last.
 ACKNOWLEDGEMENT_COLUMNS = ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status",
@@ -120,20 +121,18 @@ async def _current_policy(tools: _Tools) -> Policy | None:
 
 def _proposal_text(proposal: Proposal, strings: Catalogue, lang: Lang) -> str:
     """What publishing will do, as the preview in Teams says it: the version, who is sent a card, and how many have
-    still to confirm the version it replaces."""
+    still to confirm the version it replaces (in the language of `--lang`)."""
     version, asked = proposal.plan.version, proposal.audience
     if proposal.plan.reinstate:
-        return (f"version {version} was published before: publishing makes it current again, and nobody is asked to "
-                "read it again")
-    named = f"version {version}" + (f" (in place of version {proposal.replaces})" if proposal.replaces else "")
+        return strings.text("publish.cmd_reinstate", lang, version=version)
+    named = (strings.text("publish.cmd_named_replacing", lang, version=version, current=proposal.replaces)
+             if proposal.replaces else strings.text("publish.cmd_named", lang, version=version))
     if not asked.listed:
-        return (f"no staff list is imported, so publishing {named} asks nobody to read it yet (import one with "
-                "`python -m bot import-staff`)")
-    schools = ", ".join(f"{school.name_en} {count}" for school, count in asked.schools)
-    said = (f"publishing {named} sends a card at once to {asked.asked} members of staff on the staff list, asking "
-            f"each to read and confirm it: {schools}")
+        return strings.text("publish.cmd_no_staff_list", lang, named=named, command=IMPORT_STAFF)
+    schools = ", ".join(f"{school.name(lang)} {count}" for school, count in asked.schools)
+    said = strings.text("publish.cmd_will_ask", lang, named=named, count=asked.asked, schools=schools)
     if asked.unreachable:
-        said += f"; {asked.unreachable} on the staff list have no Entra id, so cannot be asked in Teams"
+        said += "; " + strings.text("publish.cmd_unreachable", lang, count=asked.unreachable)
     if proposal.unconfirmed and proposal.replaces:
         said += "\n" + previous_unconfirmed(strings, lang, previous=proposal.replaces, version=version,
                                             count=proposal.unconfirmed)
@@ -199,22 +198,20 @@ def publish_policy_command(argv: list[str]) -> int:
                       file=sys.stderr)
                 return 1
             except AudienceChanged as changed:
-                print(f"publish-policy: the staff list changed meanwhile: version {changed.version} would now ask "
-                      f"{changed.now.asked}, not {changed.was}; nothing was published (run it again)", file=sys.stderr)
+                print("publish-policy: " + tools.strings.text("publish.cmd_audience_changed", lang,
+                                                              version=changed.version, count=changed.now.asked,
+                                                              was=changed.was), file=sys.stderr)
                 return 1
+        strings = tools.strings
         if published.reinstated:
-            print(f"version {published.version} is current again; it was published before, so nobody is asked "
-                  "to read it again")
+            print(strings.text("publish.cmd_done_reinstated", lang, version=published.version))
         elif published.cards_later:
-            print(f"published version {published.version}; storage could not be reached just after, so the cards "
-                  "asking staff to read and confirm it are sent at the running bot's next campaign check")
+            print(strings.text("publish.cmd_done_later", lang, version=published.version))
         elif published.staff is None:
-            print(f"published version {published.version}; no staff list is imported, so nobody is asked to read "
-                  "it yet (import one with `python -m bot import-staff`)")
+            print(strings.text("publish.cmd_done_no_staff", lang, version=published.version, command=IMPORT_STAFF))
         else:
-            print(f"published version {published.version}; {published.staff} member(s) of staff asked to read and "
-                  "confirm it (the running bot sends the cards)"
-                  + (f"; {published.unreachable} on the staff list have no Entra id, so cannot be asked in Teams"
+            print(strings.text("publish.cmd_done", lang, version=published.version, count=published.staff)
+                  + ("; " + strings.text("publish.cmd_unreachable", lang, count=published.unreachable)
                      if published.unreachable else ""))
         return 0
 

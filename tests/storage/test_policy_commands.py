@@ -369,3 +369,20 @@ async def test_publish_policy_publishes_nothing_when_the_version_in_force_change
     versions = TablePolicyVersions(store)
     assert (await versions.get_pointer() or CurrentPointer("", "")).version == "2.1"
     assert "3" not in [v.version for v in await versions.list_versions()]
+
+
+async def test_publish_policy_with_lang_cy_says_what_it_does_and_did_in_welsh(
+        tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`publish-policy --lang cy`, as the primary school's office runs it: its notes and refusals were in Welsh, but
+    who it would ask and what it had done came in English, the two lines she needed most."""
+    await _the_staff_list(store)
+    strings = load_catalogue()
+
+    code = await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path)), "--yes", "--lang", "cy"])
+
+    out = capsys.readouterr().out
+    named = strings.text("publish.cmd_named_replacing", Lang.CY, version="2", current="1")
+    assert code == 0
+    assert out == (strings.text("publish.cmd_will_ask", Lang.CY, named=named, count=5,
+                                schools="Ysgol Uwchradd Llanidloes 3, Ysgol Gynradd Llanidloes 2") + "\n"
+                   + strings.text("publish.cmd_done", Lang.CY, version="2", count=5) + "\n"), out
