@@ -45,7 +45,7 @@ from bot.storage.policy_reads import TablePolicyReads
 from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
-from bot.tools import not_confirmed, run_tool, tool_store
+from bot.tools import Asking, not_confirmed, run_tool, tool_store
 from cards.i18n import Catalogue, load_catalogue, note_text, refusal_text
 from cards.publishing import previous_unconfirmed
 from dialogs.policy_reads import ReadingFlow, reminders_delivered
@@ -183,8 +183,12 @@ def publish_policy_command(argv: list[str]) -> int:
             try:
                 proposal = await publishing.propose(imported.data)
                 print(_proposal_text(proposal, tools.strings, lang))
-                if not args.yes and (stopped := not_confirmed(proposal.plan.version, command="publish-policy",
-                                                              doing="publish it", undone="nothing was published")):
+                strings, word = tools.strings, proposal.plan.version
+                asking = Asking(prompt=strings.text("publish.cmd_type_to_confirm", lang, word=word),
+                                no_terminal=strings.text("publish.cmd_no_terminal", lang),
+                                refused=strings.text("publish.cmd_not_confirmed", lang))
+                if not args.yes and (stopped := not_confirmed(word, command="publish-policy", doing="publish it",
+                                                              undone="nothing was published", asking=asking)):
                     return stopped
                 published = await publishing.publish(
                     imported.data, by=publisher,

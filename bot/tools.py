@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import AsyncIterator, Coroutine, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from azure.core.exceptions import ClientAuthenticationError
 
@@ -92,15 +93,30 @@ def run_tool(command: str, coroutine: Coroutine[None, None, int]) -> int:
         return 1
 
 
-def not_confirmed(word: str, *, command: str, doing: str, undone: str) -> int:
+@dataclass(frozen=True)
+class Asking:
+    """What `not_confirmed` says, in a command's own language: the question, and why nothing was done with no terminal
+    to ask at, or with something else typed."""
+
+    prompt: str
+    no_terminal: str
+    refused: str
+
+
+def not_confirmed(word: str, *, command: str, doing: str, undone: str, asking: Asking | None = None) -> int:
     """0 once the person at the terminal types `word` ("Type 3 to publish it"); else why nothing was done, `undone`,
-    with its exit code (2: no terminal to ask at, so --yes is needed; 1: something else was typed)."""
+    with its exit code (2: no terminal to ask at, so --yes is needed; 1: something else was typed). `asking` says it
+    all in other words (a command's `--lang`)."""
+    asking = asking or Asking(
+        prompt=f"Type {word} to {doing}, or anything else to stop: ",
+        no_terminal=f"{undone}: run it in a terminal to confirm, or add --yes to {doing.removesuffix(' it')} without "
+                    "asking",
+        refused=f"not confirmed; {undone}")
     if not sys.stdin.isatty():
-        print(f"{command}: {undone}: run it in a terminal to confirm, or add --yes to {doing.removesuffix(' it')} "
-              "without asking", file=sys.stderr)
+        print(f"{command}: {asking.no_terminal}", file=sys.stderr)
         return 2
-    print(f"Type {word} to {doing}, or anything else to stop: ", end="", flush=True)
+    print(asking.prompt, end="", flush=True)
     if sys.stdin.readline().strip() == word:
         return 0
-    print(f"{command}: not confirmed; {undone}", file=sys.stderr)
+    print(f"{command}: {asking.refused}", file=sys.stderr)
     return 1

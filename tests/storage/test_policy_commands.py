@@ -386,3 +386,25 @@ async def test_publish_policy_with_lang_cy_says_what_it_does_and_did_in_welsh(
     assert out == (strings.text("publish.cmd_will_ask", Lang.CY, named=named, count=5,
                                 schools="Ysgol Uwchradd Llanidloes 3, Ysgol Gynradd Llanidloes 2") + "\n"
                    + strings.text("publish.cmd_done", Lang.CY, version="2", count=5) + "\n"), out
+
+
+async def test_publish_policy_with_lang_cy_asks_for_the_version_number_in_welsh(
+        tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """With `--lang cy` it said in Welsh who it would ask, then asked "Type 2 to publish it, or anything else to stop"
+    and answered a wrong number, or a script with no terminal, in English."""
+    await _the_staff_list(store)
+    document = str(write_revised(tmp_path))
+    strings = load_catalogue()
+
+    from_a_script = await asyncio.to_thread(publish_policy_command, [document, "--lang", "cy"])
+    script = capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", Terminal("3\n"))
+    mistyped = await asyncio.to_thread(publish_policy_command, [document, "--lang", "cy"])
+    terminal = capsys.readouterr()
+
+    assert (from_a_script, mistyped) == (2, 1)
+    assert f"publish-policy: {strings.text('publish.cmd_no_terminal', Lang.CY)}\n" in script.err, script.err
+    assert strings.text("publish.cmd_type_to_confirm", Lang.CY, word="2") in terminal.out
+    assert f"publish-policy: {strings.text('publish.cmd_not_confirmed', Lang.CY)}\n" in terminal.err, terminal.err
+    assert await TablePolicyVersions(store).get_pointer() is None
