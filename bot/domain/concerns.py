@@ -468,9 +468,10 @@ def _runs(word: str) -> list[tuple[str, int]]:
     return [(letter, len(list(run))) for letter, run in groupby(word)]
 
 
-def _stretched(word: str, part: str) -> bool:
-    """The name part with a letter written more or fewer times ("garethhh", "hughess", "dafyd" for Dafydd)."""
-    if min(len(word), len(part)) < _STRETCHED_LENGTH:
+def _stretched(word: str, part: str, *, shortest: int = _STRETCHED_LENGTH) -> bool:
+    """The name part with a letter written more or fewer times ("garethhh", "hughess", "dafyd" for Dafydd); `shortest`,
+    the fewest letters either may have."""
+    if min(len(word), len(part)) < shortest:
         return False
     written, named = _runs(word), _runs(part)
     return written != named and [letter for letter, _ in written] == [letter for letter, _ in named]
@@ -578,21 +579,37 @@ def common_words() -> frozenset[str]:
     return frozenset({*model, *welsh, *WELSH_STOPWORDS, *WELSH_MARKERS, *ENGLISH_STOPWORDS})
 
 
-def _near(word: str, form: str, *, short_swaps: bool = True) -> bool:
+def _near(word: str, form: str, *, short_swaps: bool = True, short: bool = True, first_swapped: bool = True) -> bool:
     """The word one letter from a name part (dropped, added, changed, two swapped: "garth", "robert" for Roberts), two
     of its letters swapped apart ("gerath"), with a letter stretched, or with a nickname's ending; its first letter
-    kept. A part of four letters only stretched or, with `short_swaps`, with two letters side by side swapped ("Sain"
-    for Siân, a Welsh word of its own): one letter changed there makes too many other names and words."""
+    kept. A part of three or four letters only stretched ("huww" for Huw) or, with `short_swaps`, with two letters side
+    by side swapped ("Sain" for Siân, a Welsh word of its own; "Bne" for Ben): one letter changed there makes too many
+    other names and words. With `first_swapped`, the first two letters swapped count too ("Dia" for Ida: a short name
+    keeps too few letters for its first to tell it); with `short`, a part or word of three letters counts at all."""
+    if not short and min(len(word), len(form)) < _STRETCHED_LENGTH:
+        return False
+    if short_swaps and len(form) >= _SHORT_NAME and _side_by_side(word, form) and (
+            first_swapped or word[:1] == form[:1]):
+        return True
     if word[:1] != form[:1] or word == form:
         return False
     if len(form) >= _SLIP_LENGTH and (edit_distance(word, form) == 1 or _swapped_apart(word, form) or (
             word.startswith(form) and word[len(form):] in _NICKNAME_ENDINGS)):
         return True
-    if short_swaps and len(form) >= _STRETCHED_LENGTH and _swapped_apart(word, form):
-        differ = [n for n, (a, b) in enumerate(zip(word, form, strict=True)) if a != b]
-        if differ[1] == differ[0] + 1:
-            return True
-    return _stretched(word, form)
+    return _stretched(word, form, shortest=_SHORT_NAME)
+
+
+# A name part this short is read as near a name (`_near`) only with two letters side by side swapped or stretched.
+_SHORT_NAME = 3
+
+
+def _side_by_side(word: str, form: str) -> bool:
+    """The name part with two letters side by side swapped, the first two too, every letter kept ("sain", "dia")."""
+    if len(word) != len(form) or word == form:
+        return False
+    differ = [n for n, (a, b) in enumerate(zip(word, form, strict=True)) if a != b]
+    return len(differ) == 2 and differ[1] == differ[0] + 1 and word[differ[0]] == form[differ[1]] \
+        and word[differ[1]] == form[differ[0]]
 
 
 # Two slips (`_two_slips`) are read only in a name part of this many letters: in a shorter one they make too many other
@@ -641,7 +658,7 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
     written with an accent the name does not have is that word ("Ffôn" is not Ffion). `explained`: the name words of
     the colleague picked from the staff list, which are theirs."""
     parts = [p for p in _stored_words(contact.name) if p not in _TITLES and "?" not in p]
-    forms = {form for part in parts if len(part) >= _STRETCHED_LENGTH for form in _forms(part)}
+    forms = {form for part in parts if len(part) >= _SHORT_NAME for form in _forms(part)}
     if not forms:
         return ""
     written = visible(text)
@@ -664,7 +681,11 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
         # name straight after it, not after a comma or full stop ("Sain, Dafydd and…", "Sain. Dafydd…"), nor "I".
         place = n + 1 < len(words) and words[n + 1].group()[:1].isupper() and words[n + 1].group() != "I" \
             and shown[found.end():words[n + 1].start()].isspace() and not shouting
-        if as_name and any(_near(folded, form, short_swaps=not place) for form in forms):
+        # A word in capitals inside a message that is not is an abbreviation ("TES", "BNE"), not a short name; the
+        # first two letters swapped only in a word that is not among the commonest ("Act", "May").
+        abbreviation = word.isupper() and len(word) > 1 and not shouting
+        if as_name and any(_near(folded, form, short_swaps=not place, short=not abbreviation,
+                                 first_swapped=folded not in common_words()) for form in forms):
             return word
         # A sentence's first word that is a name part with two of its letters swapped, every letter kept ("Sain…" for
         # Siân), is written as a name however common a word it is.

@@ -1144,6 +1144,11 @@ def test_a_sentences_first_word_near_a_name_counts_only_when_it_is_not_an_everyd
     ("Siân Roberts", "Sain keeps messaging me", "Sain"),  # a sentence's first word, a Welsh word of its own
     ("Siân Roberts", "It started in May. Sain keeps messaging me", "Sain"),
     ("Siân Roberts", "Sain sy'n anfon negeseuon cas ataf", "Sain"),
+    # A name part of three letters, two side by side swapped (the first two too) or stretched.
+    ("Ben Rees", "Bne keeps messaging me", "Bne"),
+    ("Tom Price", "I get nasty messages from Tmo", "Tmo"),
+    ("Ida Powell", "Mae Dia yn anfon negeseuon cas ataf", "Dia"),
+    ("Huw Davies", "Huww keeps messaging me", "Huww"),
 ])
 def test_a_name_with_two_slips_or_swapped_at_a_sentences_start_may_name_them(name: str, said: str, word: str) -> None:
     """Two slips in a name part of six letters or more, written as a name, in a word that is no word or name of its own,
@@ -1163,6 +1168,10 @@ def test_a_name_with_two_slips_or_swapped_at_a_sentences_start_may_name_them(nam
     ("Huw Davies", "Is Snowdon higher than Ben Nevis?"),
     ("Siân Roberts", "Sain Ffagan is a good trip"),  # a place, at a sentence's start too
     ("Siân Roberts", "sain keeps messaging me"),  # in small letters, at a sentence's start
+    ("Cat Rees", "Is this allowed under the Data Protection Act?"),  # the first two swapped: a common word
+    ("Amy Rees", "It started in May and has not stopped"),
+    ("Tess Rees", "I saw the job on the TES website"),  # in capitals: an abbreviation, not Tess
+    ("Ben Rees", "bne keeps messaging me"),  # not written as a name
 ])
 def test_two_slips_from_a_short_name_a_name_of_its_own_or_a_place_is_not_near_a_name(name: str, said: str) -> None:
     assert near_name(said, StaffContact("x", name)) == ""
