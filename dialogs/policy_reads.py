@@ -472,9 +472,11 @@ class ReadingFlow:
                                         kept=kept.read_at if kept is not None else None,
                                         behind=await self._behind(record, person)))
 
-    async def start_campaign(self, version: str) -> int:
+    async def start_campaign(self, version: str, *, automatic: bool = False) -> int:
         """Ask everyone on the staff list who has not been asked to read this version yet; return how many are on
-        the list. Safe to run again after a fault, and on several instances at once."""
+        the list. Safe to run again after a fault, and on several instances at once. `automatic`: the periodic pass
+        asks them (staff added to the list since), not a press: each card waits for school hours on a working day of
+        their school (`in_school_hours`), as a reminder does."""
         policy, record = await self._stored_record(version)
         members = await self._directory.list_members()
         waiting = still_to_ask(members, await self._reads.list_asked(version))
@@ -491,6 +493,10 @@ class ReadingFlow:
                     for person in (Person(tenant, member.aad_object_id, member.name) for member in waiting)]
         if unconfirmed := [m for m, member in zip(messages, waiting, strict=True)
                            if member.aad_object_id.lower() not in done]:
+            if automatic:
+                by_id = {member.aad_object_id.lower(): member for member in waiting}
+                unconfirmed = [held for message in unconfirmed for held in in_school_hours(
+                    [message], calendar_of(by_id[message.recipient.aad_object_id.lower()], self._federation), now)]
             await self._notifier.notify(unconfirmed)
         earlier = [stored.version for stored in await self._versions.list_versions()
                    if stored.campaign and version_number(stored.version) != version_number(version)]
@@ -644,7 +650,7 @@ class ReadingFlow:
         if pointer is not None:
             try:
                 if (await self._versions.get(pointer.version)).campaign:
-                    await self.start_campaign(pointer.version)
+                    await self.start_campaign(pointer.version, automatic=True)
                     await self.owe_held_back(pointer.version)
             except RecordNotFound:
                 log.warning("the current version %s cannot be read", pointer.version)

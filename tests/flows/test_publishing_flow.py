@@ -396,6 +396,56 @@ async def test_the_reminder_to_read_a_version_published_at_night_waits_for_the_n
                for cards in going)
 
 
+@pytest.mark.parametrize(("added", "goes"), [
+    # Tuesday 8 December, 21:40 GMT: the office's evening import; her card goes at 08:00 on Wednesday 9th.
+    (datetime(2026, 12, 8, 21, 40, tzinfo=UTC), datetime(2026, 12, 9, 8, 0, tzinfo=UTC)),
+    # Friday 11 December, 18:10 GMT: after school on a Friday; it goes at 08:00 on Monday 14th, not at the weekend.
+    (datetime(2026, 12, 11, 18, 10, tzinfo=UTC), datetime(2026, 12, 14, 8, 0, tzinfo=UTC)),
+])
+async def test_a_new_starters_first_card_asked_by_the_periodic_pass_at_night_waits_for_school_hours(
+        strings: Catalogue, federation: Federation, tmp_path: Path, added: datetime, goes: datetime) -> None:
+    """Nia was added to the staff list in the evening; the periodic pass asked her to read version 2 at once, at 21:40
+    (or on a Friday evening), though no one pressed anything: the card is automatic, as a reminder is, and waits for the
+    next working day's school hours. She is counted as asked when the pass ran, as before."""
+    clock = Clock(datetime(2026, 12, 7, 10, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    directory = MemoryStaffDirectory(bot.bot.store)
+    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
+                      "a1000000-0000-4000-8000-000000000099")
+    nia_person = Person(CARYS.tenant_id, nia.aad_object_id, nia.name)
+    await bot.bot.meets(nia_person)
+    clock.now = added
+    await directory.replace_all([*await directory.list_members(), nia])
+
+    await bot.reading.check_campaigns()
+
+    [asked] = [a for a in await MemoryPolicyReads(bot.bot.store).list_asked("2") if a.object_id == nia.aad_object_id]
+    assert asked.asked_at == added
+    for moment in (added, added + timedelta(hours=2), goes - timedelta(minutes=1)):
+        assert await bot.bot.cards_going_to(nia_person, moment) == [], moment
+    [card] = await bot.bot.cards_going_to(nia_person, goes)
+    assert verb_data(card, VERB_CONFIRM_READ) == {"version": "2"}
+
+
+async def test_a_new_starters_card_asked_by_the_periodic_pass_in_school_hours_goes_at_once(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Added at 10:15 on a school day, Nia is asked to read version 2 by the next pass, then and there."""
+    clock = Clock(datetime(2026, 12, 7, 10, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    directory = MemoryStaffDirectory(bot.bot.store)
+    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
+                      "a1000000-0000-4000-8000-000000000099")
+    await directory.replace_all([*await directory.list_members(), nia])
+    clock.now = datetime(2026, 12, 7, 10, 15, tzinfo=UTC)
+
+    await bot.reading.check_campaigns()
+
+    [card] = await bot.bot.cards_going_to(Person(CARYS.tenant_id, nia.aad_object_id, nia.name), clock.now)
+    assert verb_data(card, VERB_CONFIRM_READ) == {"version": "2"}
+
+
 # Staff
 
 
