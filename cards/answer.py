@@ -181,6 +181,15 @@ def on_day(strings: Catalogue, lang: Lang, moment: datetime) -> str:
                         month=strings.text(f"date.month.{day.month}", lang))
 
 
+def goes_on_day(strings: Catalogue, lang: Lang, due: datetime, goes: datetime | None = None) -> str:
+    """When something due at `due` reaches people, as a sentence says it: `on_day` of `due`; when it is kept back to
+    `goes` (school hours), the hour and day it really goes: "at 08:00 on Saturday 7 November", "am 08:00 ddydd Sadwrn
+    7 Tachwedd"."""
+    if goes is None or goes <= due:
+        return on_day(strings, lang, due)
+    return strings.text("date.at_on_day", lang, when=uk_clock(goes, "%H:%M"), on_day=on_day(strings, lang, goes))
+
+
 def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: SectionView, quotes: Sequence[str],
                 source: str, next_steps: Sequence[str], rated: bool = False, not_helpful: bool = False,
                 related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0,

@@ -33,7 +33,7 @@ from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.text import clean_user_text, without_accents
 from bot.policy.places import PolicyPlace
 from bot.policy.welsh import welsh_sentences
-from cards.answer import VERB_SECTION, on_day, place_data, shown_in, when
+from cards.answer import VERB_SECTION, goes_on_day, place_data, shown_in, when
 from cards.common import VERB_CONCERN_FORM
 from cards.elements import (
     MAX_CARD_BYTES,
@@ -313,13 +313,15 @@ def _why(strings: Catalogue, lang: Lang, report: ConcernReport, left: Mapping[st
 
 
 def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: Sequence[Role],
-                 *, passed_up_at: datetime | None, left_out: Sequence[StaffContact] = (),
+                 *, passed_up_at: datetime | None, passed_up_goes: datetime | None = None,
+                 left_out: Sequence[StaffContact] = (),
                  namings: Sequence[Naming] = (), holder_has_opened: bool = True,
                  past_cleared: Sequence[tuple[StaffContact, Naming]] = ()) -> Card:
     """What the reporter sees once it is sent: a reference, who has it and why (and that it waits for them, when they
-    have never opened the bot), who else could and the day it goes on to them if nobody acknowledges it
-    (`passed_up_at`), who never will (`left_out`, and how the report may be about each: `namings`, in their order; and
-    `past_cleared`, those she said it is not about whom it still goes past if it moves on, with the words)."""
+    have never opened the bot), who else could and the day it goes on to them if nobody acknowledges it (`passed_up_at`;
+    the hour it reaches them, `passed_up_goes`, when that waits for school hours), who never will (`left_out`, and how
+    the report may be about each: `namings`, in their order; and `past_cleared`, those she said it is not about whom it
+    still goes past if it moves on, with the words)."""
     holder = report.holder
     why = dict(zip((c.aad_object_id for c in left_out), namings, strict=False))
     left = {c.aad_object_id: (c, n) for c, n in zip(left_out, namings, strict=False)}
@@ -338,7 +340,7 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
         # when it goes on (after the school holidays, for one sent on the last day of term).
         key = "concern.receipt_unacknowledged" + ("_urgent" if report.pace is Pace.URGENT else "")
         body.append(plain_text(strings.text(key, lang, holder=holder.name, name=report.next_up.name,
-                                            on_day=on_day(strings, lang, passed_up_at))))
+                                            on_day=goes_on_day(strings, lang, passed_up_at, passed_up_goes))))
     for person in left_out:
         naming = why.get(person.aad_object_id)
         near = naming is not None and naming.doubt is Doubt.NEAR_NAME and naming.words and not (
@@ -523,13 +525,15 @@ def _escalation(strings: Catalogue, lang: Lang, report: ConcernReport, asked: As
 
 
 def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person, *, reminder: bool = False,
-                passed_up_at: datetime | None = None, closing: bool = False, error: str = "",
+                passed_up_at: datetime | None = None, passed_up_goes: datetime | None = None,
+                closing: bool = False, error: str = "",
                 notice: str = "", draft: str = "", asked: Asked | None = None, news: str = "") -> Card:
-    """The private card of whoever holds (or held) the report: only what `viewer` may read, and what they can do
-    now. `closing` shows the outcome box that closing needs; a `reminder` says the day it is passed up
-    (`passed_up_at`); `draft`, what they typed in the outcome box (when closing) or the note box, shown in it again;
-    `asked`, whom to pass it to, as their note may name the next person up; `news`, what is new on a card sent again
-    (the reporter added to it), said under its title, where a card whose title is the first one's is read from."""
+    """The private card of whoever holds (or held) the report: only what `viewer` may read, and what they can do now.
+    `closing` shows the outcome box that closing needs; a `reminder` says the day it is passed up (`passed_up_at`; with
+    the hour it reaches the next person, `passed_up_goes`, when that waits for school hours); `draft`, what they typed
+    in the outcome box (when closing) or the note box, shown in it again; `asked`, whom to pass it to, as their note may
+    name the next person up; `news`, what is new on a card sent again (the reporter added to it), said under its title,
+    where a card whose title is the first one's is read from."""
     reporter, holder = report.reporter.name, report.holder.name
     kind = "outside" if report.kind is ReportKind.NOT_COLLEAGUE else "colleague"
     if not report.handled_by(viewer):  # someone who held it before: it has gone from them to `holder`
@@ -547,7 +551,8 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
         if reminder and report.next_up is not None and passed_up_at is not None:
             key = "concern.reminder_body" + ("_urgent" if report.pace is Pace.URGENT else "")
             body.append({"type": "Container", "style": "warning", "items": [plain_text(strings.text(
-                key, lang, name=report.next_up.name, on_day=on_day(strings, lang, passed_up_at)))]})
+                key, lang, name=report.next_up.name,
+                on_day=goes_on_day(strings, lang, passed_up_at, passed_up_goes)))]})
         # Past the first holder it came from whoever had it, not from her, as its title says.
         intro = "concern.holder_intro_passed" if report.level > 0 else "concern.holder_intro"
         body.append(plain_text(f"{strings.text(f'{intro}.{kind}', lang, name=reporter)} "
@@ -709,10 +714,13 @@ def _show_more(strings: Catalogue, lang: Lang, verb: str, start: int, last: Conc
                    {"start": str(start), "after": last.reference, **shown_in(lang), **(extra or {})})
 
 
-def reminder_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, passed_up_at: datetime) -> Card:
-    """The reminder to the holder: their card, with a warning above it saying the day it goes to the next person."""
+def reminder_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, passed_up_at: datetime,
+                  passed_up_goes: datetime | None = None) -> Card:
+    """The reminder to the holder: their card, with a warning above it saying the day it goes to the next person (the
+    hour too, `passed_up_goes`, when it waits for school hours)."""
     holder = Person(report.reporter.tenant_id, report.holder.aad_object_id, report.holder.name)
-    return holder_card(strings, lang, report, holder, reminder=True, passed_up_at=passed_up_at)
+    return holder_card(strings, lang, report, holder, reminder=True, passed_up_at=passed_up_at,
+                       passed_up_goes=passed_up_goes)
 
 
 def acknowledged_card(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:

@@ -112,6 +112,12 @@ log = logging.getLogger(__name__)
 _REMINDER_SETTLED = frozenset({"acknowledged", "escalated", "closed"})
 
 
+def _reaches_at(working_days: SchoolCalendar, passed_up_at: datetime | None) -> datetime | None:
+    """When a report passed up at `passed_up_at` reaches the next person: its messages wait one night at most, for the
+    next start of school hours (as `check_reports` queues them)."""
+    return working_days.in_school_hours(passed_up_at, any_day=True) if passed_up_at is not None else None
+
+
 def _reminder_key(report: ConcernReport) -> str:
     """The card key of the reminder to the report's holder at its level."""
     reminder = "reminder" if report.level == 0 else f"reminder-{report.level}"
@@ -789,10 +795,12 @@ class ConcernFlow:
         same_chain = [c.aad_object_id for c in report.chain] == [c.aad_object_id for c in chain]
         left_out, namings = (routing.left_out, routing.namings) if same_chain else ((), ())
         past_cleared = past_cleared if same_chain else ()
-        today = await self._today(report, await staff_list())
+        working_days = (await self._today(report, await staff_list())).working_days(report)
+        passed_up_at = report.passed_up_at(working_days)
         return Reply(card=cards.receipt_card(self._strings, turn.lang, report,
                                              roles(report.chain, self._federation),
-                                             passed_up_at=report.passed_up_at(today.working_days(report)),
+                                             passed_up_at=passed_up_at,
+                                             passed_up_goes=_reaches_at(working_days, passed_up_at),
                                              left_out=left_out, namings=namings, past_cleared=past_cleared,
                                              holder_has_opened=await self._has_opened(report.holder, report)))
 
@@ -917,11 +925,14 @@ class ConcernFlow:
         # The reminder says the day the report is passed up, counted from the reminder (when it was sent) on the
         # holder's working days.
         passed_up_at = report.reminded_at or self._clock()
+        passed_up_goes = None
         if reminder:
             working_days = (await self._today(report, await staff() if staff else None)).working_days(report)
             passed_up_at = working_days.add_working_days(passed_up_at, report.escalate_after)
+            passed_up_goes = _reaches_at(working_days, passed_up_at)
         return await self._message(holder, report, kind, lambda lang: (
-            cards.reminder_card(self._strings, lang, report, passed_up_at=passed_up_at) if reminder
+            cards.reminder_card(self._strings, lang, report, passed_up_at=passed_up_at,
+                                passed_up_goes=passed_up_goes) if reminder
             else cards.holder_card(self._strings, lang, report, self._as_person(report, holder))),
             # A reminder is a new message (it should be noticed), with a key of its own only so that retention can
             # replace it (it shows the whole report); anything else updates the card they have.

@@ -32,7 +32,7 @@ from bot.storage.memory import (
     MemoryStaffDirectory,
     MemoryUserProfiles,
 )
-from cards.answer import on_day, when
+from cards.answer import goes_on_day, on_day, when
 from cards.concerns import DOUBT_NOT_THEM, doubt_value, said_key
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.base import Reply, Scope, Turn
@@ -135,8 +135,11 @@ async def test_the_receipt_says_the_report_moves_on_by_itself_when_the_line_mana
     calendar = staffed.federation.calendar
     goes_on = calendar.add_working_days(report.submitted_at, 4)  # whichever day it was sent, bank holidays or not
     strings = load_catalogue()
+    # Sent out of school hours (the test runs at any hour), it reaches her at the next start of them: the receipt says
+    # the hour too.
+    said = goes_on_day(strings, lang, goes_on, calendar.in_school_hours(goes_on, any_day=True))
     assert strings.text("concern.receipt_unacknowledged", lang, holder="Gareth Hughes", name="Mrs Siân Roberts",
-                        on_day=on_day(strings, lang, goes_on)) in text_of(receipt.card)
+                        on_day=said) in text_of(receipt.card)
     reminded = replace(report, reminded_at=calendar.add_working_days(report.submitted_at, 2))
     assert report.due(reminded.reminded_at or goes_on, calendar) == "remind"
     assert reminded.due(goes_on - timedelta(minutes=1), calendar) == ""
@@ -1886,6 +1889,58 @@ async def test_a_report_sent_at_night_is_reminded_next_school_morning_and_passed
     for moment in (clock.now, datetime(2026, 11, 7, 7, 59, tzinfo=UTC)):
         assert not _shows(await bot.cards_going_to(SIAN, moment), SECRET)
     assert _shows(await bot.cards_going_to(SIAN, datetime(2026, 11, 7, 8, 0, tzinfo=UTC)), SECRET)  # Saturday 08:00
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_receipt_and_the_reminder_of_a_report_sent_at_night_say_the_hour_it_really_reaches_the_head(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Carys sent her report at 21:00 on Monday 2 November. Her receipt said it goes on to Siân "on Friday 6 November"
+    and Gareth's reminder (at 21:00 on the Wednesday, reaching him at 08:00 on the Thursday) said the same; but passed
+    up at 21:00 on the Friday, it reaches Siân at 08:00 on the Saturday (a safety matter waits one night at most). Both
+    now say so, in the reader's language: "at 08:00 on Saturday 7 November"."""
+    clock = Clock(datetime(2026, 11, 2, 21, 0, tzinfo=UTC))  # Monday 2 November, 21:00 GMT
+    bot = open_bot(strings, federation, lambda: PolicyInForce(fixture_policy(), NoIndex()), clock=clock)
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, SIAN)
+    await MemoryUserProfiles(bot.store).save_profile(UserProfile(person=GARETH, conversation_ref='{"user": "G"}',
+                                                                 language=lang))
+    form = await bot.says(CARYS, "report a concern", lang=lang)
+    receipt = await bot.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                         "what": SECRET}, lang=lang)
+    clock.now = datetime(2026, 11, 4, 21, 0, tzinfo=UTC)
+    assert await bot.checks_reports() == 1
+    title = strings.text("concern.reminder_title", lang).split("{")[0]
+    [reminder] = [c for c in await bot.cards_going_to(GARETH, datetime(2026, 11, 5, 8, 0, tzinfo=UTC))
+                  if title in text_of(c)]
+
+    saturday = datetime(2026, 11, 7, 8, 0, tzinfo=UTC)
+    said = strings.text("date.at_on_day", lang, when="08:00", on_day=on_day(strings, lang, saturday))
+    assert said == {Lang.EN: "at 08:00 on Saturday 7 November", Lang.CY: "am 08:00 ddydd Sadwrn 7 Tachwedd"}[lang]
+    assert strings.text("concern.receipt_unacknowledged", lang, holder="Gareth Hughes", name="Mrs Siân Roberts",
+                        on_day=said) in text_of(receipt.card)
+    assert strings.text("concern.reminder_body", lang, name="Mrs Siân Roberts", on_day=said) in text_of(reminder)
+    clock.now = datetime(2026, 11, 6, 21, 0, tzinfo=UTC)
+    assert await bot.checks_reports() == 1
+    assert not _shows(await bot.cards_going_to(SIAN, saturday - timedelta(minutes=1)), SECRET)
+    assert _shows(await bot.cards_going_to(SIAN, saturday), SECRET)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_receipt_of_a_report_sent_in_school_hours_says_only_the_day_it_moves_on(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Sent at 10:00 on Monday 2 November, it moves on at 10:00 on Friday 6 November, in school hours: the receipt
+    says the day, as before."""
+    clock = Clock(datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    bot = open_bot(strings, federation, lambda: PolicyInForce(fixture_policy(), NoIndex()), clock=clock)
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+    form = await bot.says(CARYS, "report a concern", lang=lang)
+    receipt = await bot.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                         "what": SECRET}, lang=lang)
+
+    friday = on_day(strings, lang, datetime(2026, 11, 6, 10, 0, tzinfo=UTC))
+    assert strings.text("concern.receipt_unacknowledged", lang, holder="Gareth Hughes", name="Mrs Siân Roberts",
+                        on_day=friday) in text_of(receipt.card)
 
 
 @pytest.mark.parametrize("lang", list(Lang))
