@@ -664,7 +664,7 @@ class ReadingFlow:
                 if w.because is WithheldBecause.LEFT and w.owed_again_at is None]
         if not held:
             return 0
-        on_list = {m.aad_object_id.lower() for m in await self._directory.list_members() if m.aad_object_id}
+        on_list = {m.aad_object_id.lower(): m for m in await self._directory.list_members() if m.aad_object_id}
         done = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)}
         latest = {a.object_id.lower(): a for a in await self._reads.list_asked(version) if a.object_id}
         owed = [(w, latest[key]) for w in held if (key := w.person.aad_object_id.lower()) in on_list
@@ -675,8 +675,10 @@ class ReadingFlow:
         again = self._latest_again(version, policy, record, await self._not_confirmed_before(record))
         now = self._clock()
         for withheld, asked in owed:
-            # Queued before it is marked: a fault leaves it to the next pass, and its fixed id queues it once.
-            await self._notifier.notify([again(asked, now)])
+            # Queued before it is marked: a fault leaves it to the next pass, and its fixed id queues it once. Sent by
+            # no one's click: it waits for school hours on a working day of their school, as a reminder does.
+            calendar = calendar_of(on_list[withheld.person.aad_object_id.lower()], self._federation)
+            await self._notifier.notify(in_school_hours([again(asked, now)], calendar, now))
             await self._reads.owe_again(version, withheld, now)
         log.info("read-and-confirm: %d card(s) of version %s held back from staff put back on the list owed again",
                  len(owed), version)

@@ -55,7 +55,7 @@ from dialogs.ask import AskFlow
 from dialogs.base import Reply, Router, Scope, SentFile, Turn
 from dialogs.figures import FiguresFlow
 from dialogs.home import HomeFlow
-from dialogs.policy_reads import ReadingFlow
+from dialogs.policy_reads import ReadingFlow, StillToRead
 from dialogs.publishing import PublishingFlow
 from tests.flows.conftest import (
     CARYS,
@@ -444,6 +444,35 @@ async def test_a_new_starters_card_asked_by_the_periodic_pass_in_school_hours_go
 
     [card] = await bot.bot.cards_going_to(Person(CARYS.tenant_id, nia.aad_object_id, nia.name), clock.now)
     assert verb_data(card, VERB_CONFIRM_READ) == {"version": "2"}
+
+
+async def test_a_card_owed_again_to_someone_put_back_on_the_staff_list_at_night_waits_for_school_hours(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Carys was left off the office's import by mistake as version 2's card went to her, so it was withheld; the next
+    import, at 21:40 on the Tuesday, put her back, and the periodic pass sent her the card again then and there, though
+    nobody pressed anything. It waits for 08:00 on the Wednesday, as a reminder does."""
+    clock = Clock(datetime(2026, 12, 7, 10, 0, tzinfo=UTC))  # Monday 7 December, 10:00 GMT
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    store = bot.bot.store
+    directory, outbox = MemoryStaffDirectory(store), MemoryOutbox(store)
+    everyone = await directory.list_members()
+    await directory.replace_all([m for m in everyone if m.aad_object_id != CARYS.aad_object_id])
+    [card] = await outbox.list_for_recipient(CARYS)
+    claimed = await outbox.claim(card, clock.now)
+    assert not await StillToRead(MemoryPolicyReads(store), MemoryPolicyVersions(store), directory).still_owed(
+        claimed, clock.now)
+    await outbox.discard(claimed)
+    clock.now = datetime(2026, 12, 8, 21, 40, tzinfo=UTC)  # Tuesday 8 December, 21:40 GMT
+    await directory.replace_all(everyone)
+
+    await bot.reading.check_campaigns()
+
+    assert [w.owed_again_at for w in await MemoryPolicyReads(store).list_withheld("2")] == [clock.now]
+    for moment in (clock.now, datetime(2026, 12, 9, 7, 59, tzinfo=UTC)):
+        assert await bot.bot.cards_going_to(CARYS, moment) == [], moment
+    [again] = await bot.bot.cards_going_to(CARYS, datetime(2026, 12, 9, 8, 0, tzinfo=UTC))
+    assert verb_data(again, VERB_CONFIRM_READ) == {"version": "2"}
 
 
 # Staff
