@@ -753,11 +753,12 @@ class PermissionFlow:
         return AuditEntry(request.request_id, action, person.aad_object_id, person.name, self._clock(), detail)
 
     async def _tell_deciders(self, request: PermissionRequest, *, shown_to: Person | None = None,
-                             again: bool = False, because: str = "") -> None:
+                             again: bool = False, because: str = "", automatic: bool = False) -> None:
         """Send (or update in place) the copy of each person who decides the request today; never to the requester,
         nor to `shown_to`, whose copy the click's answer has already replaced. `again`: under ids of their own, so
         copies queued (or sent) already do not stop these. `because`: a waiting request's copies edited in place for
-        that reason (e.g. `DATES_ENDED`), under ids of their own, once each."""
+        that reason (e.g. `DATES_ENDED`), under ids of their own, once each. `automatic`: sent by no one's press (a
+        restart bringing waiting requests to whoever decides them today): they wait for the school's hours."""
         school = self._school(request.school_id)
         if school is None:
             return
@@ -786,21 +787,24 @@ class PermissionFlow:
                                          today=uk_today(self._clock()), opened=True),
                 card_key=_opened_key(request.request_id), created_at=self._clock(), update_only=True)
                 for person, lang in zip(people, languages, strict=True)]
+        if messages and automatic:
+            messages = in_school_hours(messages, self._federation.calendar_for([request.school_id]), self._clock())
         if messages:
             await self._notifier.notify(messages)
 
-    async def _tell_deciders_it_waits(self, request: PermissionRequest, *, because: str = "") -> None:
+    async def _tell_deciders_it_waits(self, request: PermissionRequest, *, because: str = "",
+                                      automatic: bool = False) -> None:
         """A waiting request's card to whoever decides it (`because`: see `_tell_deciders`). If it was decided (or
         withdrawn) since it was read, the copies saying so may have been queued before this card, which would then
-        come last and offer a decision: they are queued again, after it."""
-        await self._tell_deciders(request, because=because)
+        come last and offer a decision: they are queued again, after it. `automatic`: see `_tell_deciders`."""
+        await self._tell_deciders(request, because=because, automatic=automatic)
         try:
             now = await self._requests.get(request.request_id)
         except StorageUnavailable:  # rare on rare: a card clicked after a decision shows the decision
             log.warning("request %s: not read again after its card was queued", request.request_id)
             return
         if now.state is not RequestState.PENDING:
-            await self._tell_deciders(now, again=True, because=because)
+            await self._tell_deciders(now, again=True, because=because, automatic=automatic)
 
     async def _recall_from_former_deciders(self, request: PermissionRequest) -> None:
         """Copies of the request's card not yet delivered to someone who no longer decides it (the settings named
@@ -1187,7 +1191,8 @@ class PermissionFlow:
         taken back. Storage down: the next pass tries again."""
         try:
             for request in await self._waiting():
-                await asyncio.gather(self._tell_deciders_it_waits(request),
+                # Sent by no one's press (a restart): a new decider's copies wait for the school's hours.
+                await asyncio.gather(self._tell_deciders_it_waits(request, automatic=True),
                                      self._recall_from_former_deciders(request))
         except StorageUnavailable:
             raise

@@ -477,6 +477,33 @@ async def test_a_new_headteacher_gets_the_requests_that_were_waiting_when_the_he
     assert request_id not in await _decidable_by(after, SIAN) + await _decidable_by(after, FFION)
 
 
+async def test_a_new_head_named_by_an_evening_restart_gets_the_waiting_requests_at_the_start_of_school_hours(
+        strings: Catalogue, federation: Federation) -> None:
+    """IT named Gareth headteacher and restarted the bot at 22:30 on a Monday (a deploy out of hours); the first pass
+    brought him the request waiting since the morning at 22:30, though nobody pressed anything. It waits for 08:00 on
+    the Tuesday, the school's hours; one sent to him by a member of staff's own press at 22:45 goes at once."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # Monday 2 November, 09:00 GMT
+    bot = open_bot(strings, federation, lambda: PolicyInForce(fixture_policy(), NoIndex()), clock=clock)
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, SIAN, FFION, GARETH)
+    waiting = await _submitted(bot)
+    clock.now = datetime(2026, 11, 2, 22, 30, tzinfo=UTC)
+    new_head = _headed_by(federation, GARETH_AS_HEAD, "high")
+    after = open_bot(strings, new_head, lambda: PolicyInForce(fixture_policy(), NoIndex()), store=bot.store,
+                     clock=clock)
+
+    await _reminding(after, clock).catch_up()  # what the restarted bot does within a minute
+    clock.now = datetime(2026, 11, 2, 22, 45, tzinfo=UTC)
+    pressed = await _submitted(after)
+
+    def ids(cards: list[Card]) -> list[str]:
+        return [str(a["data"]["id"]) for c in cards for a in actions(c) if a.get("verb") == "permission.approve"]
+    assert ids(await after.cards_going_to(GARETH, datetime(2026, 11, 2, 22, 45, tzinfo=UTC))) == [pressed]
+    assert ids(await after.cards_going_to(GARETH, datetime(2026, 11, 3, 7, 59, tzinfo=UTC))) == [pressed]
+    assert sorted(ids(await after.cards_going_to(GARETH, datetime(2026, 11, 3, 8, 0, tzinfo=UTC)))) == sorted(
+        [waiting, pressed])
+
+
 async def test_a_head_away_with_no_delegate_is_covered_by_naming_one_and_her_waiting_requests_reach_the_delegate(
         bot: BotInMemory) -> None:
     """Probe 8: there is no "away" setting, by choice: marking the head away would decide nothing. While she is away
