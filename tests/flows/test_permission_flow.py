@@ -9,7 +9,7 @@ import itertools
 import json
 import re
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -3539,18 +3539,26 @@ async def test_a_request_sent_on_a_friday_evening_is_reminded_of_on_the_next_sch
         first = {p.aad_object_id: len(await bot.cards_going_to(p, monday)) for p in (CARYS, SIAN)}
 
 
-@pytest.mark.parametrize("lang", list(Lang))
-@pytest.mark.parametrize("verb", ["permission.approve", "permission.decline", "permission.withdraw"])
-async def test_a_reminder_waiting_for_monday_morning_never_goes_once_the_request_is_settled_at_the_weekend(
-        strings: Catalogue, federation: Federation, lang: Lang, verb: str) -> None:
-    """Carys's request, sent at 17:30 on a Friday, is due its reminder at 17:30 the next Friday, kept back to 08:00 on
-    Monday. On Saturday morning Siân approves or declines it from her phone (or Carys withdraws it). Before, on Monday
-    morning Siân was still reminded that the request waited for her decision and Carys was told it still waited,
-    though it was settled two days before: the reminders are taken back with the decision or the withdrawal."""
+@dataclass(frozen=True)
+class _KeptForMonday:
+    """A request and its first reminder, kept back to `monday` morning: `reminder` the head's words, `told` Carys's."""
+
+    bot: BotInMemory
+    clock: Clock
+    request_id: str
+    monday: datetime
+    reminder: str
+    told: str
+
+
+async def _reminder_kept_for_monday(strings: Catalogue, federation: Federation, lang: Lang,
+                                    form: dict[str, str]) -> _KeptForMonday:
+    """Carys sends the request (this form) at 17:30 on Friday 6 November; the pass at 17:30 on Friday 13, when its
+    reminder is due, queues it once, kept back to 08:00 on Monday 16, the next school morning."""
     sent = datetime(2026, 11, 6, 17, 30, tzinfo=UTC)  # Friday 6 November, 17:30 GMT
     clock = Clock(sent)
     bot = await _late_bot(strings, federation, clock, lang)
-    status = await bot.clicks(CARYS, "permission.submit", _form(start="2026-12-20"), lang=lang)
+    status = await bot.clicks(CARYS, "permission.submit", form, lang=lang)
     request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
     clock.now = datetime(2026, 11, 13, 17, 30, tzinfo=UTC)
     assert await _reminding(bot, clock).see_to_waiting() == 1
@@ -3559,15 +3567,27 @@ async def test_a_reminder_waiting_for_monday_morning_never_goes_once_the_request
     reminder = strings.text("perm.waiting_reminder", lang, id=request_id, name=CARYS.name, when=since)
     told = strings.text("perm.waiting_told", lang, when=since)
     assert reminder in text_of(await bot.cards_going_to(SIAN, monday))  # kept back, as it was
-    assert told in text_of(await bot.cards_going_to(CARYS, monday))
+    return _KeptForMonday(bot, clock, request_id, monday, reminder, told)
 
-    clock.now = datetime(2026, 11, 14, 10, 0, tzinfo=UTC)  # Saturday morning
-    settled = await bot.clicks(CARYS if verb == "permission.withdraw" else SIAN, verb,
-                               {"id": request_id, "reason": "Use the school's own page instead."}, lang=lang)
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("verb", ["permission.approve", "permission.decline", "permission.withdraw"])
+async def test_a_reminder_waiting_for_monday_morning_never_goes_once_the_request_is_settled_at_the_weekend(
+        strings: Catalogue, federation: Federation, lang: Lang, verb: str) -> None:
+    """Carys's request, sent at 17:30 on a Friday, is due its reminder at 17:30 the next Friday, kept back to 08:00 on
+    Monday. On Saturday morning Siân approves or declines it from her phone (or Carys withdraws it). Before, on Monday
+    morning Siân was still reminded that the request waited for her decision and Carys was told it still waited,
+    though it was settled two days before: the reminders are taken back with the decision or the withdrawal."""
+    kept = await _reminder_kept_for_monday(strings, federation, lang, _form(start="2026-12-20"))
+    assert kept.told in text_of(await kept.bot.cards_going_to(CARYS, kept.monday))
+
+    kept.clock.now = datetime(2026, 11, 14, 10, 0, tzinfo=UTC)  # Saturday morning
+    settled = await kept.bot.clicks(CARYS if verb == "permission.withdraw" else SIAN, verb,
+                                    {"id": kept.request_id, "reason": "Use the school's own page instead."}, lang=lang)
     assert not settled.refused
 
-    assert reminder not in text_of(await bot.cards_going_to(SIAN, monday))
-    assert told not in text_of(await bot.cards_going_to(CARYS, monday))
+    assert kept.reminder not in text_of(await kept.bot.cards_going_to(SIAN, kept.monday))
+    assert kept.told not in text_of(await kept.bot.cards_going_to(CARYS, kept.monday))
 
 
 @pytest.mark.parametrize("lang", list(Lang))
@@ -3577,25 +3597,14 @@ async def test_a_reminder_waiting_for_monday_morning_never_goes_once_the_days_as
     November). Its reminder, due at 17:30 on Friday 13, is kept back to 08:00 on Monday 16; by then the days asked for
     have ended, and Siân's card says so. Before, on Monday morning Siân was still asked to decide it and Carys told it
     still waited, for days gone by (what a reminder pass never says of a request whose dates have ended)."""
-    sent = datetime(2026, 11, 6, 17, 30, tzinfo=UTC)  # Friday 6 November, 17:30 GMT
-    clock = Clock(sent)
-    bot = await _late_bot(strings, federation, clock, lang)
-    status = await bot.clicks(CARYS, "permission.submit",
-                              _form(start="2026-11-14", end="2026-11-15", ongoing="false"), lang=lang)
-    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
-    clock.now = datetime(2026, 11, 13, 17, 30, tzinfo=UTC)
-    assert await _reminding(bot, clock).see_to_waiting() == 1
-    monday = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
-    since = _on_uk_clocks(sent)
-    reminder = strings.text("perm.waiting_reminder", lang, id=request_id, name=CARYS.name, when=since)
-    told = strings.text("perm.waiting_told", lang, when=since)
-    assert reminder in text_of(await bot.cards_going_to(SIAN, monday))  # kept back, as it was
+    kept = await _reminder_kept_for_monday(strings, federation, lang,
+                                           _form(start="2026-11-14", end="2026-11-15", ongoing="false"))
 
-    clock.now = datetime(2026, 11, 16, 0, 30, tzinfo=UTC)  # the night's pass after the last day asked for
-    assert await _reminding(bot, clock).show_dates_ended() == 1
+    kept.clock.now = datetime(2026, 11, 16, 0, 30, tzinfo=UTC)  # the night's pass after the last day asked for
+    assert await _reminding(kept.bot, kept.clock).show_dates_ended() == 1
 
-    assert reminder not in text_of(await bot.cards_going_to(SIAN, monday))
-    assert told not in text_of(await bot.cards_going_to(CARYS, monday))
+    assert kept.reminder not in text_of(await kept.bot.cards_going_to(SIAN, kept.monday))
+    assert kept.told not in text_of(await kept.bot.cards_going_to(CARYS, kept.monday))
 
 
 @pytest.mark.parametrize("lang", list(Lang))
