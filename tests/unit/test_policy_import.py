@@ -378,8 +378,8 @@ def test_label_value_lines_one_under_another_in_a_text_file_are_each_a_detail(ow
 
     data = imported(source, tmp_path)
 
-    assert details_of(data, "author", "version", "next_review") == {
-        "author": owner, "version": "3", "next_review": "March 2028"}
+    expected = {"author": owner, "version": "3", "next_review": "March 2028"}
+    assert details_of(data, *expected) == expected
 
 
 _SAVED_AS_PLAIN_TEXT = ("Staff Social Media Policy\r\nVersion: 3\r\n1.\tIntroduction\r\n"
@@ -495,9 +495,9 @@ def test_details_given_in_sentences_before_the_first_section(tmp_path: Path) -> 
         "in the Spring Term 2026, or earlier if guidance changes. This is version 3.\n\n"
         "Personal accounts\n\nAny class account must be approved by the headteacher before it is used.\n"))
 
-    assert details_of(data, "author", "agreed_by", "date_of_issue", "next_review", "version") == {
-        "author": "Priya Lal, Data Protection and Compliance Lead", "agreed_by": "Board of Trustees",
-        "date_of_issue": "2024-02-07", "next_review": "Spring Term 2026", "version": "3"}
+    expected = {"author": "Priya Lal, Data Protection and Compliance Lead", "agreed_by": "Board of Trustees",
+                "date_of_issue": "2024-02-07", "next_review": "Spring Term 2026", "version": "3"}
+    assert details_of(data, *expected) == expected
     # The sentences about the document are not quoted as rules; the rest of the paragraph, and a rule that says
     # "approved by" in a section, are.
     assert passages(data) == ["This policy applies to every school in the trust.",
@@ -880,15 +880,21 @@ BAD: dict[str, tuple[str, str | bytes, str]] = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(BAD))
-def test_a_bad_document_gets_one_line_and_nothing_is_written(case: str, tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def _bad_document(case: str, tmp_path: Path) -> tuple[Path, str]:
+    """The case's document written in tmp_path: its path, and what its refusal says."""
     name, content, message = BAD[case]
     source = tmp_path / name
     if isinstance(content, bytes):
         source.write_bytes(content)
     else:
         source.write_text(content, encoding="utf-8")
+    return source, message
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_document_gets_one_line_and_nothing_is_written(case: str, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    source, message = _bad_document(case, tmp_path)
     out = tmp_path / "out.json"
     out.write_text("previous", encoding="utf-8")
 
@@ -898,7 +904,7 @@ def test_a_bad_document_gets_one_line_and_nothing_is_written(case: str, tmp_path
     assert code == 1
     assert err.count("\n") == 1 and err.startswith("import-policy: ") and message in err
     assert out.read_text(encoding="utf-8") == "previous"
-    assert {p.name for p in tmp_path.iterdir()} == {name, "out.json"}
+    assert {p.name for p in tmp_path.iterdir()} == {source.name, "out.json"}
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
@@ -906,20 +912,15 @@ def test_a_welsh_policy_owner_reads_every_refusal_in_welsh(case: str, tmp_path: 
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     """The rarer refusals (an empty section, a passage too long to quote, a date that is not a date) were said in
     English whatever --lang asked for: each refusal's one line is Welsh with --lang cy."""
-    name, content, message = BAD[case]
-    source = tmp_path / name
-    if isinstance(content, bytes):
-        source.write_bytes(content)
-    else:
-        source.write_text(content, encoding="utf-8")
+    source, message = _bad_document(case, tmp_path)
     out = tmp_path / "out.json"
 
     english = import_policy_command([str(source), "--out", str(out), "--lang", "en"]), capsys.readouterr().err
     welsh = import_policy_command([str(source), "--out", str(out), "--lang", "cy"]), capsys.readouterr().err
 
     assert english[0] == welsh[0] == 1 and message in english[1]
-    assert welsh[1].count("\n") == 1 and welsh[1].startswith(f"import-policy: {name}: "), welsh[1]
-    assert welsh[1] != english[1] and message.removeprefix(f"import-policy: {name}: ") not in welsh[1], welsh[1]
+    assert welsh[1].count("\n") == 1 and welsh[1].startswith(f"import-policy: {source.name}: "), welsh[1]
+    assert welsh[1] != english[1] and message.removeprefix(f"import-policy: {source.name}: ") not in welsh[1], welsh[1]
     assert not out.exists()
 
 
@@ -1216,9 +1217,9 @@ def test_details_in_a_section_of_their_own_at_the_end(tmp_path: Path) -> None:
         "Name: ______________\n\nApproval\n\nPolicy author: Mr S. Fairley, Executive Headteacher\n"
         "Approved by: Federation Governing Body\nDate approved: 9 July 2025\nVersion: 2\nNext review: July 2027\n"))
 
-    assert details_of(data, "author", "agreed_by", "date_of_issue", "version", "next_review") == {
-        "author": "Mr S. Fairley, Executive Headteacher", "agreed_by": "Federation Governing Body",
-        "date_of_issue": "2025-07-09", "version": "2", "next_review": "July 2027"}
+    expected = {"author": "Mr S. Fairley, Executive Headteacher", "agreed_by": "Federation Governing Body",
+                "date_of_issue": "2025-07-09", "version": "2", "next_review": "July 2027"}
+    assert details_of(data, *expected) == expected
     assert [s["heading_en"] for s in data["sections"]] == ["Personal accounts"]  # the form and the details: no rules
 
 
@@ -1240,9 +1241,9 @@ def test_colon_headings_hand_numbered_paragraphs_and_details_in_the_page_footer(
         ("Purpose of this policy", ["This policy explains what the school expects of staff online."]),
         ("Personal accounts", ["Staff must not: follow learners on any personal account;",
                                "Staff must not: post about learners.", "Block a learner who follows you."])]
-    assert details_of(data, "version", "agreed_by", "next_review", "author") == {
-        "version": "1.3", "agreed_by": "Governing Body", "next_review": "February 2027",
-        "author": "Ms Dawn Probert, Assistant Headteacher"}
+    expected = {"version": "1.3", "agreed_by": "Governing Body", "next_review": "February 2027",
+                "author": "Ms Dawn Probert, Assistant Headteacher"}
+    assert details_of(data, *expected) == expected
 
 
 def test_a_policy_laid_out_as_a_table_of_headings_beside_their_text(tmp_path: Path) -> None:
@@ -1369,9 +1370,9 @@ def test_a_pdf_footer_a_header_table_of_details_and_a_welsh_title_over_the_engli
 
     assert (data["title_en"], data["title_cy"]) == (
         "Staff Social Media Policy", "Polisi Cyfryngau Cymdeithasol i Staff")
-    assert details_of(data, "version", "next_review", "agreed_by", "date_of_issue") == {
-        "version": "3", "next_review": "Spring Term 2027", "agreed_by": "Governing Body",
-        "date_of_issue": "2025-02-06"}
+    expected = {"version": "3", "next_review": "Spring Term 2027", "agreed_by": "Governing Body",
+                "date_of_issue": "2025-02-06"}
+    assert details_of(data, *expected) == expected
     assert passages(data)[-1] == "Staff must not contact pupils through personal accounts."
 
 
@@ -1474,15 +1475,16 @@ def test_a_cover_line_saying_who_approved_it_and_when_gives_both(line: str, agre
 
     data = imported_docx(document, tmp_path, "cover.docx")
 
-    assert details_of(data, "agreed_by", "date_of_issue") == {"agreed_by": agreed_by, "date_of_issue": issued}
+    expected = {"agreed_by": agreed_by, "date_of_issue": issued}
+    assert details_of(data, *expected) == expected
 
 
 def test_a_date_approved_row_wins_over_the_date_in_an_approval_line(tmp_path: Path) -> None:
     data = imported_text(tmp_path, "Staff Policy\n\nApproved by the Governing Body on 21 November 2024\n"
                                    "Date of issue\t1 January 2025\n\nPurpose\n\nAsk first.\n")
 
-    assert details_of(data, "agreed_by", "date_of_issue") == {"agreed_by": "Governing Body",
-                                                             "date_of_issue": "2025-01-01"}
+    expected = {"agreed_by": "Governing Body", "date_of_issue": "2025-01-01"}
+    assert details_of(data, *expected) == expected
 
 
 def test_a_markdown_text_file(tmp_path: Path) -> None:
@@ -1533,7 +1535,8 @@ def test_a_version_line_with_its_date_of_issue_gives_both(kind: str, line: str, 
     was not read at all. Every reader now gives the date of issue; words that are no date ("to all staff") none."""
     data = _versioned(tmp_path, kind, line)
 
-    assert details_of(data, "version", "date_of_issue") == {"version": version, "date_of_issue": issued}
+    expected = {"version": version, "date_of_issue": issued}
+    assert details_of(data, *expected) == expected
     assert passages(data) == ["This policy sets out how staff use social media.",
                               "Staff must not accept friend requests from pupils."]
 
@@ -1542,7 +1545,8 @@ def test_a_version_line_with_its_date_of_issue_gives_both(kind: str, line: str, 
 def test_a_date_of_issue_row_is_read_before_the_version_lines_date(kind: str, tmp_path: Path) -> None:
     data = _versioned(tmp_path, kind, "Version 2, issued 01/09/2026", details="Date of issue: 14.10.2026")
 
-    assert details_of(data, "version", "date_of_issue") == {"version": "2", "date_of_issue": "2026-10-14"}
+    expected = {"version": "2", "date_of_issue": "2026-10-14"}
+    assert details_of(data, *expected) == expected
 
 
 def test_a_markdown_version_line_in_italics_reads_as_in_a_text_file(tmp_path: Path) -> None:
@@ -1552,7 +1556,8 @@ def test_a_markdown_version_line_in_italics_reads_as_in_a_text_file(tmp_path: Pa
                          "Staff must _never_ share a password.\n\n## Personal use\n\nSee "
                          "intranet/social_media_guide_2026 for the forms.\n", "policy.md")
 
-    assert details_of(data, "version", "date_of_issue") == {"version": "2", "date_of_issue": "2026-09-01"}
+    expected = {"version": "2", "date_of_issue": "2026-09-01"}
+    assert details_of(data, *expected) == expected
     assert headed(data) == [("Purpose", ["Staff must never share a password."]),
                             ("Personal use", ["See intranet/social_media_guide_2026 for the forms."])]
 
@@ -1860,9 +1865,9 @@ def test_a_details_label_merged_down_two_rows_names_a_group_of_details(tmp_path:
 
     data = imported_docx(document, tmp_path, "merged.docx")
 
-    assert details_of(data, "federation", "version", "agreed_by", "date_of_issue", "next_review") == {
-        "federation": None, "version": "3", "agreed_by": "Governing Body", "date_of_issue": "2026-03-12",
-        "next_review": "Spring 2028"}
+    expected = {"federation": None, "version": "3", "agreed_by": "Governing Body", "date_of_issue": "2026-03-12",
+                "next_review": "Spring 2028"}
+    assert details_of(data, *expected) == expected
     assert passages(data) == ["Do not message pupils from a personal phone."]
 
 
@@ -1879,9 +1884,9 @@ def test_a_details_table_of_three_columns_keeps_each_value_apart(tmp_path: Path)
 
     data = imported_docx(document, tmp_path, "three.docx")
 
-    assert details_of(data, "version", "author", "agreed_by", "date_of_issue", "next_review") == {
-        "version": "3", "author": "Mrs S. Price, Deputy Headteacher", "agreed_by": "Governing Body",
-        "date_of_issue": "2026-03-12", "next_review": "Spring 2028"}
+    expected = {"version": "3", "author": "Mrs S. Price, Deputy Headteacher", "agreed_by": "Governing Body",
+                "date_of_issue": "2026-03-12", "next_review": "Spring 2028"}
+    assert details_of(data, *expected) == expected
 
 
 def test_a_list_in_a_tables_cell_is_quoted_item_by_item_under_its_row(tmp_path: Path) -> None:
@@ -1929,8 +1934,8 @@ def test_a_details_row_labelled_only_date_is_not_taken_for_the_organisation(merg
 
     data = imported_docx(document, tmp_path, "dated.docx")
 
-    assert details_of(data, "federation", "version", "agreed_by") == {
-        "federation": None, "version": "3", "agreed_by": "Governing Body"}
+    expected = {"federation": None, "version": "3", "agreed_by": "Governing Body"}
+    assert details_of(data, *expected) == expected
     assert passages(data) == ["Do not message pupils from a personal phone."]
 
 
