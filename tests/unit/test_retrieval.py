@@ -330,7 +330,8 @@ def test_an_interjection_typed_on_a_phone_is_no_word_of_the_question(index: Poli
                                    "He got 4 A's, can I say so on the school page?",
                                    "my son got 3 A's and 2 B, can I post it on facebook?",
                                    "Can I post photos of Year R on the class page?",
-                                   "She got a U in maths, can I tell her mum on Facebook?"])
+                                   "She got a U in maths, can I tell her mum on Facebook?",
+                                   "Is my yr group on the list?", "Is Y2K in the policy?"])
 def test_numbers_and_letters_that_are_no_text_speak_are_read_as_typed(index: PolicyIndex, typed: str) -> None:
     assert index._lexical.read(typed).reading == typed
 
@@ -348,6 +349,45 @@ def test_a_platforms_short_name_is_read_as_the_platform(index: PolicyIndex, type
     students, and "is it ok to post a vid from PE on the gram" quoted the rule on work Twitter."""
     assert index._lexical.read(typed).reading == plainly
     assert index.answer(typed) == index.answer(plainly)
+
+
+@pytest.mark.parametrize(("typed", "plainly"), [
+    ("can i post pics of my yr 6 class on fb", "can i post pictures of my year 6 class on Facebook"),
+    ("who do i ask about a school insta? the HT or SLT?",
+     "who do i ask about a school Instagram? the headteacher or senior leadership team?"),
+    ("can the DHT say yes to a Y10 ig page", "can the deputy headteacher say yes to a year 10 Instagram page"),
+    ("can i post pics of ALN pupils or a LA kid",
+     "can i post pictures of additional learning needs pupils or a looked-after child"),
+])
+def test_a_schools_shorthand_is_read_as_the_words(index: PolicyIndex, typed: str, plainly: str) -> None:
+    """Staff type "yr 6", "Y10", "HT", "DHT", "SLT", "ALN" and "LA kid": the sentence model read them as typed, word
+    pieces with no meaning, and the word measure as words no passage holds ("dht")."""
+    assert index._lexical.read(typed).reading == plainly
+    assert index.answer(typed) == index.answer(plainly)
+
+
+_LOOKED_AFTER = ("Photographs of pupils who are looked after must never be posted online without the agreement of the "
+                 "local authority.")
+
+
+@pytest.fixture(scope="module")
+def with_a_rule_on_looked_after_pupils(tmp_path_factory: pytest.TempPathFactory) -> PolicyIndex:
+    """The 2022 policy with a section on looked-after pupils, imported as the policy owner would."""
+    text = SOURCE.read_text(encoding="utf-8")
+    at = text.index("Use of personal mobile devices at work")
+    source = tmp_path_factory.mktemp("policy") / "policy.txt"
+    source.write_text(f"{text[:at]}Looked-after pupils\n\n{_LOOKED_AFTER}\n\n{text[at:]}", encoding="utf-8")
+    return PolicyIndex(policy_from_data(import_policy(source).data))
+
+
+@pytest.mark.parametrize("question", ["can i post pics of a LA kid on fb?", "can i put a LAC pupil's pic on insta"])
+def test_a_looked_after_pupil_asked_about_in_a_schools_words_gets_the_rule_on_them(
+        with_a_rule_on_looked_after_pupils: PolicyIndex, question: str) -> None:
+    """ "LA kid" and "LAC" were read as typed: "can I post about a LA kid" was "not covered" on a policy whose rule on
+    looked-after pupils "can I post about a looked-after child?" is quoted."""
+    answer = with_a_rule_on_looked_after_pupils.answer(question)
+
+    assert answer.answered and [p.text for p in answer.passages] == [_LOOKED_AFTER], (answer.score, answer.quote)
 
 
 def test_out_of_scope_abstains_and_offers_sections(index: PolicyIndex) -> None:
