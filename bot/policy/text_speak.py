@@ -12,8 +12,8 @@ from bot.policy.lexicon import MISSPELLINGS, TEXT_SPEAK
 # Every shorthand and misspelling, and the words it stands for (a shorthand wins where both list one).
 _SPELT = {**MISSPELLINGS, **TEXT_SPEAK}
 
-# A shorthand stands alone: not inside a word, nor beside "&" ("R&D"), an abbreviation with full stops ("U.K.") or a
-# contraction ("rock 'n' roll"). One ending in "/" ("w/parents") may run into the word after it.
+# A shorthand stands alone: not inside a word, an abbreviation with full stops ("U.K.") or a contraction ("rock 'n'
+# roll"). One ending in "/" ("w/parents") may run into the word after it.
 _BEFORE = r"(?<![\w'’./])"
 _AFTER = r"(?![\w'’/]|\.\w)"
 _SHORTHAND = re.compile(
@@ -35,14 +35,8 @@ _UNITS_BEFORE = frozenset({"am", "pm", "of", "or", "and", "to", "more", "less", 
                            "minutes", "days", "weeks", "months", "years", "x", "new", "other", "different", "extra"})
 
 
-# A school year typed short before its number ("yr 6", "Yr10", "Y6", "yrs 10 and 11"): "yr" alone is left as typed (it
-# is Welsh "the").
-_SCHOOL_YEAR = re.compile(r"(?<![\w'’./])(?:(yrs)\s?|yr\s?|y)(?=(?:1[0-3]|[1-9])(?![\w'’]))", re.IGNORECASE)
-
-
 def spelt_out(text: str) -> str:
     """The text with each shorthand replaced by the words it stands for."""
-    text = _SCHOOL_YEAR.sub(lambda found: "years " if found.group(1) else "year ", text)
     return _DIGIT_WORD.sub(_digit_as_word, _SHORTHAND.sub(_words_of, text))
 
 

@@ -338,8 +338,7 @@ def test_an_interjection_typed_on_a_phone_is_no_word_of_the_question(index: Poli
                                    "He got 4 A's, can I say so on the school page?",
                                    "my son got 3 A's and 2 B, can I post it on facebook?",
                                    "Can I post photos of Year R on the class page?",
-                                   "She got a U in maths, can I tell her mum on Facebook?",
-                                   "Is my yr group on the list?", "Is Y2K in the policy?"])
+                                   "She got a U in maths, can I tell her mum on Facebook?"])
 def test_numbers_and_letters_that_are_no_text_speak_are_read_as_typed(index: PolicyIndex, typed: str) -> None:
     assert index._lexical.read(typed).reading == typed
 
@@ -360,15 +359,14 @@ def test_a_platforms_short_name_is_read_as_the_platform(index: PolicyIndex, type
 
 
 @pytest.mark.parametrize(("typed", "plainly"), [
-    ("can i post pics of my yr 6 class on fb", "can i post pictures of my year 6 class on Facebook"),
     ("who do i ask about a school insta? the HT or SLT?",
      "who do i ask about a school Instagram? the headteacher or senior leadership team?"),
-    ("can the DHT say yes to a Y10 ig page", "can the deputy headteacher say yes to a year 10 Instagram page"),
+    ("can the DHT say yes to a class ig page", "can the deputy headteacher say yes to a class Instagram page"),
     ("can i post pics of ALN pupils or a LA kid",
      "can i post pictures of additional learning needs pupils or a looked-after child"),
 ])
 def test_a_schools_shorthand_is_read_as_the_words(index: PolicyIndex, typed: str, plainly: str) -> None:
-    """Staff type "yr 6", "Y10", "HT", "DHT", "SLT", "ALN" and "LA kid": the sentence model read them as typed, word
+    """Staff type "HT", "DHT", "SLT", "ALN" and "LA kid": the sentence model read them as typed, word
     pieces with no meaning, and the word measure as words no passage holds ("dht")."""
     assert index._lexical.read(typed).reading == plainly
     assert index.answer(typed) == index.answer(plainly)
