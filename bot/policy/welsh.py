@@ -15,7 +15,6 @@ from bot.policy.lexicon import (
     CANONICAL,
     ENGLISH_STOPWORDS,
     QUERY_SYNONYMS,
-    TEXT_SPEAK,
     WELSH_GLOSS,
     WELSH_GLOSS_PHRASES,
     WELSH_LEXICON,
@@ -52,16 +51,9 @@ _MUTATIONS = (
 _WITH = re.compile(r"(?<!\w)[âÂ](?!\w)")
 
 
-# "AG" typed in capitals is a school subject, Addysg Gorfforol (PE); folded, it would be "ag" (with): "fideo o'r wers
-# AG" read "video from lesson with". In a message typed all in capitals it is left as the word.
-_PE = re.compile(r"(?<![\w'’])AG(?![\w'’])")
-
-
 def welsh_words(text: str) -> list[str]:
-    """The folded words of a Welsh text, "â" (with) read as "gyda", which means the same and folds to itself, "AG" in
-    capitals as the subject it names, and words typed as one on a phone as the words they are ("gai" is "ga i")."""
-    if any(ch.islower() for ch in text):
-        text = _PE.sub(" addysg gorfforol ", text)
+    """The folded words of a Welsh text, "â" (with) read as "gyda", which means the same and folds to itself, and
+    words typed as one on a phone as the words they are ("gai" is "ga i")."""
     return [word for typed in words(_WITH.sub(" gyda ", text)) for word in WELSH_RUN_TOGETHER.get(typed, typed).split()]
 
 
@@ -157,8 +149,6 @@ class WelshReader:
             gloss = next((WELSH_GLOSS[form] for form in welsh_radicals(token) if form in WELSH_GLOSS), None)
             if gloss is None:
                 gloss = lookup_welsh(token)
-            if gloss is None:  # no Welsh: English chat shorthand typed in Welsh ("ar insta", "DM gan riant") spelt out
-                gloss = TEXT_SPEAK.get(token)
             out.extend([self.loanword(token)] if gloss is None else gloss.split())
         return out
 
