@@ -87,24 +87,29 @@ class SchoolHoliday:
 
 @dataclass(frozen=True)
 class SchoolHours:
-    """The hours of a working day an automatic message may reach staff, on UK clocks (`SCHOOL_HOURS`)."""
+    """The hours of a working day an automatic message may reach staff, on UK clocks (`SCHOOL_HOURS`); `any_time`:
+    none is kept back ("any")."""
 
     start: time = time(8, 0)
     end: time = time(17, 0)
+    any_time: bool = False
 
     @classmethod
     def parse(cls, text: str) -> SchoolHours:
-        """From "08:00-17:00" (24-hour UK clock times, the start before the end); `ValueError` when it is not."""
+        """From "08:00-17:00" (24-hour UK clock times, the start before the end) or "any"; `ValueError` when it is
+        neither."""
+        if text.strip().lower() == "any":
+            return cls(any_time=True)
         first, sep, last = text.strip().partition("-")
         if not sep:
-            raise ValueError("school hours are two times, as 08:00-17:00")
+            raise ValueError("school hours are two times, as 08:00-17:00, or any")
         hours = cls(time.fromisoformat(first.strip()), time.fromisoformat(last.strip()))
         if hours.start >= hours.end:
             raise ValueError("school hours start before they end, as 08:00-17:00")
         return hours
 
     def __str__(self) -> str:
-        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+        return "any" if self.any_time else f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,8 @@ class SchoolCalendar:
         start of the next working day's school hours, on UK clocks (across the clocks changing). `any_day`: the next
         start of school hours whatever the day (a concern passed up is held overnight, never over a weekend or a
         holiday). A naive time is UTC, and so is the answer."""
+        if self.hours.any_time:
+            return moment
         local = in_uk(moment)
         day = local.date()
         open_day = any_day or self.is_working_day(day)

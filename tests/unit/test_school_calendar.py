@@ -280,10 +280,21 @@ def test_a_safety_message_waits_one_night_at_most_whatever_the_day(due: datetime
 
 
 @pytest.mark.parametrize(("text", "hours"), [("08:00-17:00", SchoolHours()),
-                                              (" 08:30 - 16:00 ", SchoolHours(time(8, 30), time(16, 0)))])
+                                              (" 08:30 - 16:00 ", SchoolHours(time(8, 30), time(16, 0))),
+                                              ("Any", SchoolHours(any_time=True))])
 def test_school_hours_are_read_as_two_uk_clock_times(text: str, hours: SchoolHours) -> None:
     assert SchoolHours.parse(text) == hours
     assert SchoolHours.parse(str(hours)) == hours
+
+
+@pytest.mark.parametrize("due", [datetime(2026, 11, 6, 21, 30, tzinfo=UTC), datetime(2026, 11, 7, 11, 0, tzinfo=UTC),
+                                 datetime(2026, 12, 25, 3, 0)])
+def test_school_hours_of_any_keep_no_automatic_message_back(due: datetime) -> None:
+    """`SCHOOL_HOURS=any`: a federation (or a test on the wall clock) that wants every message sent when it is due."""
+    calendar = SchoolCalendar((SchoolHoliday(date(2026, 12, 21), date(2027, 1, 1)),), SchoolHours.parse("any"))
+
+    assert calendar.in_school_hours(due) == due
+    assert calendar.in_school_hours(due, any_day=True) == due
 
 
 @pytest.mark.parametrize("text", ["8 till 5", "17:00-08:00", "08:00-08:00", "08:00", "25:00-26:00"])
