@@ -29,7 +29,7 @@ from dialogs.permission_requests import (
 )
 from dialogs.phrases import DATA_FOLDER, PLACEHOLDER
 from tests.flows.conftest import CARYS, FFION, REPO, SIAN, BotInMemory, text_of
-from tests.flows.test_publishing_flow import open_publishing_bot
+from tests.flows.test_publishing_flow import PublishingBot, open_publishing_bot
 from tests.support.cards import verb_data
 from tests.support.policies import write_revised
 
@@ -541,16 +541,22 @@ async def test_every_policy_command_in_the_lists_opens_its_card(strings: Catalog
     assert missed == dict.fromkeys(said, [])
 
 
-async def test_every_way_of_saying_i_have_read_it_in_the_list_gets_the_card_to_press(
-        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
-    """Typed in reply to the card asking for it, after a thanks too: the card of the version in force again, saying
-    the button records it (those listed in Welsh only, in Welsh, her Teams being in English)."""
+async def _version_2_published(strings: Catalogue, federation: Federation, tmp_path: Path) -> PublishingBot:
+    """The bot with the federation's staff list, version 2 of the policy just published."""
     publishing = open_publishing_bot(strings, federation)
     await publishing.live.start()
     await MemoryStaffDirectory(publishing.bot.store).replace_all(read_staff_csv(
         (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
         schools=[s.school_id for s in federation.schools]).staff)
     await publishing.publishes(write_revised(tmp_path), "2")
+    return publishing
+
+
+async def test_every_way_of_saying_i_have_read_it_in_the_list_gets_the_card_to_press(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Typed in reply to the card asking for it, after a thanks too: the card of the version in force again, saying
+    the button records it (those listed in Welsh only, in Welsh, her Teams being in English)."""
+    publishing = await _version_2_published(strings, federation, tmp_path)
     welsh = welsh_only("policy-read-confirmed.txt")
     missed = []
     for phrase in lines("policy-read-confirmed.txt"):
@@ -568,12 +574,7 @@ async def test_every_way_of_asking_have_i_confirmed_in_the_list_says_where_she_s
     """Asked with the version in force not yet confirmed, then once it is: that she has not yet (with the card to
     press), then which version she confirmed and when (those listed in Welsh only, in Welsh, her Teams being in
     English)."""
-    publishing = open_publishing_bot(strings, federation)
-    await publishing.live.start()
-    await MemoryStaffDirectory(publishing.bot.store).replace_all(read_staff_csv(
-        (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
-        schools=[s.school_id for s in federation.schools]).staff)
-    await publishing.publishes(write_revised(tmp_path), "2")
+    publishing = await _version_2_published(strings, federation, tmp_path)
     welsh = welsh_only("policy-read-have-i.txt")
     missed = []
     for phrase in lines("policy-read-have-i.txt"):

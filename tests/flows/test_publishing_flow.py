@@ -82,6 +82,8 @@ from tests.support.policies import (
 )
 
 STAFF = (CARYS, OWAIN, SIAN, GARETH, FFION)
+NIA = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
+                  "a1000000-0000-4000-8000-000000000099")  # a new starter, added to the staff list after publishing
 
 
 class TeamsFiles:
@@ -261,12 +263,10 @@ async def test_someone_who_had_not_confirmed_the_version_replaced_is_asked_to_re
     await bot.reading.remind()
     [reminder] = await outbox.list_for_recipient(CARYS)
     directory = MemoryStaffDirectory(bot.bot.store)
-    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
-                      "a1000000-0000-4000-8000-000000000099")
-    await directory.replace_all([*await directory.list_members(), nia])
+    await directory.replace_all([*await directory.list_members(), NIA])
     clock.now = datetime(2027, 1, 6, 8, 30, tzinfo=UTC)
     await bot.reading.check_campaigns()
-    [nia_card] = await outbox.list_for_recipient(Person(CARYS.tenant_id, nia.aad_object_id, nia.name))
+    [nia_card] = await outbox.list_for_recipient(Person(CARYS.tenant_id, NIA.aad_object_id, NIA.name))
 
     behind = {lang: strings.text("reads.request_body_behind", lang, title=title, version="3", previous="2",
                                  issued=issued)
@@ -282,7 +282,7 @@ async def test_someone_who_had_not_confirmed_the_version_replaced_is_asked_to_re
     assert behind[Lang.EN] in text_of(typed.card) and behind[Lang.CY] in text_of(typed_cy.card)
     assert behind[Lang.EN] not in text_of(owain.card) and same_rules[Lang.EN] in text_of(owain.card)
     assert same_rules[Lang.EN] not in text_of(nia_card.card) and same_rules[Lang.CY] not in text_of(nia_card.card_cy)
-    nia_whats_new = (await bot.bot.says(Person(CARYS.tenant_id, nia.aad_object_id, nia.name), "what's new")).card
+    nia_whats_new = (await bot.bot.says(Person(CARYS.tenant_id, NIA.aad_object_id, NIA.name), "what's new")).card
     assert same_rules[Lang.EN] not in text_of(nia_whats_new)
     for lang in Lang:
         assert strings.text("reads.whats_new_behind", lang, previous="2") in whats_new[lang]
@@ -411,16 +411,14 @@ async def test_a_new_starters_first_card_asked_by_the_periodic_pass_at_night_wai
     bot = await _opened(strings, federation, clock)
     await bot.publishes(write_revised(tmp_path), "2")
     directory = MemoryStaffDirectory(bot.bot.store)
-    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
-                      "a1000000-0000-4000-8000-000000000099")
-    nia_person = Person(CARYS.tenant_id, nia.aad_object_id, nia.name)
+    nia_person = Person(CARYS.tenant_id, NIA.aad_object_id, NIA.name)
     await bot.bot.meets(nia_person)
     clock.now = added
-    await directory.replace_all([*await directory.list_members(), nia])
+    await directory.replace_all([*await directory.list_members(), NIA])
 
     await bot.reading.check_campaigns()
 
-    [asked] = [a for a in await MemoryPolicyReads(bot.bot.store).list_asked("2") if a.object_id == nia.aad_object_id]
+    [asked] = [a for a in await MemoryPolicyReads(bot.bot.store).list_asked("2") if a.object_id == NIA.aad_object_id]
     assert asked.asked_at == added
     for moment in (added, added + timedelta(hours=2), goes - timedelta(minutes=1)):
         assert await bot.bot.cards_going_to(nia_person, moment) == [], moment
@@ -435,14 +433,12 @@ async def test_a_new_starters_card_asked_by_the_periodic_pass_in_school_hours_go
     bot = await _opened(strings, federation, clock)
     await bot.publishes(write_revised(tmp_path), "2")
     directory = MemoryStaffDirectory(bot.bot.store)
-    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
-                      "a1000000-0000-4000-8000-000000000099")
-    await directory.replace_all([*await directory.list_members(), nia])
+    await directory.replace_all([*await directory.list_members(), NIA])
     clock.now = datetime(2026, 12, 7, 10, 15, tzinfo=UTC)
 
     await bot.reading.check_campaigns()
 
-    [card] = await bot.bot.cards_going_to(Person(CARYS.tenant_id, nia.aad_object_id, nia.name), clock.now)
+    [card] = await bot.bot.cards_going_to(Person(CARYS.tenant_id, NIA.aad_object_id, NIA.name), clock.now)
     assert verb_data(card, VERB_CONFIRM_READ) == {"version": "2"}
 
 
@@ -1164,9 +1160,7 @@ async def test_who_has_read_a_version_no_longer_in_force_counts_only_the_staff_a
         await bot.bot.clicks(person, VERB_CONFIRM_READ, verb_data(card, VERB_CONFIRM_READ))
     await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
     directory = MemoryStaffDirectory(bot.bot.store)
-    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
-                      "a1000000-0000-4000-8000-000000000099")
-    await directory.replace_all([*await directory.list_members(), nia])
+    await directory.replace_all([*await directory.list_members(), NIA])
     await bot.reading.check_campaigns()
 
     old = await bot.bot.clicks(SIAN, VERB_READS, verb_data(published.card or {}, VERB_READS), lang=lang)
@@ -1175,12 +1169,12 @@ async def test_who_has_read_a_version_no_longer_in_force_counts_only_the_staff_a
     shown = text_of(old.card)
     high = "Llanidloes High School" if lang is Lang.EN else "Ysgol Uwchradd Llanidloes"
     assert strings.text("reads.summary_school", lang, school=high, read=3, total=3) in shown
-    assert nia.name not in shown
+    assert NIA.name not in shown
     assert strings.text("reads.summary_replaced", lang, version="2", current="3") in shown
     assert [(a["verb"], a["data"]) for a in actions(old.card or {})] == [(VERB_READS, {"version": "2"}),
                                                                          (VERB_READS, {"version": "3"})]
     assert strings.text("reads.summary_school", lang, school=high, read=0, total=4) in text_of(current.card)
-    assert nia.name in text_of(current.card)
+    assert NIA.name in text_of(current.card)
     assert strings.text("reads.summary_replaced", lang, version="3", current="3") not in text_of(current.card)
 
 
@@ -1665,10 +1659,8 @@ async def test_a_new_starter_asked_this_morning_is_not_reminded_by_the_heads_pre
         await bot.bot.clicks(person, VERB_CONFIRM_READ, {"version": "2"})
     clock.now = datetime(2026, 9, 15, 7, 0, tzinfo=UTC)
     directory = MemoryStaffDirectory(bot.bot.store)
-    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
-                      "a1000000-0000-4000-8000-000000000099")
-    await directory.replace_all([*await directory.list_members(), nia])
-    nia_person = Person(CARYS.tenant_id, nia.aad_object_id, nia.name)
+    await directory.replace_all([*await directory.list_members(), NIA])
+    nia_person = Person(CARYS.tenant_id, NIA.aad_object_id, NIA.name)
     await bot.reading.check_campaigns()
     await bot.bot.meets(nia_person)
     await _sent(bot, nia_person)
@@ -1683,7 +1675,7 @@ async def test_a_new_starter_asked_this_morning_is_not_reminded_by_the_heads_pre
     assert strings.text("reads.asked_today", lang, count=1) in text_of(reminded.card)
     assert strings.text("reads.reminded", lang, version="2", count=2) in text_of(next_day.card)
     assert [a.reminders for a in await MemoryPolicyReads(bot.bot.store).list_asked("2")
-            if a.object_id == nia.aad_object_id] == [1]
+            if a.object_id == NIA.aad_object_id] == [1]
 
 
 @pytest.mark.parametrize("lang", list(Lang))
@@ -1784,10 +1776,8 @@ async def test_a_new_starter_who_confirmed_from_whats_new_is_not_then_asked_to_c
     if she had not. She is counted as asked (the governors' record), with no card."""
     await bot.publishes(write_revised(tmp_path), "2")
     directory = MemoryStaffDirectory(bot.bot.store)
-    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
-                      "a1000000-0000-4000-8000-000000000099")
-    await directory.replace_all([*await directory.list_members(), nia])
-    nia_person = Person(CARYS.tenant_id, nia.aad_object_id, nia.name)
+    await directory.replace_all([*await directory.list_members(), NIA])
+    nia_person = Person(CARYS.tenant_id, NIA.aad_object_id, NIA.name)
     whats_new = await bot.bot.says(nia_person, "what's new", lang=lang)
     confirmed = await bot.bot.clicks(nia_person, VERB_CONFIRM_READ, verb_data(whats_new.card or {}, VERB_CONFIRM_READ),
                                      lang=lang)
@@ -1797,7 +1787,7 @@ async def test_a_new_starter_who_confirmed_from_whats_new_is_not_then_asked_to_c
     assert "version 2" in text_of(confirmed.card) or "fersiwn 2" in text_of(confirmed.card)
     assert await _owed_read_cards(bot, nia_person) == []
     assert [a.name for a in await MemoryPolicyReads(bot.bot.store).list_asked("2")
-            if a.object_id == nia.aad_object_id] == ["Nia Newydd"]
+            if a.object_id == NIA.aad_object_id] == ["Nia Newydd"]
 
 
 @pytest.mark.parametrize("lang", list(Lang))
@@ -1915,11 +1905,9 @@ async def test_a_new_starter_asked_weeks_later_is_asked_to_read_the_policy_not_w
     await bot.publishes(write_revised(tmp_path), "2")
     [carys_card] = await bot.read_cards(CARYS)
     directory = MemoryStaffDirectory(bot.bot.store)
-    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
-                      "a1000000-0000-4000-8000-000000000099")
-    nia_person = Person(CARYS.tenant_id, nia.aad_object_id, nia.name)
+    nia_person = Person(CARYS.tenant_id, NIA.aad_object_id, NIA.name)
     clock.now = datetime(2027, 1, 6, 8, 30, tzinfo=UTC)
-    await directory.replace_all([*await directory.list_members(), nia])
+    await directory.replace_all([*await directory.list_members(), NIA])
 
     await bot.reading.check_campaigns()
     [message] = [m for m in await MemoryOutbox(bot.bot.store).list_for_recipient(nia_person)
