@@ -437,3 +437,18 @@ def test_welsh_says_the_english_the_welsh_terms_give_a_title_as_its_twin_note_do
 
     assert "Saesneg y termau" not in said, said
     assert "ar ei gyfer yn y termau Cymraeg" in said
+
+
+def test_welsh_the_publish_command_says_publishing_a_version_as_feminine() -> None:
+    """publish-policy --lang cy speaks of the version it publishes, and "fersiwn" is feminine ("cafodd fersiwn 2 ei
+    chyhoeddi o'r blaen", "i'w chyhoeddi"): "Rhedwch ef eto i weld beth fydd ei gyhoeddi yn ei wneud nawr", said of
+    version 3, read as if of something else. Only "chafodd dim byd ei gyhoeddi" (nothing was published) is
+    masculine."""
+    strings = load_catalogue()
+    masculine = re.compile(r"(?<!dim byd )\b(?:ei|'i|'w) gyhoeddi\b")
+
+    found = {key: masculine.findall(strings.text(key, Lang.CY)) for key in strings.keys()
+             if key.startswith(("publish.cmd_", "publish.command_"))}
+
+    assert len(found) >= 10
+    assert {key: forms for key, forms in found.items() if forms} == {}
