@@ -452,3 +452,13 @@ def test_welsh_the_publish_command_says_publishing_a_version_as_feminine() -> No
 
     assert len(found) >= 10
     assert {key: forms for key, forms in found.items() if forms} == {}
+
+
+def test_welsh_says_the_cards_go_the_next_time_the_bot_checks() -> None:
+    """publish-policy --lang cy, storage lost just after publishing: the cards go "at the running bot's next campaign
+    check". "pan fydd y bot sy'n rhedeg yn gwirio'r ymgyrchoedd nesaf" read as "when it checks the next campaigns", as
+    if the cards waited for some later campaign; "the next time it checks" is "y tro nesaf y bydd"."""
+    said = load_catalogue().text("publish.cmd_done_later", Lang.CY, version="3")
+
+    assert "ymgyrchoedd nesaf" not in said, said
+    assert "y tro nesaf y bydd y bot sy'n rhedeg yn gwirio" in said, said
