@@ -575,7 +575,11 @@ async def test_do_i_have_to_confirm_typed_explains_the_card_and_shows_where_she_
 @pytest.mark.parametrize(("typed", "lang"), [
     ("Have I confirmed?", Lang.EN), ("Did I confirm I've read the policy?", Lang.EN),
     ("Have I read the new policy?", Lang.EN), ("When did I confirm?", Lang.EN),
-    ("Ydw i wedi cadarnhau?", Lang.CY), ("Ydw i wedi darllen y polisi?", Lang.CY), ("Wnes i gadarnhau?", Lang.CY)])
+    ("Ydw i wedi cadarnhau?", Lang.CY), ("Ydw i wedi darllen y polisi?", Lang.CY), ("Wnes i gadarnhau?", Lang.CY),
+    # As Welsh speakers type them: "'n barod" after a vowel, "nes i" for "wnes i", the latest version (before, each was
+    # asked of the policy).
+    ("Ydw i wedi cadarnhau'n barod?", Lang.CY), ("Nes i gadarnhau?", Lang.CY),
+    ("Ydw i wedi darllen y fersiwn ddiweddaraf?", Lang.CY), ("Ydw i wedi pwyso Rydw i wedi'i ddarllen?", Lang.CY)])
 async def test_have_i_confirmed_typed_says_which_version_she_confirmed_and_when_or_gives_her_the_card(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, typed: str, lang: Lang) -> None:
     """Carys pressed I have read it in September and the card said so; in October, unsure, she typed "Have I
