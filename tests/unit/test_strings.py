@@ -462,3 +462,13 @@ def test_welsh_says_the_cards_go_the_next_time_the_bot_checks() -> None:
 
     assert "ymgyrchoedd nesaf" not in said, said
     assert "y tro nesaf y bydd y bot sy'n rhedeg yn gwirio" in said, said
+
+
+def test_welsh_the_publish_command_counts_staff_without_an_entra_id_as_it_counts_those_asked() -> None:
+    """publish-policy --lang cy: "bydd cyhoeddi fersiwn 3 yn anfon cerdyn ar unwaith at 40 aelod o staff ar y rhestr
+    staff …; does dim ID Entra gan 2 ar y rhestr staff": "gan 2 ar y rhestr" left the office to guess "two" of what.
+    The count names what it counts, as the line before it does."""
+    strings = load_catalogue()
+    said = strings.text("publish.cmd_unreachable", Lang.CY, count=2)
+
+    assert re.search(r"\b2 aelod o staff\b", said), said
