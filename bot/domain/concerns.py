@@ -687,6 +687,12 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
         if as_name and any(_near(folded, form, short_swaps=not place, short=not abbreviation,
                                  first_swapped=folded not in common_words()) for form in forms):
             return word
+        # In a message all in capitals a capital says nothing, but two letters side by side swapped or one stretched
+        # keep every letter of the name and are found however written ("BNE", "HUWW"), as `misspells` finds them in a
+        # longer name: in a word that is no word or name of its own ("KEEN" is not Ken).
+        if shouting and not _known(folded) and any(
+                _side_by_side(folded, form) or _stretched(folded, form, shortest=_SHORT_NAME) for form in forms):
+            return word
         # A sentence's first word that is a name part with two of its letters swapped, every letter kept ("Sain…" for
         # Siân), is written as a name however common a word it is.
         if word[:1].isupper() and not shouting and first and common and not place \
