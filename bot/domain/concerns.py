@@ -687,6 +687,12 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
         if as_name and any(_near(folded, form, short_swaps=not place, short=not abbreviation,
                                  first_swapped=folded not in common_words()) for form in forms):
             return word
+        # Three capitals there are an abbreviation, but a name written in capitals for weight with two letters side by
+        # side swapped is not one: a word that is no word or name of its own ("BNE" for Ben; "PTA", "DNA" are words,
+        # and "TES" is Tess stretched, not swapped).
+        if abbreviation and as_name and not place and not _known(folded) \
+                and any(_side_by_side(folded, form) for form in forms):
+            return word
         # In a message all in capitals a capital says nothing, but two letters side by side swapped or one stretched
         # keep every letter of the name and are found however written ("BNE", "HUWW"), as `misspells` finds them in a
         # longer name: in a word that is no word or name of its own ("KEEN" is not Ken).

@@ -452,6 +452,19 @@ async def test_a_short_name_swapped_or_stretched_in_a_message_all_in_capitals_ne
     await _asked_about_and_never_reaches_him(staffed, manager, lang, what, word)
 
 
+@pytest.mark.parametrize(("manager", "lang", "what", "word"), [
+    ("Ben Rees", Lang.EN, "It's BNE who keeps sending me messages late at night", "BNE"),
+    ("Tom Price", Lang.CY, "Rwy'n cael negeseuon cas gan TMO bob nos", "TMO"),
+])
+async def test_a_three_letter_name_swapped_in_capitals_inside_a_message_that_is_not_never_reaches_him(
+        staffed: BotInMemory, manager: str, lang: Lang, what: str, word: str) -> None:
+    """A name written in capitals for weight, two letters side by side swapped ("BNE" for Ben, "TMO" for Tom), in a
+    message that is not all in capitals. Before, every word of three capitals there was taken for an abbreviation, and
+    the report reached the line manager it names, unasked; an abbreviation is a word of its own ("PTA", "DNA"), and
+    "TES" is Tess stretched, not swapped, so a swapped word that is no word or name of its own is now asked about."""
+    await _asked_about_and_never_reaches_him(staffed, manager, lang, what, word)
+
+
 @pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "Sain keeps sending me nasty messages late at night"),
                                             (Lang.EN, "It started in May. Sain keeps messaging me"),
                                             (Lang.CY, "Sain sy'n anfon negeseuon cas ataf bob nos")])

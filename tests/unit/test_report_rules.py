@@ -1150,6 +1150,7 @@ def test_a_sentences_first_word_near_a_name_counts_only_when_it_is_not_an_everyd
     ("Ida Powell", "Mae Dia yn anfon negeseuon cas ataf", "Dia"),
     ("Huw Davies", "Huww keeps messaging me", "Huww"),
     ("Ben Rees", "BNE KEEPS MESSAGING ME", "BNE"),  # in a message all in capitals, found however written
+    ("Ben Rees", "It's BNE who keeps messaging me", "BNE"),  # in capitals for weight: swapped, no abbreviation
     ("Huw Davies", "MAE HUWW YN ANFON NEGESEUON CAS ATAF", "HUWW"),
 ])
 def test_a_name_with_two_slips_or_swapped_at_a_sentences_start_may_name_them(name: str, said: str, word: str) -> None:
@@ -1175,6 +1176,7 @@ def test_a_name_with_two_slips_or_swapped_at_a_sentences_start_may_name_them(nam
     ("Tess Rees", "I saw the job on the TES website"),  # in capitals: an abbreviation, not Tess
     ("Ben Rees", "bne keeps messaging me"),  # not written as a name
     ("Ken Rees", "WHY IS THE SCHOOL SO KEEN ON TWITTER?"),  # in capitals, a word of its own
+    ("Pat Rees", "The PTA meets on Friday"),  # in capitals inside a message that is not, swapped: an abbreviation
 ])
 def test_two_slips_from_a_short_name_a_name_of_its_own_or_a_place_is_not_near_a_name(name: str, said: str) -> None:
     assert near_name(said, StaffContact("x", name)) == ""
