@@ -693,10 +693,11 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
         if abbreviation and as_name and not place and not _known(folded) \
                 and any(_side_by_side(folded, form) for form in forms):
             return word
-        # In a message all in capitals a capital says nothing, but two letters side by side swapped or one stretched
-        # keep every letter of the name and are found however written ("BNE", "HUWW"), as `misspells` finds them in a
-        # longer name: in a word that is no word or name of its own ("KEEN" is not Ken).
-        if shouting and not _known(folded) and any(
+        # In a message all in capitals a capital says nothing, and in small letters a name is often typed in a hurry,
+        # but two letters side by side swapped or one stretched keep every letter of the name and are found however
+        # written ("BNE", "huww"), as `misspells` finds them in a longer name: in a word that is no word or name of its
+        # own ("KEEN" is not Ken, "been" not Ben).
+        if (shouting or word.islower()) and not _known(folded) and any(
                 _side_by_side(folded, form) or _stretched(folded, form, shortest=_SHORT_NAME) for form in forms):
             return word
         # A sentence's first word that is a name part with two of its letters swapped, every letter kept ("Sain…" for

@@ -453,6 +453,20 @@ async def test_a_short_name_swapped_or_stretched_in_a_message_all_in_capitals_ne
 
 
 @pytest.mark.parametrize(("manager", "lang", "what", "word"), [
+    ("Ben Rees", Lang.EN, "i keep getting messages from bne late at night", "bne"),
+    ("Huw Lloyd", Lang.EN, "huww keeps sending me messages late at night", "huww"),
+    ("Tom Price", Lang.CY, "rwy'n cael negeseuon cas gan tmo bob nos", "tmo"),
+])
+async def test_a_short_name_swapped_or_stretched_in_small_letters_never_reaches_him(
+        staffed: BotInMemory, manager: str, lang: Lang, what: str, word: str) -> None:
+    """A message typed in a hurry in small letters: "bne" is Ben, "huww" Huw, "tmo" Tom, each keeping every letter of
+    the name, found however written as they are in a longer name ("gareht", "hughess"), in a word that is no word or
+    name of its own. Before, a part under four letters was read as near a name only written as one, with its capital,
+    and each reached the line manager it names, unasked."""
+    await _asked_about_and_never_reaches_him(staffed, manager, lang, what, word)
+
+
+@pytest.mark.parametrize(("manager", "lang", "what", "word"), [
     ("Ben Rees", Lang.EN, "It's BNE who keeps sending me messages late at night", "BNE"),
     ("Tom Price", Lang.CY, "Rwy'n cael negeseuon cas gan TMO bob nos", "TMO"),
 ])

@@ -1151,6 +1151,7 @@ def test_a_sentences_first_word_near_a_name_counts_only_when_it_is_not_an_everyd
     ("Huw Davies", "Huww keeps messaging me", "Huww"),
     ("Ben Rees", "BNE KEEPS MESSAGING ME", "BNE"),  # in a message all in capitals, found however written
     ("Ben Rees", "It's BNE who keeps messaging me", "BNE"),  # in capitals for weight: swapped, no abbreviation
+    ("Ben Rees", "bne keeps messaging me", "bne"),  # in small letters, no word or name of its own
     ("Huw Davies", "MAE HUWW YN ANFON NEGESEUON CAS ATAF", "HUWW"),
 ])
 def test_a_name_with_two_slips_or_swapped_at_a_sentences_start_may_name_them(name: str, said: str, word: str) -> None:
@@ -1174,7 +1175,7 @@ def test_a_name_with_two_slips_or_swapped_at_a_sentences_start_may_name_them(nam
     ("Cat Rees", "Is this allowed under the Data Protection Act?"),  # the first two swapped: a common word
     ("Amy Rees", "It started in May and has not stopped"),
     ("Tess Rees", "I saw the job on the TES website"),  # in capitals: an abbreviation, not Tess
-    ("Ben Rees", "bne keeps messaging me"),  # not written as a name
+    ("Ben Rees", "been keeps messaging me"),  # in small letters, a word of its own
     ("Ken Rees", "WHY IS THE SCHOOL SO KEEN ON TWITTER?"),  # in capitals, a word of its own
     ("Pat Rees", "The PTA meets on Friday"),  # in capitals inside a message that is not, swapped: an abbreviation
 ])
