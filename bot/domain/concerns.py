@@ -684,21 +684,27 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
         # A word in capitals inside a message that is not is an abbreviation ("TES", "BNE"), not a short name; the
         # first two letters swapped only in a word that is not among the commonest ("Act", "May").
         abbreviation = word.isupper() and len(word) > 1 and not shouting
+        # A short name part's mutated forms only right after a word that mutates it, as `mentions` reads them, and in a
+        # word that is no word or name of its own ("gan Fne" for Ben, "gan Domm" for Tom; "yn DMo fi" is a message);
+        # a longer part's are among `forms`.
+        mutating = n > 0 and words[n - 1].group().casefold() in _MUTATE_NEXT
+        here = forms | {form for part in parts if len(part) < 5 for form in _mutated(part)
+                        if len(form) >= _SHORT_NAME} if mutating and not _known(folded) else forms
         if as_name and any(_near(folded, form, short_swaps=not place, short=not abbreviation,
-                                 first_swapped=folded not in common_words()) for form in forms):
+                                 first_swapped=folded not in common_words()) for form in here):
             return word
         # Three capitals there are an abbreviation, but a name written in capitals for weight with two letters side by
         # side swapped is not one: a word that is no word or name of its own ("BNE" for Ben; "PTA", "DNA" are words,
         # and "TES" is Tess stretched, not swapped).
         if abbreviation and as_name and not place and not _known(folded) \
-                and any(_side_by_side(folded, form) for form in forms):
+                and any(_side_by_side(folded, form) for form in here):
             return word
         # In a message all in capitals a capital says nothing, and in small letters a name is often typed in a hurry,
         # but two letters side by side swapped or one stretched keep every letter of the name and are found however
         # written ("BNE", "huww"), as `misspells` finds them in a longer name: in a word that is no word or name of its
         # own ("KEEN" is not Ken, "been" not Ben).
         if (shouting or word.islower()) and not _known(folded) and any(
-                _side_by_side(folded, form) or _stretched(folded, form, shortest=_SHORT_NAME) for form in forms):
+                _side_by_side(folded, form) or _stretched(folded, form, shortest=_SHORT_NAME) for form in here):
             return word
         # A sentence's first word that is a name part with two of its letters swapped, every letter kept ("Sain…" for
         # Siân), is written as a name however common a word it is.
@@ -707,7 +713,6 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
             return word
         # Two slips (`_two_slips`: "Gertah", "Garhet"), written as a name, in a word that is no word or name of its own;
         # in a mutated form only right after a word that mutates it ("gan Fogrna" for Morgan; "Sain Ffagan" is not).
-        mutating = n > 0 and words[n - 1].group().casefold() in _MUTATE_NEXT
         slips = {form for part in parts for form in ({part, *_mutated(part)} if mutating else {part})}
         if as_name and not _known(folded) and any(_two_slips(folded, form) for form in slips):
             return word

@@ -467,6 +467,19 @@ async def test_a_short_name_swapped_or_stretched_in_small_letters_never_reaches_
 
 
 @pytest.mark.parametrize(("manager", "lang", "what", "word"), [
+    ("Ben Rees", Lang.CY, "Rwy'n cael negeseuon cas gan Fne bob nos", "Fne"),
+    ("Tom Price", Lang.CY, "Rwy'n cael negeseuon cas gan Domm bob nos", "Domm"),
+])
+async def test_a_short_name_swapped_after_a_welsh_mutation_never_reaches_him(
+        staffed: BotInMemory, manager: str, lang: Lang, what: str, word: str) -> None:
+    """"gan Fen" is Ben and "gan Dom" Tom, mutated after "gan"; with two letters side by side swapped or one
+    stretched, "gan Fne", "gan Domm". Before, a short name's mutated forms were read only as written, never as near a
+    name, and each reached the line manager it names, unasked; now, right after a word that mutates it and in a word
+    that is no word or name of its own, as a longer name's are."""
+    await _asked_about_and_never_reaches_him(staffed, manager, lang, what, word)
+
+
+@pytest.mark.parametrize(("manager", "lang", "what", "word"), [
     ("Ben Rees", Lang.EN, "It's BNE who keeps sending me messages late at night", "BNE"),
     ("Tom Price", Lang.CY, "Rwy'n cael negeseuon cas gan TMO bob nos", "TMO"),
 ])

@@ -1152,6 +1152,7 @@ def test_a_sentences_first_word_near_a_name_counts_only_when_it_is_not_an_everyd
     ("Ben Rees", "BNE KEEPS MESSAGING ME", "BNE"),  # in a message all in capitals, found however written
     ("Ben Rees", "It's BNE who keeps messaging me", "BNE"),  # in capitals for weight: swapped, no abbreviation
     ("Ben Rees", "bne keeps messaging me", "bne"),  # in small letters, no word or name of its own
+    ("Ben Rees", "Rwy'n cael negeseuon cas gan Fne", "Fne"),  # mutated after "gan", then swapped
     ("Huw Davies", "MAE HUWW YN ANFON NEGESEUON CAS ATAF", "HUWW"),
 ])
 def test_a_name_with_two_slips_or_swapped_at_a_sentences_start_may_name_them(name: str, said: str, word: str) -> None:
@@ -1178,6 +1179,7 @@ def test_a_name_with_two_slips_or_swapped_at_a_sentences_start_may_name_them(nam
     ("Ben Rees", "been keeps messaging me"),  # in small letters, a word of its own
     ("Ken Rees", "WHY IS THE SCHOOL SO KEEN ON TWITTER?"),  # in capitals, a word of its own
     ("Pat Rees", "The PTA meets on Friday"),  # in capitals inside a message that is not, swapped: an abbreviation
+    ("Tom Price", "Mam un o'r plant yn DMo fi ar Insta"),  # after "yn", but a word of its own (to DM)
 ])
 def test_two_slips_from_a_short_name_a_name_of_its_own_or_a_place_is_not_near_a_name(name: str, said: str) -> None:
     assert near_name(said, StaffContact("x", name)) == ""
