@@ -1535,24 +1535,16 @@ class PermissionFlow:
         the catch-up pass makes it. Made already (or the narrower ended, ran out or gone): nothing to do."""
         if wider.state is not RequestState.APPROVED or not wider.supersedes:
             return
-        decider = Person(wider.requester.tenant_id, wider.decided_by_id, wider.decided_by)
-        for _ in range(3):  # a change to the narrower between read and write (she ended it, say): read it again
-            try:
-                narrower = await self._requests.get(wider.supersedes)
-            except RecordNotFound:
-                return
+
+        def replaced(narrower: PermissionRequest) -> PermissionRequest | None:
             if narrower.superseded_from is not None or not narrower_to_supersede(
                     replace(wider, approved_before=wider.supersedes), narrower, uk_today(self._clock())):
-                return
-            replaced = supersede(narrower, wider)
-            try:
-                saved = await self._requests.save(replaced, self._audit(
-                    replaced, SUPERSEDED, decider, f"by {wider.request_id} from {replaced.superseded_from}"))
-            except ConcurrentChange:
-                continue
-            await self._notify_settled(saved)
-            await self._requests.queued(saved.request_id, saved.state)
-            return
+                return None
+            return supersede(narrower, wider)
+
+        await self._change_narrower(
+            wider, Person(wider.requester.tenant_id, wider.decided_by_id, wider.decided_by), replaced, SUPERSEDED,
+            lambda narrower: f"by {wider.request_id} from {narrower.superseded_from}")
 
     async def _restore_narrower(self, wider: PermissionRequest) -> None:
         """An approval of more ended before its first day (`narrower_to_restore`): the approval it was to replace stands
@@ -1560,18 +1552,30 @@ class PermissionFlow:
         makes when storage refuses it."""
         if wider.state is not RequestState.ENDED or not wider.supersedes:
             return
-        ender = Person(wider.requester.tenant_id, wider.ended_by_id, wider.ended_by)
+
+        def restored(narrower: PermissionRequest) -> PermissionRequest | None:
+            if not narrower_to_restore(wider, narrower, uk_today(self._clock())):
+                return None
+            return replace(narrower, superseded_from=None)
+
+        await self._change_narrower(
+            wider, Person(wider.requester.tenant_id, wider.ended_by_id, wider.ended_by), restored, SUPERSEDING_UNDONE,
+            lambda _: f"{wider.request_id} ended before its first day")
+
+    async def _change_narrower(self, wider: PermissionRequest, by: Person,
+                               change: Callable[[PermissionRequest], PermissionRequest | None], what: str,
+                               detail: Callable[[PermissionRequest], str]) -> None:
+        """The approval `wider` widens, read, changed (`change`; None: nothing to do), saved with an audit entry and its
+        cards queued; read again when it changed between read and write (she ended it, say)."""
         for _ in range(3):
             try:
                 narrower = await self._requests.get(wider.supersedes)
             except RecordNotFound:
                 return
-            if not narrower_to_restore(wider, narrower, uk_today(self._clock())):
+            if (changed := change(narrower)) is None:
                 return
-            restored = replace(narrower, superseded_from=None)
             try:
-                saved = await self._requests.save(restored, self._audit(
-                    restored, SUPERSEDING_UNDONE, ender, f"{wider.request_id} ended before its first day"))
+                saved = await self._requests.save(changed, self._audit(changed, what, by, detail(changed)))
             except ConcurrentChange:
                 continue
             await self._notify_settled(saved)
