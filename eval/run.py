@@ -97,7 +97,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-seventyeighth.en", "2022-seventyeighth.cy",
              "2022-seventyninth.en", "2022-seventyninth.cy",
              "2022-eightieth.en", "2022-eightieth.cy",
-             "2022-eightyfirst.en", "2022-eightyfirst.cy"),
+             "2022-eightyfirst.en", "2022-eightyfirst.cy",
+             "2022-eightysecond.en", "2022-eightysecond.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -255,6 +256,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-75": ("other-school-75-eightieth.en", "other-school-75-eightieth.cy"),
     "revised-cc": ("revised-cc-eightyfirst.en", "revised-cc-eightyfirst.cy"),
     "other-school-76": ("other-school-76-eightyfirst.en", "other-school-76-eightyfirst.cy"),
+    "revised-cd": ("revised-cd-eightysecond.en", "revised-cd-eightysecond.cy"),
+    "other-school-77": ("other-school-77-eightysecond.en", "other-school-77-eightysecond.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
