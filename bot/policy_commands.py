@@ -57,7 +57,7 @@ TABLES = ("policies", "policyreads", "directory", "outbox", "outboxsent", "users
 ACKNOWLEDGEMENT_COLUMNS = ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status",
                            "reminders", "reminder times", "reminders not sent (already read)",
                            "reminders waiting (bot not opened yet)", "reminders refused by Teams (tried again)",
-                           "reminders taken back unsent"]
+                           "reminders taken back unsent", "reminders held for school hours"]
 
 
 @dataclass(frozen=True)
@@ -316,23 +316,25 @@ def _reminders(request: AskedStaff | None, withheld: set[tuple[str, int]], read_
                delivery: Mapping[str, ReminderDelivery] | None) -> list[str]:
     """The latest reminder's time, how many they had, when each was ("; " between), how many were not sent as they had
     read it by then, and, with `delivery` (what became of each, by object id), how many wait for them to open the bot,
-    wait after Teams refused them, and were taken back unsent. A reminder they had is one Teams took (with no
+    wait after Teams refused them, were taken back unsent, and are only held until school hours (queued at night or on a
+    day off: they go at the start of the next working day's hours, and are not waiting for the person). A reminder
+    they had is one Teams took (with no
     `delivery`, one queued and not withheld); one withheld (`withheld`, by object id and number; `read_first`, those
     withheld as they had read it) is not one they had."""
     if request is None:
-        return ["", "0", "", "0", *(("0", "0", "0") if delivery is not None else ("", "", ""))]
+        return ["", "0", "", "0", *(("0", "0", "0", "0") if delivery is not None else ("", "", "", ""))]
     person = request.object_id.lower()
     numbered = list(enumerate(request.each_reminder(), start=1))
     kept = sum(1 for number, _ in numbered if (person, number) in read_first)
     fate = delivery.get(person, ReminderDelivery()) if delivery is not None else None
     if fate is None:
         had = [at for number, at in numbered if (person, number) not in withheld]
-        after: list[str] = ["", "", ""]
+        after: list[str] = ["", "", "", ""]
     else:
         had = [at for number, at in numbered if number in fate.sent]
-        taken = sum(1 for number, _ in numbered if number not in fate.sent | fate.waiting | fate.refused
+        taken = sum(1 for number, _ in numbered if number not in fate.sent | fate.waiting | fate.refused | fate.held
                     and (person, number) not in withheld)
-        after = [str(len(fate.waiting)), str(len(fate.refused)), str(taken)]
+        after = [str(len(fate.waiting)), str(len(fate.refused)), str(taken), str(len(fate.held))]
     latest = next((at for at in reversed(had) if at is not None), None)
     return [_time(latest), str(len(had)), "; ".join(_time(at) if at else "(time not kept)" for at in had), str(kept),
             *after]
@@ -381,7 +383,7 @@ def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: S
                      else None), reminded_at, _time(confirmation.read_at if confirmation else None), status,
                      *reminders])
     rows += [[version, "not on the staff list", c.person.name, "", "", "", _time(c.read_at), "read", "", "", "",
-              "", "", ""] for c in read.values()]
+              "", "", "", ""] for c in read.values()]
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(ACKNOWLEDGEMENT_COLUMNS)

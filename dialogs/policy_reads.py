@@ -159,11 +159,13 @@ class StillToRead:
         return True
 
 
-async def reminders_delivered(outbox: Outbox, version: str, asked: Sequence[AskedStaff], tenant: str
-                              ) -> dict[str, ReminderDelivery]:
+async def reminders_delivered(outbox: Outbox, version: str, asked: Sequence[AskedStaff], tenant: str, *,
+                              now: datetime | None = None) -> dict[str, ReminderDelivery]:
     """What became of each reminder of a version (by the object id, lower case, of each person reminded): sent, still
-    waiting for them to open the bot, waiting after Teams refused it, or neither (taken back, or withheld). One read of
-    each reminded person's queue and sent marks, a few people at a time: it is for the governors' export, not a turn."""
+    waiting for them to open the bot, waiting after Teams refused it, only held until school hours (at `now`), or
+    neither (taken back, or withheld). One read of each reminded person's queue and sent marks, a few people at a time:
+    it is for the governors' export, not a turn."""
+    at = now or datetime.now(UTC)
     reminded = [a for a in asked if a.object_id and a.each_reminder()]
     found: dict[str, ReminderDelivery] = {}
     lanes = asyncio.Semaphore(8)
@@ -177,8 +179,11 @@ async def reminders_delivered(outbox: Outbox, version: str, asked: Sequence[Aske
         unsent = [m for m in listing.messages if m.message_id in numbers and not listing.sent_read.get(m.message_id)]
         found[row.object_id.lower()] = ReminderDelivery(
             sent=frozenset(n for message_id, n in numbers.items() if listing.sent_read.get(message_id)),
-            waiting=frozenset(numbers[m.message_id] for m in unsent if m.last_error in ("", NOT_OPENED)),
-            refused=frozenset(numbers[m.message_id] for m in unsent if m.last_error not in ("", NOT_OPENED)))
+            waiting=frozenset(numbers[m.message_id] for m in unsent
+                              if m.last_error in ("", NOT_OPENED) and not m.kept_back(at)),
+            refused=frozenset(numbers[m.message_id] for m in unsent if m.last_error not in ("", NOT_OPENED)),
+            held=frozenset(numbers[m.message_id] for m in unsent
+                           if m.last_error in ("", NOT_OPENED) and m.kept_back(at)))
 
     await asyncio.gather(*(one(row) for row in reminded))
     return found

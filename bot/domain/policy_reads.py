@@ -147,12 +147,14 @@ class Withheld:
 class ReminderDelivery:
     """What became of one person's reminders of a version, by number (1 the first): `sent`, Teams took it; `waiting`,
     still queued because they have not opened the bot; `refused`, still queued after Teams refused it (it is tried
-    again). One in none of these, and not withheld, was taken back unsent (a later reminder, or a later version's
-    card, went in its place while it waited)."""
+    again); `held`, queued and kept back until school hours (it goes then; it is not waiting for them). One in none of
+    these, and not withheld, was taken back unsent (a later reminder, or a later version's card, went in its place
+    while it waited)."""
 
     sent: frozenset[int] = frozenset()
     waiting: frozenset[int] = frozenset()
     refused: frozenset[int] = frozenset()
+    held: frozenset[int] = frozenset()
 
 
 class AlreadyConfirmed(Exception):

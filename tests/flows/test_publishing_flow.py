@@ -6,6 +6,8 @@ test_publishing.py covers the download, the sender and the commands)."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -25,6 +27,7 @@ from bot.domain.policy_reads import AskedStaff
 from bot.domain.policy_versions import BY_COMMAND, CurrentPointer, PublishRefused
 from bot.policy.documents import read_source
 from bot.policy.loader import load_policy_data
+from bot.policy_commands import acknowledgements_csv
 from bot.storage.memory import (
     MemoryConcernReports,
     MemoryOutbox,
@@ -55,7 +58,7 @@ from dialogs.ask import AskFlow
 from dialogs.base import Reply, Router, Scope, SentFile, Turn
 from dialogs.figures import FiguresFlow
 from dialogs.home import HomeFlow
-from dialogs.policy_reads import ReadingFlow, StillToRead
+from dialogs.policy_reads import ReadingFlow, StillToRead, reminders_delivered
 from dialogs.publishing import PublishingFlow
 from tests.flows.conftest import (
     CARYS,
@@ -70,6 +73,7 @@ from tests.flows.conftest import (
     text_of,
     with_school_holidays,
 )
+from tests.support.activities import TENANT
 from tests.support.cards import actions, elements, facts, verb_data
 from tests.support.policies import (
     AI_SECTION,
@@ -394,6 +398,40 @@ async def test_the_reminder_to_read_a_version_published_at_night_waits_for_the_n
     going = [await bot.bot.cards_going_to(p, goes) for p in STAFF]
     assert all(len(cards) == 1 and any(a.get("verb") == VERB_CONFIRM_READ for a in actions(cards[0]))
                for cards in going)
+
+
+async def test_the_governors_export_says_a_reminder_held_for_school_hours_is_held_not_waiting(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Version 2 came out at 21:30 on a Friday; five school days on, at 21:30 on the next Friday, the automatic
+    reminder was due and is held for 08:00 on the Monday. The chair of governors exported the acknowledgements that
+    evening: every member of staff, who had all opened the bot, showed a reminder "waiting (bot not opened yet)", as if
+    nobody could be reached. It is held for school hours: counted apart, and waiting for nobody."""
+    published = datetime(2026, 11, 6, 21, 30, tzinfo=UTC)  # Friday 6 November, 21:30 GMT
+    clock = Clock(published)
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    outbox = MemoryOutbox(bot.bot.store)
+    for person in STAFF:  # each has their card
+        for message in await outbox.list_for_recipient(person):
+            await outbox.mark_sent(message)
+    clock.now = datetime(2026, 11, 13, 21, 30, tzinfo=UTC)
+    assert await bot.reading.remind() == len(STAFF)
+    asked = await MemoryPolicyReads(bot.bot.store).list_asked("2")
+
+    delivery = await reminders_delivered(outbox, "2", asked, TENANT, now=clock.now)
+    text = acknowledgements_csv("2", staff=await MemoryStaffDirectory(bot.bot.store).list_members(), asked=asked,
+                                confirmed=[], school_names={}, delivery=delivery)
+    rows = list(csv.reader(io.StringIO(text)))
+    by_name = {row[2]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+
+    assert rows[0][-1] == "reminders held for school hours"
+    owain = by_name[OWAIN.name]
+    assert (owain["reminders waiting (bot not opened yet)"], owain["reminders held for school hours"],
+            owain["reminders"], owain["reminders taken back unsent"]) == ("0", "1", "0", "0")
+    # It goes at 08:00 on the Monday, and is held no longer then.
+    monday = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
+    assert len(await bot.bot.cards_going_to(OWAIN, monday)) == 1
+    assert not (await reminders_delivered(outbox, "2", asked, TENANT, now=monday))[OWAIN.aad_object_id.lower()].held
 
 
 @pytest.mark.parametrize(("added", "goes"), [

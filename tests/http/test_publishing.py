@@ -863,9 +863,10 @@ async def test_the_governors_export_says_how_many_reminders_each_person_had_and_
     rows = {row[2]: row for row in csv.reader(io.StringIO(exported.stdout))}
     assert rows["name"][8:11] == ["reminders", "reminder times", "reminders not sent (already read)"]
     assert rows["Owain Pritchard"][5] == uk_time(sixth)
-    assert rows["Owain Pritchard"][7:] == ["not yet", "2", f"{uk_time(fifth)}; {uk_time(sixth)}", "0", "0", "0", "0"]
+    assert rows["Owain Pritchard"][7:] == ["not yet", "2", f"{uk_time(fifth)}; {uk_time(sixth)}", "0", "0", "0", "0",
+                                           "0"]
     assert rows["Carys Jenkins"][5] == uk_time(fifth)
-    assert rows["Carys Jenkins"][7:] == ["read", "1", uk_time(fifth), "1", "0", "0", "0"]
+    assert rows["Carys Jenkins"][7:] == ["read", "1", uk_time(fifth), "1", "0", "0", "0", "0"]
     assert await _reminders(connector, CARYS) == 1 and await _reminders(connector, OWAIN) == 2
 
 
@@ -882,12 +883,13 @@ async def test_the_governors_export_counts_the_reminders_that_reached_each_perso
     assert exported.returncode == 0, exported.stderr
     rows = {row[2]: row for row in csv.reader(io.StringIO(exported.stdout))}
     assert rows["name"][11:] == ["reminders waiting (bot not opened yet)", "reminders refused by Teams (tried again)",
-                                 "reminders taken back unsent"]
+                                 "reminders taken back unsent", "reminders held for school hours"]
     assert await _reminders(connector, OWAIN) == 2 and _read_cards(connector, FFION) == []
     assert rows["Owain Pritchard"][5] == uk_time(sixth)
-    assert rows["Owain Pritchard"][7:] == ["not yet", "2", f"{uk_time(fifth)}; {uk_time(sixth)}", "0", "0", "0", "0"]
+    assert rows["Owain Pritchard"][7:] == ["not yet", "2", f"{uk_time(fifth)}; {uk_time(sixth)}", "0", "0", "0", "0",
+                                           "0"]
     assert rows["Ffion Morgan"][5] == ""
-    assert rows["Ffion Morgan"][7:] == ["not yet", "0", "", "0", "1", "0", "1"]
+    assert rows["Ffion Morgan"][7:] == ["not yet", "0", "", "0", "1", "0", "1", "0"]
 
 
 async def test_exporting_the_version_staff_were_never_asked_to_read_lists_nobody_as_not_yet(

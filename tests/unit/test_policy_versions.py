@@ -483,7 +483,8 @@ def test_the_governors_csv_does_not_list_someone_who_left_as_still_to_read_it() 
     assert by_name["Dai Evans"][7] == "left the staff list before confirming"
     assert by_name["Dai Jones"][7] == "not yet"
     assert by_name["Eira Owen"][1:] == ["Llanidloes Primary School", "Eira Owen", "e.lloyd@x.cymru",
-                                        "2026-09-07 10:00", "", "2026-09-07 10:00", "read", "0", "", "0", "", "", ""]
+                                        "2026-09-07 10:00", "", "2026-09-07 10:00", "read", "0", "", "0", "", "", "",
+                                        ""]
     assert by_name["Eira Lloyd"][7] == "not yet"
 
 
@@ -516,14 +517,14 @@ def test_the_governors_csv_says_how_many_reminders_each_person_had_and_when() ->
 
     assert rows[0][:11] == ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status",
                             "reminders", "reminder times", "reminders not sent (already read)"]
-    assert all(len(row) == 14 for row in rows)
+    assert all(len(row) == 15 for row in rows)
     assert by_name["Owain Pritchard"][5] == "2026-09-21 10:00"
     assert by_name["Owain Pritchard"][8:11] == ["3", "2026-09-14 10:00; 2026-09-16 10:00; 2026-09-21 10:00", "0"]
     assert by_name["Carys Jenkins"][5] == "2026-09-14 10:00"
     assert by_name["Carys Jenkins"][8:11] == ["1", "2026-09-14 10:00", "1"]
     assert by_name["Dai Evans"][8:11] == ["2", "(time not kept); 2026-09-16 10:00", "0"]
     assert by_name["Eira Owen"][5:11] == ["", "", "not yet", "0", "", "0"]  # version 3 came out as it was to go
-    assert by_name["Zoe"][8:] == ["", "", "", "", "", ""]
+    assert by_name["Zoe"][8:] == ["", "", "", "", "", "", ""]
 
 
 def test_the_governors_csv_counts_the_reminders_that_reached_each_person_not_those_queued() -> None:
@@ -551,13 +552,13 @@ def test_the_governors_csv_counts_the_reminders_that_reached_each_person_not_tho
 
     assert rows[0][8:] == ["reminders", "reminder times", "reminders not sent (already read)",
                            "reminders waiting (bot not opened yet)", "reminders refused by Teams (tried again)",
-                           "reminders taken back unsent"]
+                           "reminders taken back unsent", "reminders held for school hours"]
     assert by_name["Owain Pritchard"][5] == "2026-09-21 10:00"
-    assert by_name["Owain Pritchard"][8:] == ["2", "2026-09-14 10:00; 2026-09-21 10:00", "0", "0", "0", "0"]
+    assert by_name["Owain Pritchard"][8:] == ["2", "2026-09-14 10:00; 2026-09-21 10:00", "0", "0", "0", "0", "0"]
     assert by_name["Gareth Hughes"][5] == ""
-    assert by_name["Gareth Hughes"][8:] == ["0", "", "0", "1", "0", "1"]
+    assert by_name["Gareth Hughes"][8:] == ["0", "", "0", "1", "0", "1", "0"]
     assert by_name["Ffion Morgan"][5] == ""
-    assert by_name["Ffion Morgan"][8:] == ["0", "", "0", "0", "1", "0"]
+    assert by_name["Ffion Morgan"][8:] == ["0", "", "0", "0", "1", "0", "0"]
 
 
 def test_the_governors_csv_gives_times_as_uk_clocks_showed_them() -> None:
