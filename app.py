@@ -459,7 +459,8 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     deliverer = Deliverer(adapter, app_id=settings.app_id, outbox=outbox, profiles=profiles,
                           lease=timedelta(seconds=settings.outbox_lease_seconds),
                           still_owed=StillToRead(TablePolicyReads(store), TablePolicyVersions(store),
-                                                 TableStaffDirectory(store)))
+                                                 TableStaffDirectory(store)),
+                          calendar=federation.calendar)
     home = HomeFlow(strings, federation)
     upkeep = index_cache_upkeep(settings)
     live = LivePolicy(TablePolicyVersions(store), default=lambda: load_policy(settings.policy_file),

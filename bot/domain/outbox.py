@@ -22,6 +22,16 @@ MAX_BACKOFF = timedelta(minutes=30)
 NOT_OPENED = "recipient has not opened the bot"
 
 
+class Hours(StrEnum):
+    """When an automatic message may reach its recipient, kept with it so that a send tried again keeps to them:
+    `ANY` for what a person's own press sends (at any hour); `SCHOOL_DAYS`, school hours on a working day (a reminder);
+    `EVERY_DAY`, school hours whatever the day (a concern report passed up: one night at most)."""
+
+    ANY = ""
+    SCHOOL_DAYS = "school days"
+    EVERY_DAY = "every day"
+
+
 class DeliveryState(StrEnum):
     """Where an outbound message is in its life."""
 
@@ -48,6 +58,7 @@ class OutboundMessage:
     (`SchoolCalendar.in_school_hours`); no sender takes it sooner, not even the one the person's own turn starts.
     `update_only`: the message only updates the card with its key where that was posted (a reply card saying the reply
     was corrected); with no place kept for it, or when Teams refuses the update, nothing is posted and it is done.
+    `hours`: the hours an automatic message keeps (`in_school_hours`), also when a failed send of it is tried again.
     """
 
     recipient: Person
@@ -66,6 +77,7 @@ class OutboundMessage:
     preview_cy: str = ""
     update_only: bool = False
     not_before: datetime | None = None
+    hours: Hours = Hours.ANY
 
     def card_in(self, lang: Lang) -> Card:
         """The card to send to someone who reads `lang`."""
@@ -87,15 +99,21 @@ class OutboundMessage:
                        attempts=self.attempts + 1)
 
     def retry_later(self, now: datetime, error: str, *, rng: random.Random | None = None,
-                    not_before: timedelta | None = None) -> OutboundMessage:
+                    not_before: timedelta | None = None, calendar: SchoolCalendar | None = None) -> OutboundMessage:
         """This message back in the queue after a failure, with exponential backoff and full jitter, and never
-        sooner than `not_before` (the wait a throttled service asked for, capped at MAX_BACKOFF)."""
+        sooner than `not_before` (the wait a throttled service asked for, capped at MAX_BACKOFF). An automatic message
+        (`hours`) whose next try would fall outside its hours in `calendar` is kept back until they start again."""
         ceiling = min(MAX_BACKOFF.total_seconds(), 2.0 ** min(self.attempts, 16))
         delay = (rng or random).uniform(ceiling / 2, ceiling)
         if not_before is not None:
             delay = max(delay, min(not_before, MAX_BACKOFF).total_seconds())
-        return replace(self, state=DeliveryState.PENDING, next_attempt_at=now + timedelta(seconds=delay),
-                       last_error=error[:200])
+        again = now + timedelta(seconds=delay)
+        retried = replace(self, state=DeliveryState.PENDING, next_attempt_at=again, last_error=error[:200])
+        if calendar is not None and self.hours is not Hours.ANY:
+            opens = calendar.in_school_hours(again, any_day=self.hours is Hours.EVERY_DAY)
+            if opens > again:
+                return replace(retried, not_before=opens)
+        return retried
 
     def is_due(self, now: datetime) -> bool:
         """True when no other sender holds it, its backoff has passed and it is not kept back (`not_before`)."""
@@ -314,6 +332,8 @@ class QueueingNotifier:
 def in_school_hours(messages: Sequence[OutboundMessage], calendar: SchoolCalendar, now: datetime, *,
                     any_day: bool = False) -> list[OutboundMessage]:
     """Automatic messages queued at `now`, each kept back until school hours when `now` is outside them (see
-    `SchoolCalendar.in_school_hours`; `any_day` for a concern passed up). Never for what a person's own click sends."""
+    `SchoolCalendar.in_school_hours`; `any_day` for a concern passed up), and marked with the hours they keep, so a
+    send that fails is tried again within them. Never for what a person's own click sends."""
     at = calendar.in_school_hours(now, any_day=any_day)
-    return list(messages) if at <= now else [replace(m, not_before=at) for m in messages]
+    hours = Hours.EVERY_DAY if any_day else Hours.SCHOOL_DAYS
+    return [replace(m, hours=hours, not_before=at if at > now else m.not_before) for m in messages]

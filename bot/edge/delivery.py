@@ -31,6 +31,7 @@ from bot.domain.outbox import (
 )
 from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfiles
+from bot.domain.school_calendar import SchoolCalendar
 
 log = logging.getLogger(__name__)
 _Read = TypeVar("_Read")
@@ -87,8 +88,11 @@ class Deliverer:
 
     def __init__(self, adapter: CloudAdapter, *, app_id: str, outbox: Outbox, profiles: UserProfiles,
                  lease: timedelta = LEASE, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 still_owed: StillOwed | None = None) -> None:
+                 still_owed: StillOwed | None = None, calendar: SchoolCalendar | None = None) -> None:
         self._adapter = adapter
+        # The federation's working days and school hours: an automatic message whose send failed is tried again
+        # within them (`OutboundMessage.retry_later`).
+        self._calendar = calendar
         self._still_owed = still_owed
         self._app_id = app_id
         self._outbox = outbox
@@ -397,7 +401,7 @@ class Deliverer:
             recipient = await self._reference(message.recipient, reading)
             slot = await self._slot(message, reading)
         except StorageUnavailable:
-            await self._release(claimed.retry_later(now, "storage unavailable"))
+            await self._release(claimed.retry_later(now, "storage unavailable", calendar=self._calendar))
             return False
         if message.update_only and slot is None:  # no card of it was kept to update: nothing to post
             await self._done(claimed)
@@ -412,7 +416,7 @@ class Deliverer:
             try:
                 owed = await self._still_owed.still_owed(message, now)
             except DomainError as error:
-                await self._release(claimed.retry_later(now, type(error).__name__))
+                await self._release(claimed.retry_later(now, type(error).__name__, calendar=self._calendar))
                 return False
             if not owed:
                 try:
@@ -429,7 +433,8 @@ class Deliverer:
             wait = retry_after(error, now)
             log.warning("proactive send failed: %s%s", type(error).__name__,
                         f" (asked to wait {wait.total_seconds():.0f} s)" if wait else "")
-            await self._release(claimed.retry_later(now, type(error).__name__, not_before=wait))
+            await self._release(claimed.retry_later(now, type(error).__name__, not_before=wait,
+                                                    calendar=self._calendar))
             return False
         moved = None
         if message.card_key and activity_id and (slot is None or slot.activity_id != activity_id):

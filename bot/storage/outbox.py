@@ -33,7 +33,7 @@ from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
-from bot.domain.outbox import LEASE, CardSlot, DeliveryState, Listing, OutboundMessage, Owed
+from bot.domain.outbox import LEASE, CardSlot, DeliveryState, Hours, Listing, OutboundMessage, Owed
 from bot.domain.people import Person
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
 
@@ -108,6 +108,7 @@ def _to_entity(message: OutboundMessage) -> dict[str, Any]:
         "PreviewCy": message.preview_cy,
         "UpdateOnly": message.update_only,
         "NotBefore": message.not_before,
+        "Hours": message.hours.value,
     }
 
 
@@ -136,7 +137,16 @@ def _from_entity(entity: dict[str, Any]) -> OutboundMessage:
         preview_cy=entity_text(entity, "PreviewCy"),
         update_only=entity.get("UpdateOnly") is True,
         not_before=entity_time(entity, "NotBefore"),
+        hours=_hours(entity_text(entity, "Hours")),
     )
+
+
+def _hours(text: str) -> Hours:
+    """The hours a stored message keeps; none for a row stored before they were kept (or by a later release)."""
+    try:
+        return Hours(text)
+    except ValueError:
+        return Hours.ANY
 
 
 async def _all_finished(writes: Iterable[Awaitable[Stored]]) -> list[Stored]:

@@ -19,12 +19,14 @@ from pydantic import SecretStr
 from app import SERVICES, STORE, create_app
 from bench.proxy import Seen, counting_proxy
 from bot.domain.errors import StorageUnavailable
-from bot.domain.outbox import CardSlot, DeliveryState, OutboundMessage
+from bot.domain.outbox import CardSlot, DeliveryState, OutboundMessage, in_school_hours
 from bot.domain.people import Person
+from bot.domain.school_calendar import SchoolCalendar
 from bot.edge import delivery
 from bot.edge.delivery import Deliverer, OutboxNotifier
 from bot.settings import Settings
 from bot.storage.outbox import TableOutbox
+from bot.storage.users import TableUserProfiles
 from tests.conftest import local_settings
 from tests.http.test_permission_flow import form
 from tests.support.activities import CARYS, SIAN, TENANT, card_action, message
@@ -182,6 +184,37 @@ async def test_a_reminder_kept_back_for_school_hours_is_not_sent_when_the_person
     assert "A request for you" in sent and "Its morning came" in sent and "A reminder" not in sent
     assert await services.deliverer.deliver_to(HEAD) == 0 and await services.deliverer.deliver_due() == 0
     assert [m.message_id for m in await outbox.list_for_recipient(HEAD)] == ["perm-2|waiting-reminder"]
+
+
+async def test_a_reminder_teams_refused_at_the_end_of_the_school_day_is_tried_again_in_school_hours(
+        client: TestClient, connector: Connector) -> None:
+    """Friday 13 November, 16:59 GMT: the automatic reminder to the head goes, and Teams, busy, asks for two minutes.
+    Before, it was tried again at 17:01, and through the night while Teams refused it: it reached her after hours after
+    all. It is tried again at 08:00 on the Monday; not even her opening the bot that evening brings it sooner."""
+    services = client.app[SERVICES]
+    store = client.app[STORE]
+    outbox = TableOutbox(store)
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    clock = [datetime(2026, 11, 13, 16, 59, tzinfo=UTC)]
+    sender = Deliverer(services.adapter, app_id="", outbox=outbox, profiles=TableUserProfiles(store),
+                       clock=lambda: clock[0], calendar=SchoolCalendar())
+    reminder = replace(_owed("perm-4|waiting-reminder"), card={**CARD, "body": [{"type": "TextBlock",
+                                                                                 "text": "A reminder"}]})
+    await outbox.enqueue(in_school_hours([reminder], SchoolCalendar(), clock[0]))
+    connector.fail_next, connector.retry_after = [429], "120"
+
+    assert await sender.deliver_to(HEAD) == 0
+    [waiting] = await outbox.list_for_recipient(HEAD)
+    monday = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
+    assert waiting.last_error == "ErrorResponseException" and waiting.not_before == monday
+    for evening in (datetime(2026, 11, 13, 17, 5, tzinfo=UTC), datetime(2026, 11, 13, 21, 0, tzinfo=UTC)):
+        clock[0] = evening
+        assert await sender.deliver_due() == 0 and await sender.deliver_to(HEAD) == 0
+    assert "A reminder" not in [c["body"][0]["text"] for c in connector.cards()]
+    clock[0] = monday
+    assert await sender.deliver_to(HEAD) == 1
+    assert [c["body"][0]["text"] for c in connector.cards()].count("A reminder") == 1
 
 
 async def test_hung_connector_times_out_and_the_message_is_kept(
