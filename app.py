@@ -161,6 +161,8 @@ STORE = web.AppKey("store", TableStore)
 SERVICES = web.AppKey("services", Services)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 READINESS = web.AppKey("readiness", Readiness)
+# The bot's clock (a test's own; else the wall clock): when a turn or a sender reads the time.
+CLOCK: web.AppKey[Callable[[], datetime]] = web.AppKey("clock")
 
 
 class _SdkConfiguration:
@@ -460,7 +462,7 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
                           lease=timedelta(seconds=settings.outbox_lease_seconds),
                           still_owed=StillToRead(TablePolicyReads(store), TablePolicyVersions(store),
                                                  TableStaffDirectory(store)),
-                          calendar=federation.calendar)
+                          calendar=federation.calendar, clock=app[CLOCK])
     home = HomeFlow(strings, federation)
     upkeep = index_cache_upkeep(settings)
     live = LivePolicy(TablePolicyVersions(store), default=lambda: load_policy(settings.policy_file),
@@ -474,7 +476,8 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     router = Router(built.flows, fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings,
-                   agents_playground=settings.agents_playground, kept_from_messages=built.kept_from_messages)
+                   agents_playground=settings.agents_playground, kept_from_messages=built.kept_from_messages,
+                   clock=app[CLOCK])
     admission = Admission(TurnGate(settings.turns_at_once), click_wait=settings.click_queue_seconds,
                           message_wait=settings.message_queue_seconds)
     async def turn(context: TurnContext) -> None:
@@ -538,10 +541,13 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 def create_app(settings: Settings, *, federation: Federation | None = None,
-               span_exporter: SpanExporter | None = None) -> web.Application:
-    """Build the application; clients open in `cleanup_ctx` when it starts and close when it stops."""
+               span_exporter: SpanExporter | None = None,
+               clock: Callable[[], datetime] | None = None) -> web.Application:
+    """Build the application; clients open in `cleanup_ctx` when it starts and close when it stops (`clock`: a
+    test's own, for school hours; else the wall clock)."""
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
+    app[CLOCK] = clock or (lambda: datetime.now(UTC))
     app[FEDERATION] = federation or load_federation_settings(settings)
     app[STRINGS] = load_catalogue()
     app.cleanup_ctx.append(_telemetry(span_exporter))

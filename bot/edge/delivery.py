@@ -489,6 +489,21 @@ class Deliverer:
         except Exception:  # the flows handle storage faults themselves: anything else is a defect, said loudly
             log.exception("work after a turn's answer failed")
 
+    async def hold(self, messages: Sequence[OutboundMessage]) -> None:
+        """Store messages kept back for school hours (`not_before`): the due scan sends each when its time comes."""
+        await self._outbox.enqueue(messages)
+
+    def take_back_soon(self, messages: Sequence[OutboundMessage]) -> None:
+        """Take back these messages where they still wait (`Outbox.take_back`), in the background; one never stored is
+        no matter, and a fault is logged (the message goes at its time)."""
+        async def take_back() -> None:
+            try:
+                await self._outbox.take_back(messages)
+            except DomainError as error:
+                log.warning("could not take back a held message: %s", type(error).__name__)
+
+        self._background(take_back())
+
     def remember_card_soon(self, person: Person, card_key: str, activity_id: str) -> None:
         """Record where a card shown in a reply lives, so later messages can update it in place: in the background,
         so the turn's answer (an invoke's is returned when the turn ends) does not wait for it."""

@@ -20,6 +20,7 @@ from botbuilder.schema import Activity, ActivityTypes, InvokeResponse
 
 from bot.domain.errors import ConcurrentChange, DomainError, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
+from bot.domain.outbox import OutboundMessage, in_school_hours
 from bot.domain.people import Lang, Membership, Person
 from bot.domain.profiles import UserProfile, UserProfiles
 from bot.domain.text import has_visible_text
@@ -224,6 +225,12 @@ def _invoke_action(activity: Activity) -> tuple[str, Mapping[str, Any]] | None:
     verb = action.get("verb")
     data = action.get("data")
     return (verb if isinstance(verb, str) else "", data if isinstance(data, dict) else {})
+
+
+def _line(card: Mapping[str, Any]) -> str:
+    """A card's notification line (its `fallbackText`), "" without one."""
+    line = card.get("fallbackText")
+    return line if isinstance(line, str) else ""
 
 
 def _is_refresh(activity: Activity) -> bool:
@@ -474,6 +481,7 @@ class TeamsBot:
         if isinstance(begun, str):
             return begun
         person, lang, profile = begun
+        self._take_back_a_held_welcome(person, self._scope(activity))
         # A Send may come as a message with a value (an old-style submit): Teams is asked who sent it as for a click.
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, verb=str(verb or ""),
                     data=value if verb else {}, files=_sent_files(activity), picture=_sent_picture(activity),
@@ -515,6 +523,7 @@ class TeamsBot:
             if isinstance(begun, str):
                 return begun
             person, lang, profile = begun
+            self._take_back_a_held_welcome(person, self._scope(activity))
             turn = Turn(actor=person, lang=lang, scope=self._scope(activity), verb=verb, data=data, is_invoke=True,
                         refreshed=_is_refresh(activity), membership=partial(self._membership, context),
                         ahead=ahead.task)
@@ -560,11 +569,43 @@ class TeamsBot:
         if isinstance(begun, str):
             return begun
         person, lang, _ = begun
+        now = self._clock()
+        opens = self._federation.calendar.in_school_hours(now)
+        if opens > now and self._scope(activity) is Scope.PERSONAL:
+            return await self._welcome_in_school_hours(person, now)
         reply = await self._route(Turn(actor=person, lang=lang, scope=self._scope(activity), text="hi"))
         self._leave_for_after_the_answer(reply)
         if reply.card:
             await send_in_turn(context, self._card_activity(reply.card))
         return "welcome"
+
+    async def _welcome_in_school_hours(self, person: Person, now: datetime) -> str:
+        """An install outside school hours (IT's setup policy installs the app for all staff overnight; Teams tells
+        it apart from a person adding it in nothing): the welcome answers no one's press, so it waits for the next
+        working day's school hours like any automatic message, in both languages (the sender chooses by theirs then).
+        A person who writes to the bot or presses a button before then has met it: their turn takes it back."""
+        cards = {each: (await self._route(Turn(actor=person, lang=each, scope=Scope.PERSONAL, text="hi"))).card
+                 for each in Lang}
+        english, welsh = cards[Lang.EN], cards[Lang.CY]
+        if english is None or welsh is None:
+            return "ignored"
+        welcome = OutboundMessage(recipient=person, message_id=self._held_welcome_id(now), card=english,
+                                  card_cy=welsh, preview=_line(english), preview_cy=_line(welsh), created_at=now)
+        await self._deliverer.hold(in_school_hours([welcome], self._federation.calendar, now))
+        return "welcome-held"
+
+    def _held_welcome_id(self, now: datetime) -> str:
+        """The id of the welcome an install at `now`, outside school hours, keeps until they start: the same for every
+        turn until then, so a turn takes it back by it."""
+        return f"welcome|{self._federation.calendar.in_school_hours(now):%Y-%m-%dT%H:%M}"
+
+    def _take_back_a_held_welcome(self, person: Person, scope: Scope) -> None:
+        """Outside school hours, in the person's own chat: a welcome an install keeps for the morning is not needed
+        once they have written or pressed (their turn is answered); taken back after the answer."""
+        now = self._clock()
+        if scope is Scope.PERSONAL and self._federation.calendar.in_school_hours(now) > now:
+            self._deliverer.take_back_soon([OutboundMessage(recipient=person, message_id=self._held_welcome_id(now),
+                                                            card={})])
 
     async def _on_remove(self, context: TurnContext) -> str:
         """The person removed the bot from their own Teams: Teams no longer lets it write to their 1:1 chat, so where

@@ -5,18 +5,22 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
+from app import SERVICES, create_app
 from bot.domain.errors import StorageUnavailable
 from bot.domain.people import Person
 from bot.domain.profiles import UserProfile
+from bot.settings import Settings
 from bot.storage.users import TableUserProfiles
 from tests.support.activities import (
     CARYS,
+    OWAIN,
     SIAN,
     STAFF_TEAM,
     TENANT,
@@ -286,3 +290,64 @@ async def test_the_headteacher_adding_the_bot_for_herself_gets_her_own_welcome(c
     [welcome] = connector.cards("a:personal-29:sian")
     assert "Hello Siân." in json.dumps(welcome, ensure_ascii=False)
     assert {"permission.pending", "ask.review"} <= {a.get("verb") for a in actions(welcome)}
+
+
+@pytest.fixture
+async def with_clock(aiohttp_client: Any, settings: Settings) -> tuple[TestClient, list[datetime]]:
+    """The app keeping school hours (08:00 to 17:00, UK clocks) on a clock the test moves (`clock[0]`)."""
+    clock = [datetime(2026, 12, 8, 10, 0, tzinfo=UTC)]
+    app = create_app(settings.model_copy(update={"school_hours": "08:00-17:00"}), clock=lambda: clock[0])
+    return await aiohttp_client(app), clock
+
+
+async def _installed(client: TestClient, user: dict[str, str], url: str, locale: str) -> None:
+    for activity in (install(user, url), installation_update(user, url, locale=locale)):
+        assert (await client.post("/api/messages", json=activity)).status == 200
+
+
+@pytest.mark.parametrize(("installed", "opens"), [
+    # Tuesday 8 December, 02:10 GMT: IT's setup policy installs the app for all staff; the welcome goes at 08:00.
+    (datetime(2026, 12, 8, 2, 10, tzinfo=UTC), datetime(2026, 12, 8, 8, 0, tzinfo=UTC)),
+    # Friday 11 December, 22:00 GMT: at the weekend's edge; Monday 14th at 08:00, not Saturday.
+    (datetime(2026, 12, 11, 22, 0, tzinfo=UTC), datetime(2026, 12, 14, 8, 0, tzinfo=UTC)),
+])
+async def test_the_app_installed_for_staff_overnight_welcomes_them_when_school_hours_start(
+        with_clock: tuple[TestClient, list[datetime]], connector: Connector, installed: datetime,
+        opens: datetime) -> None:
+    """IT installed the app for everyone overnight: each person's phone rang with the welcome at that hour, though
+    nobody had pressed anything. It waits for the next working day's school hours, in each person's language."""
+    client, clock = with_clock
+    services = client.app[SERVICES]
+    clock[0] = installed
+    await _installed(client, CARYS, connector.url, "cy-GB")
+    await _installed(client, SIAN, connector.url, "en-GB")
+    await services.deliverer.drain()
+
+    assert connector.cards() == []
+    clock[0] = opens - timedelta(minutes=1)
+    assert await services.deliverer.deliver_due() == 0
+    clock[0] = opens
+    assert await services.deliverer.deliver_due() == 2
+    assert connector.cards(f"a:personal-{CARYS['id']}")[0]["body"][0]["text"] == WELSH_WELCOME
+    assert connector.cards(f"a:personal-{SIAN['id']}")[0]["body"][0]["text"] == "Social media policy helper"
+
+
+async def test_someone_who_adds_the_bot_at_night_and_writes_to_it_is_not_welcomed_again_in_the_morning(
+        with_clock: tuple[TestClient, list[datetime]], connector: Connector) -> None:
+    """Owain adds the bot at 22:00 and asks it something at once: he is answered then, and the welcome his install
+    keeps for the morning is taken back (he has met the bot); an install in school hours is welcomed at once."""
+    client, clock = with_clock
+    services = client.app[SERVICES]
+    clock[0] = datetime(2026, 12, 8, 22, 0, tzinfo=UTC)
+    await _installed(client, OWAIN, connector.url, "en-GB")
+    clock[0] += timedelta(minutes=1)
+    await client.post("/api/messages", json=message(OWAIN, "hi", connector.url))
+    await services.deliverer.drain()
+    assert len(connector.cards(f"a:personal-{OWAIN['id']}")) == 1  # the answer to his "hi"
+
+    clock[0] = datetime(2026, 12, 9, 8, 0, tzinfo=UTC)
+    assert await services.deliverer.deliver_due() == 0
+    assert len(connector.cards(f"a:personal-{OWAIN['id']}")) == 1
+    clock[0] = datetime(2026, 12, 9, 10, 0, tzinfo=UTC)
+    await _installed(client, CARYS, connector.url, "en-GB")
+    assert connector.cards(f"a:personal-{CARYS['id']}")[0]["body"][0]["text"] == "Social media policy helper"
