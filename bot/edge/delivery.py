@@ -21,6 +21,7 @@ from bot.domain.outbox import (
     NOT_OPENED,
     CardSlot,
     DeliveryState,
+    Hours,
     OutboundMessage,
     Outbox,
     Owed,
@@ -492,6 +493,26 @@ class Deliverer:
     async def hold(self, messages: Sequence[OutboundMessage]) -> None:
         """Store messages kept back for school hours (`not_before`): the due scan sends each when its time comes."""
         await self._outbox.enqueue(messages)
+
+    def hold_owed_soon(self, person: Person, now: datetime, calendar: SchoolCalendar) -> None:
+        """What is owed to the person, due now, waits for school hours (they were reached by an install outside them,
+        which may be IT's setup policy at night): a message that keeps school days (a reminder) until the next working
+        day's hours, anything else until the next start of school hours whatever the day (nothing a person sent waits
+        more than one night). In the background; one a sender has, or that changed meanwhile, is left as it is."""
+        self._background(self._hold_owed(person, now, calendar))
+
+    async def _hold_owed(self, person: Person, now: datetime, calendar: SchoolCalendar) -> None:
+        try:
+            queue = await self._outbox.list_for_recipient(person)
+        except DomainError as error:  # the due scan sends them, at once
+            log.warning("could not hold what is owed for school hours: %s", type(error).__name__)
+            return
+        for message in queue:
+            if message.held_until(now) is not None or message.kept_back(now):
+                continue
+            opens = calendar.in_school_hours(now, any_day=message.hours is not Hours.SCHOOL_DAYS)
+            if opens > now:
+                await self._release(replace(message, not_before=opens))
 
     def take_back_soon(self, messages: Sequence[OutboundMessage]) -> None:
         """Take back these messages where they still wait (`Outbox.take_back`), in the background; one never stored is

@@ -383,9 +383,11 @@ class TeamsBot:
         return known if isinstance(known, Lang) else Lang.from_locale(context.activity.locale)
 
     async def _load_profile(self, person: Person, context: TurnContext,
-                            asks_the_policy: Callable[[Person], bool] = lambda _: False) -> UserProfile:
+                            asks_the_policy: Callable[[Person], bool] = lambda _: False, *,
+                            owed_now: bool = True) -> UserProfile:
         """The person's profile, its reference to their chat refreshed; when storage cannot read it, a profile of
-        their language alone for a turn that `asks_the_policy`, else `StorageUnavailable`."""
+        their language alone for a turn that `asks_the_policy`, else `StorageUnavailable`. `owed_now`: a reference
+        stored anew starts sending what is owed to them (not for an install outside school hours)."""
         activity = context.activity
         teams_language = Lang.from_locale(activity.locale) if activity.locale else None
         try:
@@ -413,15 +415,16 @@ class TeamsBot:
             if profile.needs_refresh(reference, now, teams_language):
                 profile = profile.refreshed(reference, now, person.name, teams_language)
                 await self._profiles.save_contact(profile)  # a choice made meanwhile on another device stays
-                self._deliverer.deliver_soon(person)
+                if owed_now:
+                    self._deliverer.deliver_soon(person)
         return profile
 
     async def _begin(self, context: TurnContext, *, meanwhile: Callable[[], object] = lambda: None,
-                     asks_the_policy: Callable[[Person], bool] = lambda _: False
+                     asks_the_policy: Callable[[Person], bool] = lambda _: False, owed_now: bool = True
                      ) -> tuple[Person, Lang, UserProfile] | str:
         """Who the person is and their profile; `meanwhile` is started once they are known to be someone the bot
         serves, side by side with the profile's read; `asks_the_policy`: the turn goes on when storage cannot read the
-        profile (`_load_profile`)."""
+        profile, and `owed_now` (`_load_profile`)."""
         activity = context.activity
         person = self._person(activity)
         lang = Lang.from_locale(activity.locale)
@@ -432,7 +435,7 @@ class TeamsBot:
             await self._reply_error(context, lang, "error.other_tenant", federation=self._federation.name(lang))
             return "other-tenant"
         meanwhile()
-        profile = await self._load_profile(person, context, asks_the_policy)
+        profile = await self._load_profile(person, context, asks_the_policy, owed_now=owed_now)
         if not person.name:
             # Teams leaves the name out of an install's conversationUpdate: the one it gave before, or the member's
             # name in this chat, so the first greeting names the person like every later one.
@@ -565,13 +568,16 @@ class TeamsBot:
             return await self._on_remove(context)
         if activity.action != "add":
             return "ignored"
-        begun = await self._begin(context)
+        now = self._clock()
+        calendar = self._federation.calendar
+        outside_hours = calendar.in_school_hours(now) > now and self._scope(activity) is Scope.PERSONAL
+        begun = await self._begin(context, owed_now=not outside_hours)
         if isinstance(begun, str):
             return begun
         person, lang, _ = begun
-        now = self._clock()
-        opens = self._federation.calendar.in_school_hours(now)
-        if opens > now and self._scope(activity) is Scope.PERSONAL:
+        if outside_hours:
+            # Nobody pressed anything: what was owed to them waits for school hours too (a card of Publish, a request).
+            self._deliverer.hold_owed_soon(person, now, calendar)
             return await self._welcome_in_school_hours(person, now)
         reply = await self._route(Turn(actor=person, lang=lang, scope=self._scope(activity), text="hi"))
         self._leave_for_after_the_answer(reply)

@@ -12,14 +12,18 @@ import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
-from app import SERVICES, create_app
+from app import SERVICES, STORE, create_app
 from bot.domain.errors import StorageUnavailable
+from bot.domain.outbox import OutboundMessage, in_school_hours
 from bot.domain.people import Person
 from bot.domain.profiles import UserProfile
+from bot.domain.school_calendar import SchoolCalendar
 from bot.settings import Settings
+from bot.storage.outbox import TableOutbox
 from bot.storage.users import TableUserProfiles
 from tests.support.activities import (
     CARYS,
+    FFION,
     OWAIN,
     SIAN,
     STAFF_TEAM,
@@ -351,3 +355,37 @@ async def test_someone_who_adds_the_bot_at_night_and_writes_to_it_is_not_welcome
     clock[0] = datetime(2026, 12, 9, 10, 0, tzinfo=UTC)
     await _installed(client, CARYS, connector.url, "en-GB")
     assert connector.cards(f"a:personal-{CARYS['id']}")[0]["body"][0]["text"] == "Social media policy helper"
+
+
+async def test_what_was_owed_to_someone_the_app_is_installed_for_at_night_waits_for_school_hours(
+        with_clock: tuple[TestClient, list[datetime]], connector: Connector) -> None:
+    """Ffion had never opened the bot: the head's Publish left her read-and-confirm card waiting, and the reminder
+    after five school days with it. IT installed the app for her at 22:00 on a Friday, and both rang her phone then.
+    Nobody pressed anything at 22:00: the card the head's press sent goes at the next start of school hours (08:00 on
+    the Saturday: nothing a person sent waits more than one night), the reminder and the welcome on the Monday."""
+    client, clock = with_clock
+    services = client.app[SERVICES]
+    ffion = Person(TENANT, FFION["aadObjectId"], FFION["name"])
+    card = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Please read it"}]}
+    reminder = {**card, "body": [{"type": "TextBlock", "text": "A reminder"}]}
+    thursday = datetime(2026, 12, 10, 10, 0, tzinfo=UTC)
+    await TableOutbox(client.app[STORE]).enqueue([
+        OutboundMessage(recipient=ffion, message_id="policy|2|read|f", card=card, created_at=thursday),
+        *in_school_hours([OutboundMessage(recipient=ffion, message_id="policy|2|remind|f", card=reminder,
+                                          created_at=thursday)], SchoolCalendar(), thursday)])
+    clock[0] = datetime(2026, 12, 11, 22, 0, tzinfo=UTC)
+    await _installed(client, FFION, connector.url, "en-GB")
+    await services.deliverer.drain()
+    clock[0] += timedelta(minutes=30)
+    await services.deliverer.deliver_due()
+
+    def texts() -> list[str]:
+        return [c["body"][0]["text"] for c in connector.cards(f"a:personal-{FFION['id']}")]
+
+    assert texts() == []
+    clock[0] = datetime(2026, 12, 12, 8, 0, tzinfo=UTC)
+    await services.deliverer.deliver_due()
+    assert texts() == ["Please read it"]
+    clock[0] = datetime(2026, 12, 14, 8, 0, tzinfo=UTC)
+    await services.deliverer.deliver_due()
+    assert sorted(texts()) == ["A reminder", "Please read it", "Social media policy helper"]
