@@ -255,6 +255,8 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
     data = {"form": view.token, "kind": view.kind.value, **shown_in(lang)}  # answered in the form's language
+    # Whom the form says it goes to (object ids, in order): Send sends nothing if that has changed since.
+    data["goes_to"] = " ".join(contact.aad_object_id.lower() for contact, _ in view.chain)
     if answered:  # what she said of anyone asked about before on this form (`doubt_value`s), so she is not asked again
         data["answered"] = " ".join(answered)
     form = _private(strings, lang, body, [execute(strings.text("concern.submit", lang), VERB_SUBMIT, data,

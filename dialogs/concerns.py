@@ -3,11 +3,12 @@
 Verbs and their card data (data fields are a public contract: posted cards keep sending them):
 - `concern.form` {kind?, what?}: the form (`kind` "outside": the form for someone who is not a colleague; `what`: the
   words the person typed that led to it, to start the form with).
-- `concern.submit` {form?, kind?, ref?} + inputs what, since, where, who, evidence, meeting, urgent, about?,
-  involves_manager?: files a report. `ref` is what forms posted before form tokens existed send; like `form`, it
+- `concern.submit` {form?, kind?, ref?, goes_to?} + inputs what, since, where, who, evidence, meeting, urgent,
+  about?, involves_manager?: files a report. `ref` is what forms posted before form tokens existed send; like `form`, it
   only makes a second press of the same Send the same report. The server gives every report its reference. `about`
   is a colleague's object id (their address for a staff-list row without one, and on forms posted before ids) or one
-  of `About`.
+  of `About`. `goes_to` is whom the form said it goes to (object ids, in order): when a form opened now would say
+  others, nothing is sent and the form comes back saying so.
 - `concern.acknowledge`, `concern.escalate` (+ note, to?: whom to, once asked because the note may name the next person
   up), `concern.close` (+ outcome, share_outcome),
   `concern.reopen` (+ note, the reporter's "this isn't resolved"), `concern.add` (+ note, what the reporter adds to her
@@ -371,6 +372,8 @@ class ReportForm(FormClick):
     doubt: Text = ""  # asked who words of hers may mean: "higher:<object id>" or "not:<object id>"
     # What she said before of anyone asked about earlier on this form ("not:<object id>:<key>", space-separated).
     answered: Text = ""
+    # Whom the form said it goes to: the object ids of its chain, in order, space-separated ("" on forms posted before).
+    goes_to: Text = ""
 
 
 class ReportClick(CardData):
@@ -624,6 +627,18 @@ class ConcernFlow:
         offer = cards.not_colleague_card(self._strings, turn.lang, guidance=self._guidance(), what=turn.text)
         return await self._private(turn, offer, f"concern-outside|{secrets.token_urlsafe(12)}")
 
+    @staticmethod
+    def _goes_elsewhere_now(said: object, routes: Callable[[Subject], Routing], kind: ReportKind) -> bool:
+        """True when the form said it goes to other people (`goes_to`, their object ids in order) than a form opened
+        now would say; False for a form that did not say (posted before it did)."""
+        if not isinstance(said, str) or not said.strip():
+            return False
+        try:
+            now = routes(Subject(kind=kind)).chain
+        except NobodyToSendTo:
+            now = ()
+        return said.lower().split() != [contact.aad_object_id.lower() for contact in now]
+
     def _about(self, value: str, staff: Sequence[StaffMember]) -> StaffContact | None:
         """The colleague picked from the staff list (the form sends their object id; forms posted before, and rows
         without one, their email), or None."""
@@ -733,6 +748,10 @@ class ConcernFlow:
             answered.append(not_them)
             subject = replace(subject, cleared=subject.cleared | {cleared_key(contact, naming.words)})
             routing = routes(subject)
+        if report is None and self._goes_elsewhere_now(turn.data.get("goes_to"), routes, kind):
+            # The form said whom it goes to (her line manager, by name), and she wrote trusting that ("She…", naming
+            # nobody): the staff list or the settings have changed since, so nothing is sent until she has read who now.
+            return await again(notice=self._strings.text("concern.goes_elsewhere_now", turn.lang), answered=answered)
         # Her answers settle who holds it first; it moves on as her words are read without them, so the chain kept (and
         # the receipt) is the one it can really take: before, it said Mrs Siân Roberts, whom the reminder passed over.
         chain, past_cleared = routing.beyond_her_answers(subject, self._federation)

@@ -3923,14 +3923,15 @@ async def test_an_old_form_sent_after_the_staff_list_changed_reaches_nobody_it_m
         staffed: BotInMemory) -> None:
     """Carys opens the form while Gareth Hughes is her line manager and ticks that it involves him; before she sends
     it, the office's new list has him gone and the head as her line manager. Her tick now means the head: it goes to
-    the chair, and neither Gareth nor the head receives or can open it."""
+    the chair, and neither Gareth nor the head receives or can open it. (A form posted before forms said whom they go
+    to, `goes_to`: one that says is sent back to her first, as in the test after the next.)"""
     await staffed.meets(CHAIR)
     form = await staffed.says(CARYS, "report a concern")
     await _staff_list_without_gareth(staffed)
     what = "He keeps posting about me in the staff group"
+    old_form = {k: v for k, v in verb_data(form.card or {}, "concern.submit").items() if k != "goes_to"}
 
-    await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what,
-                                                   "involves_manager": "true"})
+    await staffed.clicks(CARYS, "concern.submit", {**old_form, "what": what, "involves_manager": "true"})
 
     report = await _only_report(staffed)
     assert report.holder.aad_object_id == CHAIR.aad_object_id and _shows(await staffed.cards_for(CHAIR), what)
@@ -4404,3 +4405,59 @@ async def test_an_answered_field_of_thousands_of_answers_is_read_no_further_than
     assert len(text_of(asked.card)) < 100_000
     assert await MemoryConcernReports(staffed.store).list_all() == []
     assert await staffed.cards_for(GARETH) == [] and await staffed.cards_for(SIAN) == []
+
+
+def _staff_list_with_ffion_as_carys_line_manager() -> list[StaffMember]:
+    """The office's next list: Carys's line manager is now Mrs Ffion Morgan; Gareth Hughes stays, her line manager no
+    more."""
+    csv = (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8")
+    staff = read_staff_csv(csv.replace("Teacher of Geography,gareth.hughes@", "Teacher of Geography,ffion.morgan@"),
+                           schools=["high", "primary"])
+    assert not staff.problems
+    return list(staff.staff)
+
+
+def _who_sees(card: object) -> str:
+    """What the form says of who will see the report."""
+    assert isinstance(card, dict)
+    return text_of([item for item in card["body"] if item.get("style") == "emphasis"])
+
+
+@pytest.mark.parametrize(("lang", "what", "told"), [
+    (Lang.EN, "She keeps sending me messages late at night",
+     "Who this report goes to has changed since this form was opened"),
+    (Lang.CY, "Mae hi'n anfon negeseuon ataf yn hwyr y nos",
+     "Mae'r bobl y bydd yr adroddiad hwn yn mynd atyn nhw wedi newid ers i'r ffurflen hon gael ei hagor")])
+async def test_a_form_whose_line_manager_changed_before_send_sends_nothing_and_says_who_it_goes_to_now(
+        staffed: BotInMemory, lang: Lang, what: str, told: str) -> None:
+    """Carys opens the form: it goes to "your line manager, Gareth Hughes". She writes about Ffion Morgan without naming
+    her ("She…", "I'd rather not say"), trusting that; before she presses Send, the office's new list makes Ffion her
+    line manager. Before, Send sent it to Ffion, the person it was about, whom the form had never named."""
+    await staffed.meets(FFION, CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    assert "Gareth Hughes" in _who_sees(form.card) and "Ffion" not in _who_sees(form.card)
+    await MemoryStaffDirectory(staffed.store).replace_all(_staff_list_with_ffion_as_carys_line_manager())
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": what, "about": "rather_not_say"}
+
+    again = await staffed.clicks(CARYS, "concern.submit", data, lang=lang)
+
+    assert await MemoryConcernReports(staffed.store).list_all() == [], "sent to someone the form never named"
+    assert await staffed.cards_for(FFION) == []
+    assert _says(again.card, told)
+    assert "Mrs Ffion Morgan" in _who_sees(again.card) and what in text_of(again.card)  # who now, and her words kept
+    # Pressed again on the form that now says so, it goes to her line manager as the form says.
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(again.card or {}, "concern.submit"), "what": what,
+                                                   "about": "rather_not_say"}, lang=lang)
+    assert (await _only_report(staffed)).holder.aad_object_id == FFION.aad_object_id
+
+
+async def test_a_form_sent_after_a_new_list_that_changes_nobody_it_goes_to_is_sent_at_once(
+        staffed: BotInMemory) -> None:
+    form = await staffed.says(CARYS, "report a concern")
+    await _adds_to_the_staff_list(staffed, GARTH)  # a new colleague: nobody the form names has changed
+
+    receipt = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                             "what": SECRET})
+
+    assert (await _only_report(staffed)).holder.aad_object_id == GARETH.aad_object_id
+    assert "It went to Gareth Hughes." in text_of(receipt.card)
