@@ -256,6 +256,13 @@ def _asked_then_named(core: str) -> list[tuple[bool, str]]:
     return found
 
 
+def _names_my_report(said: str) -> str | None:
+    """The words of concern-my-reports.txt ("my report", "fy adroddiad") that normalised words speak of anywhere, or
+    None."""
+    padded = f" {said} "
+    return next((words for words in sorted(MINE_WORDS, key=len, reverse=True) if f" {words} " in padded), None)
+
+
 def _mentions(pattern: str, said: str) -> bool:
     return re.search(rf"\b({pattern})\b", said) is not None
 
@@ -498,6 +505,9 @@ class ConcernFlow:
 
             return in_the_listed_language(self._private_chat.only(typed_reference),
                                           listed_in_welsh=(word or "").lower() in _WELSH_SHOW_WORDS)
+        if self._question is not None and (mine := _names_my_report(said)) is not None and (
+                turn.text.rstrip().endswith("?") or not being_targeted(said)):
+            return in_the_listed_language(self._mine_if_any, listed_in_welsh=mine in _IN_WELSH)
         if turn.text.rstrip().endswith("?"):
             return None
         kind = what_it_is_about(said)
@@ -1314,6 +1324,16 @@ class ConcernFlow:
         holding = start == 0 and bool(await self._held_by(turn.actor))
         return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports, start=start, notice=notice,
                                                 holding=holding))
+
+    async def _mine_if_any(self, turn: Turn) -> Reply:
+        """A message that speaks of "my report" in words no list has ("has Mr Davies read my report yet?", "pwy sydd â
+        fy adroddiad?"): from someone who has sent a report, her reports, as "my reports" lists them (in her own chat);
+        from anyone else, a question, as before. Asked of the policy, it was kept, and listed for the review of the
+        headteacher, who might be the person her report is about."""
+        if await self._reports.list_by_reporter(turn.actor):
+            return await self._private_chat.only(self.mine)(turn)
+        assert self._question is not None
+        return await self._question(turn)
 
     async def withdrawing(self, turn: Turn) -> Reply:
         """ "Withdraw my report" typed: nothing is withdrawn (once sent, a report is its holder's to close). Her

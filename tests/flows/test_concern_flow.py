@@ -4461,3 +4461,36 @@ async def test_a_form_sent_after_a_new_list_that_changes_nobody_it_goes_to_is_se
 
     assert (await _only_report(staffed)).holder.aad_object_id == GARETH.aad_object_id
     assert "It went to Gareth Hughes." in text_of(receipt.card)
+
+
+@pytest.mark.parametrize(("typed", "title"), [
+    ("has Mr Davies read my report yet?", "Your reports"), ("What happened with my report", "Your reports"),
+    ("who has my report?", "Your reports"), ("is my report still open?", "Your reports"),
+    ("did my concern get sent?", "Your reports"), ("Gareth hasn't replied about my report, is that normal?",
+                                                  "Your reports"),
+    ("pwy sydd â fy adroddiad?", "Eich adroddiadau"),
+    ("Ydy Mr Davies wedi darllen fy adroddiad eto?", "Eich adroddiadau"),
+    ("oes rhywbeth wedi digwydd efo fy adroddiad i", "Eich adroddiadau")])
+async def test_asking_after_ones_report_in_other_words_shows_ones_reports_and_is_never_kept_for_review(
+        staffed: BotInMemory, typed: str, title: str) -> None:
+    """Carys's report about the head went to the chair of governors, Mr Huw Davies. Asked after in words the phrase
+    lists lacked ("has Mr Davies read my report yet?"), it was asked of the policy, "not covered" or a quote, kept, and
+    listed on the questions for review of the headteacher, who read there that Carys had a report with the governors."""
+    await staffed.meets(CHAIR)
+    receipt = await _report(staffed, what="The head keeps posting about my lessons in the staff group")
+    reference = re.findall(r"C-[A-Z0-9]{6}", text_of(receipt.card))[0]
+    assert (await _only_report(staffed)).holder.aad_object_id == CHAIR.aad_object_id
+
+    reply = await staffed.says(CARYS, typed, lang=Lang.EN)
+
+    assert title in text_of(reply.card) and reference in text_of(reply.card)
+    assert staffed.store.questions == {}, "kept for the review of the headteacher the report is about"
+
+
+async def test_my_report_in_a_question_from_someone_who_sent_none_is_still_asked_of_the_policy(
+        answering_bot: BotInMemory) -> None:
+    await answering_bot.has_the_staff_list()
+
+    reply = await answering_bot.says(OWAIN, "Can I put my report on the class Facebook page?")
+
+    assert reply.card is not None and str(reply.card.get("fallbackText", "")).startswith("From the policy")
