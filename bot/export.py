@@ -42,11 +42,13 @@ CELL_LIMIT = 5000  # longer than any field a form accepts
 # Columns are only ever added at the end, so a spreadsheet the governors built on an earlier export still lines up.
 # The dates approved (from the day a late approval was given: permission is never backdated) and the dates asked for;
 # then, for an approval ended early, who ended it, when and why (blank otherwise); then, for an approval a later one
-# for the same account replaced (it asked for more), which one and from which day.
+# for the same account replaced (it asked for more), which one and from which day; then whether the school's named
+# delegate decided it in the headteacher's place ("yes" or "no"; a record decided before that was kept reads "no").
 COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose", "submitted at (UK time)", "decision",
            "decided by", "decided at (UK time)", "reason or comment", "approved from (UK date)",
            "approved to (UK date)", "start asked for", "end asked for", "ended by", "ended at (UK time)",
-           "reason for ending", "replaced by", "replaced from (UK date)"]
+           "reason for ending", "replaced by", "replaced from (UK date)",
+           "decided by the headteacher's named delegate"]
 ONGOING = "ongoing"
 
 
@@ -100,7 +102,8 @@ def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: da
             _until(request.end) if approved_from else "", request.start.isoformat(), _until(request.end),
             request.ended_by, uk_time(request.ended_at) if request.ended_at else "", request.end_reason,
             request.superseded_by if request.superseded_from else "",
-            request.superseded_from.isoformat() if request.superseded_from else "")])
+            request.superseded_from.isoformat() if request.superseded_from else "",
+            "yes" if request.decided_as_delegate else "no")])
     return out.getvalue()
 
 
@@ -124,7 +127,8 @@ def export_command(argv: list[str]) -> int:
         prog="python -m bot export-decisions",
         description="CSV of the permission requests decided between two days, for the governing body: who asked, "
                     "for what, the decision, who made it and why, the dates approved and asked for, and for an "
-                    "approval ended early who ended it, when and why (times in UK time, as the cards showed them).")
+                    "approval ended early who ended it, when and why, then which approval replaced one and whether the "
+                    "headteacher's named delegate decided it (times in UK time, as the cards showed them).")
     parser.add_argument("--from", dest="start", required=True, help="first day (UK time), YYYY-MM-DD")
     parser.add_argument("--to", dest="end", required=True, help="last day (UK time), YYYY-MM-DD")
     parser.add_argument("--out", help=OUT_HELP)

@@ -231,6 +231,28 @@ async def test_a_decision_by_a_named_delegate_is_kept_as_hers(store: PermissionR
     assert (await store.get("P-DLG001")).state is RequestState.DECLINED
 
 
+async def test_the_export_says_which_decisions_the_headteachers_named_delegate_made(store: PermissionRequests) -> None:
+    """Permission probe 10: Ffion, the named delegate, declined P-DLG001 while Siân was away; Siân approved P-HED001.
+    Before, the governors' export named Ffion under "decided by" and nothing said she decided in the headteacher's
+    place (the record's `DecidedAsDelegate`), so the governors could not tell a delegate's decision from a head's. Now
+    a column at the end says so; every column before it keeps its place."""
+    for request_id, by, delegate in (("P-DLG001", "Ffion", True), ("P-HED001", "Siân", False)):
+        await store.create(_request(request_id), AuditEntry(request_id, "submitted", CARYS.aad_object_id, "", NOW))
+        sent = await store.get(request_id)
+        await store.save(replace(sent, state=RequestState.DECLINED if delegate else RequestState.APPROVED,
+                                 decided_by=by, decided_at=NOW, reason="No." if delegate else "",
+                                 decided_as_delegate=delegate),
+                         AuditEntry(request_id, "decided", "someone", by, NOW))
+
+    [header, *rows] = list(csv.reader(io.StringIO(decisions_csv(await store.list_all(), start=date(2026, 11, 1),
+                                                                end=date(2026, 11, 30), school_names={}))))
+
+    assert header[:20] == [*COLUMNS_BEFORE_ENDINGS, "ended by", "ended at (UK time)", "reason for ending",
+                           "replaced by", "replaced from (UK date)"]
+    assert header[20:] == ["decided by the headteacher's named delegate"]
+    assert {row[0]: (row[8], row[20]) for row in rows} == {"P-DLG001": ("Ffion", "yes"), "P-HED001": ("Siân", "no")}
+
+
 async def test_an_approval_replaced_by_a_wider_one_stays_on_record_and_the_export_says_which_replaced_it(
         store: PermissionRequests) -> None:
     """Permission probe 9: an approval a later, wider one for the same account replaces (`SupersededBy`,
@@ -252,8 +274,8 @@ async def test_an_approval_replaced_by_a_wider_one_stays_on_record_and_the_expor
     [header, row] = list(csv.reader(io.StringIO(decisions_csv(await store.list_all(), start=date(2026, 11, 1),
                                                               end=date(2026, 11, 30), school_names={}))))
     assert header[:18] == [*COLUMNS_BEFORE_ENDINGS, "ended by", "ended at (UK time)", "reason for ending"]
-    assert dict(zip(header[18:], row[18:], strict=True)) == {"replaced by": "P-WID001",
-                                                             "replaced from (UK date)": "2026-12-03"}
+    assert dict(zip(header[18:20], row[18:20], strict=True)) == {"replaced by": "P-WID001",
+                                                               "replaced from (UK date)": "2026-12-03"}
 
 
 async def test_a_request_row_written_before_its_language_was_kept_reads_without_one(
@@ -388,10 +410,10 @@ async def test_export_command_writes_the_decisions_in_range_to_a_file(azurite: s
                            "reason or comment"]
     assert header[11:] == ["approved from (UK date)", "approved to (UK date)", "start asked for", "end asked for",
                            "ended by", "ended at (UK time)", "reason for ending", "replaced by",
-                           "replaced from (UK date)"]
+                           "replaced from (UK date)", "decided by the headteacher's named delegate"]
     assert (row[0], row[1], row[5], row[7], row[10]) == (
         "P-ABCDEF", "Llanidloes High School", "'@SUM(A1:A9)", "declined", "'-1 for privacy")
-    assert row[11:] == ["", "", "2026-12-01", "ongoing", "", "", "", "", ""]  # nothing was approved, ended nor replaced
+    assert row[11:] == ["", "", "2026-12-01", "ongoing", "", "", "", "", "", "no"]  # nothing approved, ended, replaced
 
 
 async def test_the_export_gives_the_dates_approved_and_the_day_a_late_approval_started(
