@@ -43,12 +43,14 @@ CELL_LIMIT = 5000  # longer than any field a form accepts
 # The dates approved (from the day a late approval was given: permission is never backdated) and the dates asked for;
 # then, for an approval ended early, who ended it, when and why (blank otherwise); then, for an approval a later one
 # for the same account replaced (it asked for more), which one and from which day; then whether the school's named
-# delegate decided it in the headteacher's place ("yes" or "no"; a record decided before that was kept reads "no").
+# delegate decided it in the headteacher's place ("yes" or "no"; a record decided before that was kept reads "no");
+# then, for a replaced approval, the last day it was replaced (`ongoing` while the wider runs with no end): after it,
+# it stands again.
 COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose", "submitted at (UK time)", "decision",
            "decided by", "decided at (UK time)", "reason or comment", "approved from (UK date)",
            "approved to (UK date)", "start asked for", "end asked for", "ended by", "ended at (UK time)",
            "reason for ending", "replaced by", "replaced from (UK date)",
-           "decided by the headteacher's named delegate"]
+           "decided by the headteacher's named delegate", "replaced until (UK date)"]
 ONGOING = "ongoing"
 
 
@@ -103,7 +105,8 @@ def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: da
             request.ended_by, uk_time(request.ended_at) if request.ended_at else "", request.end_reason,
             request.superseded_by if request.superseded_from else "",
             request.superseded_from.isoformat() if request.superseded_from else "",
-            "yes" if request.decided_as_delegate else "no")])
+            "yes" if request.decided_as_delegate else "no",
+            _until(request.superseded_until) if request.superseded_from else "")])
     return out.getvalue()
 
 

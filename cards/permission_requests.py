@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.domain.people import Lang
@@ -429,12 +429,18 @@ def _sent_again(strings: Catalogue, lang: Lang, request: PermissionRequest) -> l
 
 def _replacing(strings: Catalogue, lang: Lang, request: PermissionRequest, **style: Any) -> list[Element]:
     """On an approval replaced by a wider one, which and from when; on the wider, the one it replaces, from when."""
+    if request.superseded_by and request.superseded_from is not None and request.superseded_until is not None:
+        return [text(strings.text("perm.superseded_until", lang, id=request.superseded_by,
+                                  day=_day(request.superseded_from), until=_day(request.superseded_until),
+                                  back=_day(request.superseded_until + timedelta(days=1))), **style)]
     if request.superseded_by and request.superseded_from is not None:
         return [text(strings.text("perm.superseded", lang, id=request.superseded_by,
                                   day=_day(request.superseded_from)), **style)]
     if request.supersedes and request.state in (RequestState.APPROVED, RequestState.ENDED):
-        return [text(strings.text("perm.supersedes", lang, id=request.supersedes,
-                                  day=_day(request.permitted_from or request.start)), **style)]
+        # For a while (it has a last day, or was ended): the one it replaced stands again after it.
+        for_a_while = request.end is not None or request.state is RequestState.ENDED
+        return [text(strings.text("perm.supersedes_for_a_while" if for_a_while else "perm.supersedes", lang,
+                                  id=request.supersedes, day=_day(request.permitted_from or request.start)), **style)]
     return []
 
 
@@ -513,6 +519,9 @@ def end_button(strings: Catalogue, lang: Lang, request: PermissionRequest, data:
         else strings.text("perm.end_confirm_requester", lang)
     # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
     body: list[Element] = [plain_text(confirm)]
+    if request.supersedes:
+        # Ending it gives the account back to the approval it replaced (`restored_narrower`): said before the press.
+        body.append(text(strings.text("perm.end_confirm_replaced", lang, id=request.supersedes)))
     if decider:
         body.append({"type": "Input.Text", "id": note_input_id(request.request_id) if listed else "reason",
                      "isMultiline": True, "maxLength": LIMITS["reason"],
@@ -525,10 +534,12 @@ def end_button(strings: Catalogue, lang: Lang, request: PermissionRequest, data:
                                                                 "actions": [ends]}}
 
 
-def end_refused_card(strings: Catalogue, lang: Lang, request: PermissionRequest) -> Card:
-    """Why End changed nothing: the approval's last day has passed, or there is no approval in force (the request
-    waits, or was declined or withdrawn)."""
-    if request.state is RequestState.APPROVED and request.superseded_from is not None:
+def end_refused_card(strings: Catalogue, lang: Lang, request: PermissionRequest, today: date | None = None) -> Card:
+    """Why End changed nothing on `today` (UK; None: replaced whenever it was): a wider approval replaces it, the
+    approval's last day has passed, or there is no approval in force (the request waits, or was declined or
+    withdrawn)."""
+    replaced = request.superseded_from is not None and (today is None or request.is_superseded_on(today))
+    if request.state is RequestState.APPROVED and replaced and request.superseded_from is not None:
         return error_card(strings, lang, "perm.end_superseded", id=request.superseded_by,
                           day=_day(request.superseded_from))
     if request.state is RequestState.APPROVED and request.end is not None:
@@ -540,6 +551,9 @@ def _next_step(strings: Catalogue, lang: Lang, request: PermissionRequest) -> li
     """After an approval: keep to what was approved, and ask again for anything new; after a decline: not to use the
     account for work, and that a new request may meet the reason; after it was ended: stop using the account, and ask
     again to use it again."""
+    if request.state is RequestState.ENDED and request.supersedes:
+        # Ending what a wider approval added gives the account back to the approval it replaced (`restored_narrower`).
+        return [text(strings.text("perm.ended_next_replaced", lang, id=request.supersedes))]
     if request.state is RequestState.ENDED:
         return [text(strings.text("perm.ended_next", lang))]
     if request.state is RequestState.DECLINED:

@@ -56,7 +56,6 @@ from bot.domain.permission_requests import (
     last_declined,
     listing_order,
     may_see_register,
-    narrower_to_restore,
     narrower_to_supersede,
     needs_no_permission,
     new_request_id,
@@ -65,6 +64,7 @@ from bot.domain.permission_requests import (
     platform_at,
     read_form,
     requester_has_left,
+    restored_narrower,
     supersede,
     waiting_beside,
     withdraw,
@@ -1537,7 +1537,7 @@ class PermissionFlow:
             return
 
         def replaced(narrower: PermissionRequest) -> PermissionRequest | None:
-            if narrower.superseded_from is not None or not narrower_to_supersede(
+            if narrower.superseded_by == wider.request_id or not narrower_to_supersede(
                     replace(wider, approved_before=wider.supersedes), narrower, uk_today(self._clock())):
                 return None
             return supersede(narrower, wider)
@@ -1547,20 +1547,24 @@ class PermissionFlow:
             lambda narrower: f"by {wider.request_id} from {narrower.superseded_from}")
 
     async def _restore_narrower(self, wider: PermissionRequest) -> None:
-        """An approval of more ended before its first day (`narrower_to_restore`): the approval it was to replace stands
-        on, with an audit entry, and its cards say so again. As `_supersede_narrower`, a second write the catch-up pass
-        makes when storage refuses it."""
+        """An approval of more ended (`restored_narrower`): the approval it replaced stands on (ended before its first
+        day) or again from the day it was ended, with an audit entry, and its cards say so. As `_supersede_narrower`, a
+        second write the catch-up pass makes when storage refuses it."""
         if wider.state is not RequestState.ENDED or not wider.supersedes:
             return
+        today = uk_today(wider.ended_at or self._clock())
 
         def restored(narrower: PermissionRequest) -> PermissionRequest | None:
-            if not narrower_to_restore(wider, narrower, uk_today(self._clock())):
-                return None
-            return replace(narrower, superseded_from=None)
+            return restored_narrower(wider, narrower, today)
+
+        def detail(narrower: PermissionRequest) -> str:
+            if narrower.superseded_from is None:
+                return f"{wider.request_id} ended before its first day"
+            return f"{wider.request_id} ended: stands again from {today}"
 
         await self._change_narrower(
             wider, Person(wider.requester.tenant_id, wider.ended_by_id, wider.ended_by), restored, SUPERSEDING_UNDONE,
-            lambda _: f"{wider.request_id} ended before its first day")
+            detail)
 
     async def _change_narrower(self, wider: PermissionRequest, by: Person,
                                change: Callable[[PermissionRequest], PermissionRequest | None], what: str,
@@ -1708,7 +1712,8 @@ class PermissionFlow:
             return Reply(card=error_card(self._strings, turn.lang, "perm.not_yours_to_end"), refused=True)
         except NotInForce as not_in_force:
             if not_in_force.request.state is not RequestState.ENDED:
-                return Reply(card=cards.end_refused_card(self._strings, turn.lang, not_in_force.request), refused=True)
+                return Reply(card=cards.end_refused_card(self._strings, turn.lang, not_in_force.request,
+                                                                 uk_today(self._clock())), refused=True)
             saved = not_in_force.request  # ended already (a second press, or someone else first): shown as it is
         except ValueError:  # a reason longer than the box takes: only a forged press sends one
             return Reply(card=error_card(self._strings, turn.lang, "perm.error.too_long"), refused=True)
@@ -2016,7 +2021,10 @@ def _replacing_edit(request: PermissionRequest) -> str:
     message ids of its own (its approval's messages went already); "" for any other."""
     if not request.superseded_by or request.state is not RequestState.APPROVED:
         return ""
-    return SUPERSEDED if request.superseded_from is not None else "restored"
+    if request.superseded_from is None:
+        return "restored"
+    # Replaced for as long as the wider runs, or until a day (its last, or the day before it was ended): each its own.
+    return SUPERSEDED + (f"-until-{request.superseded_until}" if request.superseded_until else "")
 
 
 def _copy_id(request_id: str, state: RequestState, person: Person, because: str = "") -> str:

@@ -140,9 +140,12 @@ class PermissionRequest:
     # on the wider, `supersedes` names the narrower (set in the write that approves it); on the narrower,
     # `superseded_by` names the wider and `superseded_from` the day it no longer stands (it stays on record, approved).
     # The wider ended before that day: `superseded_from` is cleared and the narrower stands on (`superseded_by` kept).
+    # `superseded_until`: the wider's last day (None: ongoing, and on records from before it was kept), or the day
+    # before the wider was ended on; after it the narrower stands again, for the days it was approved for.
     supersedes: str = ""
     superseded_by: str = ""
     superseded_from: date | None = None
+    superseded_until: date | None = None
     # The token of the form it was sent on (none on records from before it was kept): every press of that form's Send
     # is this request.
     form: str = ""
@@ -181,12 +184,13 @@ class PermissionRequest:
         """True for an approved permission in force on that day, or starting later (the register of official
         accounts): approved, not ended early, and its last day not passed."""
         ended = self.end is not None and self.end < day
-        replaced = self.superseded_from is not None and self.superseded_from <= day
-        return self.state is RequestState.APPROVED and not ended and not replaced
+        return self.state is RequestState.APPROVED and not ended and not self.is_superseded_on(day)
 
     def is_superseded_on(self, day: date) -> bool:
-        """True for an approval replaced by a wider one (`superseded_by`) that runs on `day`."""
-        return self.superseded_from is not None and self.superseded_from <= day
+        """True for an approval replaced by a wider one (`superseded_by`) that runs on `day`: from its first day to
+        its last (`superseded_until`), after which this one stands again."""
+        return (self.superseded_from is not None and self.superseded_from <= day
+                and (self.superseded_until is None or day <= self.superseded_until))
 
 
 def listing_order(request: PermissionRequest) -> tuple[datetime, str]:
@@ -381,22 +385,32 @@ def narrower_to_supersede(wider: PermissionRequest, narrower: PermissionRequest,
     the same member of staff's, still in force on `today` (or still to start), and not replaced already."""
     same_person = (narrower.requester.tenant_id, narrower.requester.aad_object_id) == (
         wider.requester.tenant_id, wider.requester.aad_object_id)
+    replaced_before = narrower.superseded_until is not None and narrower.superseded_until < today  # stands again
     return (narrower.request_id == wider.approved_before and same_person
-            and narrower.is_active_on(today) and narrower.superseded_from is None)
+            and narrower.is_active_on(today) and (narrower.superseded_from is None or replaced_before))
 
 
 def supersede(narrower: PermissionRequest, wider: PermissionRequest) -> PermissionRequest:
-    """The narrower approval replaced by the wider, approved one from the wider's first day (the narrower still covers
-    the days before it, so the account is never left without permission); its approval stays on record."""
+    """The narrower approval replaced by the wider, approved one from the wider's first day to its last (the narrower
+    still covers the days before it, so the account is never left without permission, and stands again after it, for
+    the days it was approved for: the wider added to it for a while); its approval stays on record."""
     first = wider.permitted_from or wider.start
-    return replace(narrower, superseded_by=wider.request_id, superseded_from=first)
+    return replace(narrower, superseded_by=wider.request_id, superseded_from=first, superseded_until=wider.end)
 
 
-def narrower_to_restore(wider: PermissionRequest, narrower: PermissionRequest, today: date) -> bool:
-    """Whether `wider`, ended, had been going to replace `narrower` on a day still ahead (the head ended it before its
-    first day): the narrower then stands on, as it would have had the wider never been approved."""
-    return (wider.state is RequestState.ENDED and narrower.superseded_by == wider.request_id
-            and narrower.superseded_from is not None and narrower.superseded_from > today)
+def restored_narrower(wider: PermissionRequest, narrower: PermissionRequest, today: date) -> PermissionRequest | None:
+    """`narrower` as it stands once `wider`, the approval that replaced it, was ended on `today`; None when the ending
+    changes nothing for it. Ended before (or on) its first day, the narrower stands on as if the wider had never been
+    approved; ended later, it stands again from that day (the days it was replaced stay on record). Ending what was
+    added (pupils' photos, say) is not ending the account: whoever ends it is told so first, and can end both."""
+    if (wider.state is not RequestState.ENDED or narrower.superseded_by != wider.request_id
+            or narrower.superseded_from is None):
+        return None
+    if narrower.superseded_from >= today:
+        return replace(narrower, superseded_from=None, superseded_until=None)
+    if narrower.superseded_until is not None and narrower.superseded_until < today:
+        return None  # the wider had run out already: the narrower stands again
+    return replace(narrower, superseded_until=today - timedelta(days=1))
 
 
 def withdraw(request: PermissionRequest, person: Person, now: datetime, *, replaced_by: str = ""

@@ -7,7 +7,7 @@ in place of a waiting one, or beside one for the same purpose, to it; `DeclinedB
 account it was sent after, or `ApprovedBefore`, the approval in force it asks more of, with `Changed` then what
 changed; `Form`, the token of the form it was sent on; `DecidedAsDelegate`, true when a named delegate of the school,
 not its headteacher, approved or declined it; `Supersedes` on an approval of more for an account, and `SupersededBy`
-and `SupersededFrom` on the approval it widened, which it replaces from that day) and
+and `SupersededFrom` on the approval it widened, which it replaces from that day, `SupersededUntil` to which) and
 `audit|<iso time>|<random>` for
 each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in one
 transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
@@ -114,6 +114,8 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         # none): on the wider, the narrower's id; on the narrower, the wider's id and the day it replaces it from.
         "Supersedes": request.supersedes, "SupersededBy": request.superseded_by,
         "SupersededFrom": request.superseded_from.isoformat() if request.superseded_from else "",
+        # Added later: the last day the wider replaces the narrower (rows before it have none, read as while it runs).
+        "SupersededUntil": request.superseded_until.isoformat() if request.superseded_until else "",
     }
     if request.state is RequestState.ENDED:  # only an ended approval has these columns (rows before them have none)
         entity.update({"EndedBy": request.ended_by, "EndedById": request.ended_by_id, "EndedAt": request.ended_at,
@@ -126,7 +128,7 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
     if submitted is None:
         raise RecordNotFound("request row without SubmittedAt")
     end, approved_from = entity_text(entity, "End"), entity_text(entity, "ApprovedFrom")
-    superseded_from = entity_text(entity, "SupersededFrom")
+    superseded_from, superseded_until = entity_text(entity, "SupersededFrom"), entity_text(entity, "SupersededUntil")
     lang = entity_text(entity, "Lang")
     return PermissionRequest(
         request_id=entity_text(entity, "PartitionKey"),
@@ -145,6 +147,7 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         decided_as_delegate=entity.get("DecidedAsDelegate") is True,
         supersedes=entity_text(entity, "Supersedes"), superseded_by=entity_text(entity, "SupersededBy"),
         superseded_from=date.fromisoformat(superseded_from) if superseded_from else None,
+        superseded_until=date.fromisoformat(superseded_until) if superseded_until else None,
         reason=entity_text(entity, "Reason"), comment=entity_text(entity, "Comment"),
         approved_from=date.fromisoformat(approved_from) if approved_from else None,
         ended_by=entity_text(entity, "EndedBy"), ended_by_id=entity_text(entity, "EndedById"),

@@ -3837,7 +3837,9 @@ async def test_an_approval_that_widens_an_earlier_one_replaces_it_and_the_earlie
     assert first_id in register and more_id in register
     clock.now = datetime(2026, 11, 4, 9, 0, tzinfo=UTC)
     register = text_of((await bot.clicks(SIAN, "permission.register", {"lang": lang.value}, lang=lang)).card)
-    assert more_id in register and first_id not in register
+    # Listed is endable there (its End names it); the wider's End says the narrower would stand again.
+    assert strings.text("perm.end_listed", lang, id=more_id) in register
+    assert strings.text("perm.end_listed", lang, id=first_id) not in register
     mine = text_of((await bot.clicks(CARYS, "permission.mine", {"lang": lang.value}, lang=lang)).card)
     assert first_id in mine and strings.text("perm.status_label.superseded", lang) in mine
     # Its End, on a card sent before, says which approval to end instead, and changes nothing.
@@ -3929,7 +3931,8 @@ async def test_a_wider_approval_ended_before_its_first_day_leaves_the_approval_i
     assert "replacement undone" in [action for action, _ in await _trail(bot, first_id)]
     clock.now = datetime(2026, 11, 4, 9, 0, tzinfo=UTC)
     register = text_of((await bot.clicks(SIAN, "permission.register", {"lang": lang.value}, lang=lang)).card)
-    assert first_id in register and more_id not in register
+    assert strings.text("perm.end_listed", lang, id=first_id) in register
+    assert strings.text("perm.end_listed", lang, id=more_id) not in register
     [status] = [c for c in await bot.cards_for(CARYS)
                 if strings.text("perm.status_title", lang, id=first_id) in text_of(c)][-1:]
     assert strings.text("perm.superseded", lang, id=more_id, day="04/11/2026") not in text_of(status)
@@ -3952,3 +3955,85 @@ async def test_a_wider_request_approved_by_both_deciders_at_once_replaces_the_na
     assert (await requests.get(first_id)).superseded_by == more_id
     assert [a for a, _ in await _trail(bot, first_id)].count("replaced") == 1
     assert [a for a, _ in await _trail(bot, more_id)].count("approved") == 1
+
+
+async def _approved_then_more_for_a_while(bot: BotInMemory, lang: Lang = Lang.EN) -> tuple[str, str]:
+    """Carys's netball club Instagram approved, ongoing, without pupils' photos (from 3 November); then photos asked for
+    the tournament only, 4 to 30 November, and approved by Siân: the ids of the two approvals."""
+    sent = {**_form(purpose="Netball club results and fixtures.", start="2026-11-03", pupil_content="none",
+                    consent=""), "lang": lang.value}
+    first_id = str(verb_data((await bot.clicks(CARYS, "permission.submit", sent, lang=lang)).card or {},
+                             "permission.withdraw")["id"])
+    await bot.clicks(SIAN, "permission.approve", {"id": first_id}, lang=lang)
+    more = await bot.clicks(CARYS, "permission.submit", {
+        **sent, "start": "2026-11-04", "end": "2026-11-30", "ongoing": "false", "pupil_content": "photos",
+        "consent": "Parents opted in on the form."}, lang=lang)
+    more_id = str(verb_data(more.card or {}, "permission.withdraw")["id"])
+    await bot.clicks(SIAN, "permission.approve", {"id": more_id}, lang=lang)
+    return first_id, more_id
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_an_approval_of_more_for_a_while_gives_the_account_back_to_the_approval_it_replaced_when_it_runs_out(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 10: Carys's netball Instagram is approved, ongoing, without photos; Siân then approved photos
+    for the November tournament only (4 to 30 November), which replaced the first approval from the 4th. Before, on
+    1 December the account had no permission at all: the first approval stayed replaced for ever and the photos one had
+    run out, so Official accounts no longer listed the netball Instagram, though nobody had ended anything and Siân had
+    only added photos for a month. Now the first approval stands again once the photos one has run out, and both cards
+    say so from the day the photos one was approved."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    first_id, more_id = await _approved_then_more_for_a_while(bot, lang)
+
+    clock.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+    register = text_of((await bot.clicks(SIAN, "permission.register", {"lang": lang.value}, lang=lang)).card)
+    assert strings.text("perm.end_listed", lang, id=first_id) in register
+    assert strings.text("perm.end_listed", lang, id=more_id) not in register
+    mine = text_of((await bot.clicks(CARYS, "permission.mine", {"lang": lang.value}, lang=lang)).card)
+    assert f'· {strings.text("perm.status_label.superseded", lang)}"' not in mine  # on her list, no longer "Replaced"
+    [first_status] = [c for c in await bot.cards_for(CARYS)
+                      if strings.text("perm.status_title", lang, id=first_id) in text_of(c)][-1:]
+    assert strings.text("perm.superseded_until", lang, id=more_id, day="04/11/2026", until="30/11/2026",
+                        back="01/12/2026") in text_of(first_status)
+    # Still hers to end, as any approval in force.
+    await bot.clicks(CARYS, "permission.end", {"id": first_id, "lang": lang.value}, lang=lang)
+    assert (await MemoryPermissionRequests(bot.store).get(first_id)).state is RequestState.ENDED
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_an_approval_of_more_ended_after_its_first_day_gives_the_account_back_to_the_approval_it_replaced(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 10: on 10 November, a parent having complained, Siân ended the photos approval that had
+    replaced Carys's first (no photos) approval on the 4th. Before, the account was left with no permission at all
+    (the first approval stayed replaced for ever), though Siân ended only the photos; and nothing before her press
+    said what would become of the first. Now her End says, before she presses it, that the approval it replaced stands
+    again (and to end that too if the account should stop); once ended, the first stands again from that day, on
+    Official accounts and on Carys's cards, and either of them can end it."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    first_id, more_id = await _approved_then_more_asked(bot, lang)
+    await bot.clicks(SIAN, "permission.approve", {"id": more_id}, lang=lang)
+    clock.now = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    wider_card = (await bot.clicks(SIAN, "permission.open", {"id": more_id, "lang": lang.value}, lang=lang)).card
+    assert strings.text("perm.end_confirm_replaced", lang, id=first_id) in text_of(wider_card)
+
+    await bot.clicks(SIAN, "permission.end", {"id": more_id, "reason": "No photos after all.", "lang": lang.value},
+                     lang=lang)
+
+    requests = MemoryPermissionRequests(bot.store)
+    narrower = await requests.get(first_id)
+    assert (narrower.state, narrower.superseded_by, narrower.superseded_from, narrower.superseded_until) == (
+        RequestState.APPROVED, more_id, date(2026, 11, 4), date(2026, 11, 9))
+    assert "replacement undone" in [action for action, _ in await _trail(bot, first_id)]
+    register = text_of((await bot.clicks(SIAN, "permission.register", {"lang": lang.value}, lang=lang)).card)
+    assert strings.text("perm.end_listed", lang, id=first_id) in register
+    assert strings.text("perm.end_listed", lang, id=more_id) not in register
+    [status] = [c for c in await bot.cards_for(CARYS)
+                if strings.text("perm.status_title", lang, id=first_id) in text_of(c)][-1:]
+    assert strings.text("perm.superseded_until", lang, id=more_id, day="04/11/2026", until="09/11/2026",
+                        back="10/11/2026") in text_of(status)
+    await bot.clicks(SIAN, "permission.end", {"id": first_id, "reason": "Account closed.", "lang": lang.value},
+                     lang=lang)
+    assert (await requests.get(first_id)).state is RequestState.ENDED

@@ -249,7 +249,7 @@ async def test_the_export_says_which_decisions_the_headteachers_named_delegate_m
 
     assert header[:20] == [*COLUMNS_BEFORE_ENDINGS, "ended by", "ended at (UK time)", "reason for ending",
                            "replaced by", "replaced from (UK date)"]
-    assert header[20:] == ["decided by the headteacher's named delegate"]
+    assert header[20] == "decided by the headteacher's named delegate"
     assert {row[0]: (row[8], row[20]) for row in rows} == {"P-DLG001": ("Ffion", "yes"), "P-HED001": ("Siân", "no")}
 
 
@@ -262,20 +262,23 @@ async def test_an_approval_replaced_by_a_wider_one_stays_on_record_and_the_expor
     sent = await store.get("P-NAR001")
     approved = await store.save(replace(sent, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
                                 AuditEntry("P-NAR001", "approved", CARYS.aad_object_id, "Siân", NOW))
-    await store.save(replace(approved, superseded_by="P-WID001", superseded_from=date(2026, 12, 3)),
+    await store.save(replace(approved, superseded_by="P-WID001", superseded_from=date(2026, 12, 3),
+                             superseded_until=date(2027, 1, 31)),
                      AuditEntry("P-NAR001", "replaced", CARYS.aad_object_id, "Siân", NOW, "by P-WID001"))
     await store.create(replace(_request("P-WID001"), approved_before="P-NAR001", supersedes="P-NAR001"),
                        AuditEntry("P-WID001", "submitted", CARYS.aad_object_id, CARYS.name, NOW))
 
     read = await store.get("P-NAR001")
-    assert (read.state, read.superseded_by, read.superseded_from) == (RequestState.APPROVED, "P-WID001",
-                                                                       date(2026, 12, 3))
+    assert (read.state, read.superseded_by, read.superseded_from, read.superseded_until) == (
+        RequestState.APPROVED, "P-WID001", date(2026, 12, 3), date(2027, 1, 31))
     assert (await store.get("P-WID001")).supersedes == "P-NAR001"
     [header, row] = list(csv.reader(io.StringIO(decisions_csv(await store.list_all(), start=date(2026, 11, 1),
                                                               end=date(2026, 11, 30), school_names={}))))
     assert header[:18] == [*COLUMNS_BEFORE_ENDINGS, "ended by", "ended at (UK time)", "reason for ending"]
     assert dict(zip(header[18:20], row[18:20], strict=True)) == {"replaced by": "P-WID001",
                                                                "replaced from (UK date)": "2026-12-03"}
+    # Permission probe 10: until when (the wider ran to 31 January): after it, the narrower stands again.
+    assert dict(zip(header, row, strict=True))["replaced until (UK date)"] == "2027-01-31"
 
 
 async def test_a_request_row_written_before_its_language_was_kept_reads_without_one(
@@ -410,10 +413,11 @@ async def test_export_command_writes_the_decisions_in_range_to_a_file(azurite: s
                            "reason or comment"]
     assert header[11:] == ["approved from (UK date)", "approved to (UK date)", "start asked for", "end asked for",
                            "ended by", "ended at (UK time)", "reason for ending", "replaced by",
-                           "replaced from (UK date)", "decided by the headteacher's named delegate"]
+                           "replaced from (UK date)", "decided by the headteacher's named delegate",
+                           "replaced until (UK date)"]
     assert (row[0], row[1], row[5], row[7], row[10]) == (
         "P-ABCDEF", "Llanidloes High School", "'@SUM(A1:A9)", "declined", "'-1 for privacy")
-    assert row[11:] == ["", "", "2026-12-01", "ongoing", "", "", "", "", "", "no"]  # nothing approved, ended, replaced
+    assert row[11:] == ["", "", "2026-12-01", "ongoing", "", "", "", "", "", "no", ""]  # not approved, ended, replaced
 
 
 async def test_the_export_gives_the_dates_approved_and_the_day_a_late_approval_started(
