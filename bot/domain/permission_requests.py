@@ -235,11 +235,6 @@ def _account_asked_for(request: PermissionRequest) -> tuple[str, str, str, str]:
     return request.school_id, request.platform, _said(request.platform_other), _said(request.purpose)
 
 
-def _asked_for(request: PermissionRequest) -> tuple[str, str, str, str, frozenset[str]]:
-    """What a request asks for, as a repeat of it would say it again (case, accents and spacing aside)."""
-    return (*_account_asked_for(request), frozenset(request.audiences))
-
-
 # What a request sent in place of a waiting one may change of it, in the order the head's card lists them (each the
 # key of its label on the card, `perm.label.<key>`).
 CHANGES = ("account", "audience", "pupil_content", "consent", "moderation", "dates")
@@ -289,17 +284,31 @@ def _asks_no_more_than(new: PermissionRequest, approved: PermissionRequest) -> b
 def asked_already(new: PermissionRequest, earlier: Sequence[PermissionRequest]) -> PermissionRequest | None:
     """The person's earlier request that `new` repeats: one still waiting for the same account (same school, platform
     and purpose, and the same account when both name one), whatever else `new` changes (`changes_from`: what it adds
-    is sent in its place, never beside it); or one approved for the same audience too, for every day `new` asks for
-    and for all it asks (`_asks_no_more_than`). None when `new` asks for something new (another account; after an
-    approval, days after those approved, pupils' photos not approved, less checking)."""
+    is sent in its place, never beside it); or one approved for everyone `new` is for, standing (not replaced by a
+    wider approval) on every day `new` asks for, and for all it asks (`_asks_no_more_than`). None when `new` asks for
+    something new (another account; after an approval, another audience, days after those approved, pupils' photos not
+    approved, less checking)."""
     def covers(approved: PermissionRequest) -> bool:
         begins = approved.permitted_from or approved.start
         days = begins <= new.start and (approved.end is None or (new.end is not None and new.end <= approved.end))
-        return days and _asks_no_more_than(new, approved) and _asked_for(approved) == _asked_for(new)
+        # An approval for parents and pupils covers a form for parents (the narrower form sent again after it).
+        audience = set(new.audiences) <= set(approved.audiences)
+        return (days and audience and not _replaced_during(approved, new) and _asks_no_more_than(new, approved)
+                and _account_asked_for(approved) == _account_asked_for(new))
 
     return next((r for r in earlier if r.request_id != new.request_id
                  and _account_asked_for(r) == _account_asked_for(new) and _same_account(r, new)
                  and (r.state is RequestState.PENDING or (r.state is RequestState.APPROVED and covers(r)))), None)
+
+
+def _replaced_during(approved: PermissionRequest, new: PermissionRequest) -> bool:
+    """Whether a wider approval replaces `approved` on any day `new` asks for: it does not stand then, so it covers
+    nothing of `new` (the wider, in force, may)."""
+    if approved.superseded_from is None:
+        return False
+    after_new = new.end is not None and new.end < approved.superseded_from
+    before_new = approved.superseded_until is not None and approved.superseded_until < new.start
+    return not (after_new or before_new)
 
 
 def last_declined(new: PermissionRequest, earlier: Sequence[PermissionRequest]) -> PermissionRequest | None:

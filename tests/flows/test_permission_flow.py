@@ -4037,3 +4037,37 @@ async def test_an_approval_of_more_ended_after_its_first_day_gives_the_account_b
     await bot.clicks(SIAN, "permission.end", {"id": first_id, "reason": "Account closed.", "lang": lang.value},
                      lang=lang)
     assert (await requests.get(first_id)).state is RequestState.ENDED
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_narrower_form_sent_again_after_a_wider_approval_names_the_approval_in_force(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 10: on 10 November, with the approval for parents and pupils (from the 4th) in force in place
+    of her first, for parents, Carys fills in her first form again, not sure the account is still covered. Before, she
+    was told she already had permission through her first approval, which had been replaced on the 4th and is shown
+    "Replaced" on her list. Now she is told the approval in force covers it (it is for parents too), and nothing
+    reaches Siân (before this was fixed the other way, it went to her as asking "something different" of the wider
+    one, whose approval would have replaced it and taken the pupils away)."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    sent = {**_form(purpose="Netball club results and fixtures.", start="2026-11-03", pupil_content="none",
+                    consent=""), "lang": lang.value}
+    first_id = str(verb_data((await bot.clicks(CARYS, "permission.submit", sent, lang=lang)).card or {},
+                             "permission.withdraw")["id"])
+    await bot.clicks(SIAN, "permission.approve", {"id": first_id}, lang=lang)
+    clock.now = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+    more = await bot.clicks(CARYS, "permission.submit", {**sent, "start": "2026-11-04", "audience": "parents,pupils"},
+                            lang=lang)
+    more_id = str(verb_data(more.card or {}, "permission.withdraw")["id"])
+    await bot.clicks(SIAN, "permission.approve", {"id": more_id}, lang=lang)
+    clock.now = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    to_head = len(await bot.cards_for(SIAN))
+    again = {**_form(purpose="Netball club results and fixtures.", start="2026-11-10", pupil_content="none",
+                     consent=""), "lang": lang.value}
+
+    told = text_of((await bot.clicks(CARYS, "permission.submit", again, lang=lang)).card)
+
+    wider = await MemoryPermissionRequests(bot.store).get(more_id)
+    assert strings.text("perm.asked_already_approved", lang, id=more_id, name=wider.decided_by,
+                        when=when(wider.decided_at)) in told
+    assert len(await bot.cards_for(SIAN)) == to_head
