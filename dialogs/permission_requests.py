@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
@@ -47,6 +47,7 @@ from bot.domain.permission_requests import (
     approved_in_force,
     asked_already,
     changes_from,
+    covered_by,
     decide,
     decided_by_others,
     end_permission,
@@ -65,6 +66,7 @@ from bot.domain.permission_requests import (
     read_form,
     requester_has_left,
     restored_narrower,
+    stands_until,
     supersede,
     waiting_beside,
     withdraw,
@@ -929,8 +931,11 @@ class PermissionFlow:
             # adds to a waiting request is sent in its place, when she presses "Send in place of …".
             changed = changes_from(earlier, asked) if earlier.state is RequestState.PENDING else ()
             if not changed or turn.data.get("replaces") != earlier.request_id:
+                in_turn = covered_by(asked, mine) if earlier.state is RequestState.APPROVED else []
+                until = stands_until(earlier, asked.start) if len(in_turn) > 1 else None
                 return Reply(card=self._form_card(turn, values=turn.data, form=form,
-                                                  notice=self._already_asked(earlier, turn.lang, changed=changed),
+                                                  notice=self._already_asked(earlier, turn.lang, changed=changed,
+                                                                             then=in_turn[1:], until=until),
                                                   replaces=earlier.request_id if changed else ""))
             asked, replacing = replace(asked, replaces=earlier.request_id, changed=changed), earlier
         elif (in_place_of := next((r for r in mine if r.replaced_by == asked.request_id), None)) is not None:
@@ -1058,15 +1063,22 @@ class PermissionFlow:
         status = self._status_card(request, turn.lang, undelivered=undelivered, not_queued=not_queued)
         return Reply(card=status, card_key=f"{request.request_id}|status")
 
-    def _already_asked(self, earlier: PermissionRequest, lang: Lang, *, changed: tuple[str, ...] = ()) -> str:
+    def _already_asked(self, earlier: PermissionRequest, lang: Lang, *, changed: tuple[str, ...] = (),
+                       then: Sequence[PermissionRequest] = (), until: date | None = None) -> str:
         """Why a form repeating an earlier request (waiting, or approved for its dates) was not sent; `changed`: what
-        it asks of a waiting one's account that the waiting one does not, which "Send in place of …" sends."""
+        it asks of a waiting one's account that the waiting one does not, which "Send in place of …" sends; `then`:
+        the approvals that cover its days after `earlier`'s last, `until` (`covered_by`)."""
         if changed:
             return self._strings.text("perm.asked_already_waiting_changed", lang, id=earlier.request_id,
                                       when=when(earlier.submitted_at))
         if earlier.state is RequestState.PENDING:
             return self._strings.text("perm.asked_already_waiting", lang, id=earlier.request_id,
                                       when=when(earlier.submitted_at))
+        if then and until is not None:
+            # A wider approval for a while, then the approval it replaced (the narrower form sent again).
+            return self._strings.text("perm.asked_already_approved_in_turn", lang, id=earlier.request_id,
+                                      name=earlier.decided_by, when=when(earlier.decided_at), until=f"{until:%d/%m/%Y}",
+                                      then=", ".join(r.request_id for r in then))
         return self._strings.text("perm.asked_already_approved", lang, id=earlier.request_id,
                                   name=earlier.decided_by, when=when(earlier.decided_at))
 

@@ -288,27 +288,45 @@ def asked_already(new: PermissionRequest, earlier: Sequence[PermissionRequest]) 
     wider approval) on every day `new` asks for, and for all it asks (`_asks_no_more_than`). None when `new` asks for
     something new (another account; after an approval, another audience, days after those approved, pupils' photos not
     approved, less checking)."""
-    def covers(approved: PermissionRequest) -> bool:
-        begins = approved.permitted_from or approved.start
-        days = begins <= new.start and (approved.end is None or (new.end is not None and new.end <= approved.end))
-        # An approval for parents and pupils covers a form for parents (the narrower form sent again after it).
-        audience = set(new.audiences) <= set(approved.audiences)
-        return (days and audience and not _replaced_during(approved, new) and _asks_no_more_than(new, approved)
-                and _account_asked_for(approved) == _account_asked_for(new))
-
-    return next((r for r in earlier if r.request_id != new.request_id
-                 and _account_asked_for(r) == _account_asked_for(new) and _same_account(r, new)
-                 and (r.state is RequestState.PENDING or (r.state is RequestState.APPROVED and covers(r)))), None)
+    same = [r for r in earlier if r.request_id != new.request_id
+            and _account_asked_for(r) == _account_asked_for(new) and _same_account(r, new)]
+    waiting = next((r for r in same if r.state is RequestState.PENDING), None)
+    return waiting if waiting is not None else next(iter(covered_by(new, same)), None)
 
 
-def _replaced_during(approved: PermissionRequest, new: PermissionRequest) -> bool:
-    """Whether a wider approval replaces `approved` on any day `new` asks for: it does not stand then, so it covers
-    nothing of `new` (the wider, in force, may)."""
-    if approved.superseded_from is None:
-        return False
-    after_new = new.end is not None and new.end < approved.superseded_from
-    before_new = approved.superseded_until is not None and approved.superseded_until < new.start
-    return not (after_new or before_new)
+def covered_by(new: PermissionRequest, earlier: Sequence[PermissionRequest]) -> list[PermissionRequest]:
+    """The person's approvals that between them give everything `new` asks for on every day it asks for, in the order
+    they stand (the one standing on its first day first); [] when they do not. Each gives it for the days it stands:
+    from its first day to its last, but for the days a wider approval replaces it (which then stands in its place, so
+    a wider approval for a while and the one it replaced after it cover the narrower form sent again). An approval for
+    parents and pupils covers a form for parents."""
+    giving = [r for r in earlier if r.request_id != new.request_id and r.state is RequestState.APPROVED
+              and _account_asked_for(r) == _account_asked_for(new) and _same_account(r, new)
+              and set(new.audiences) <= set(r.audiences) and _asks_no_more_than(new, r)]
+    turn: list[PermissionRequest] = []
+    day: date | None = new.start
+    while day is not None and (new.end is None or day <= new.end) and len(turn) <= len(giving):
+        standing = next((r for r in giving if stands_until(r, day) != day - timedelta(days=1)), None)
+        if standing is None:
+            return []
+        turn.append(standing)
+        last = stands_until(standing, day)
+        day = None if last is None else last + timedelta(days=1)
+    return turn if day is None or (new.end is not None and day > new.end) else []
+
+
+def stands_until(approved: PermissionRequest, day: date) -> date | None:
+    """The last day of the run of days from `day` that `approved` stands (None: with no end); the day before `day` when
+    it does not stand on it (not begun, ended, or replaced by a wider approval that day)."""
+    before = day - timedelta(days=1)
+    begins = approved.permitted_from or approved.start
+    if begins > day or (approved.end is not None and approved.end < day) or approved.is_superseded_on(day):
+        return before
+    last = approved.end
+    if approved.superseded_from is not None and approved.superseded_from > day:
+        replaced_from = approved.superseded_from - timedelta(days=1)
+        last = replaced_from if last is None else min(last, replaced_from)
+    return last
 
 
 def last_declined(new: PermissionRequest, earlier: Sequence[PermissionRequest]) -> PermissionRequest | None:

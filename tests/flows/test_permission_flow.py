@@ -3957,14 +3957,15 @@ async def test_a_wider_request_approved_by_both_deciders_at_once_replaces_the_na
     assert [a for a, _ in await _trail(bot, more_id)].count("approved") == 1
 
 
-async def _approved_then_more_for_a_while(bot: BotInMemory, lang: Lang = Lang.EN) -> tuple[str, str]:
-    """Carys's netball club Instagram approved, ongoing, without pupils' photos (from 3 November); then photos asked for
-    the tournament only, 4 to 30 November, and approved by Siân: the ids of the two approvals."""
+async def _approved_then_more_for_a_while(bot: BotInMemory, clock: Clock, lang: Lang = Lang.EN) -> tuple[str, str]:
+    """Carys's netball club Instagram approved, ongoing, without pupils' photos (from 3 November); then, an hour later,
+    photos asked for the tournament only, 4 to 30 November, and approved by Siân: the ids of the two approvals."""
     sent = {**_form(purpose="Netball club results and fixtures.", start="2026-11-03", pupil_content="none",
                     consent=""), "lang": lang.value}
     first_id = str(verb_data((await bot.clicks(CARYS, "permission.submit", sent, lang=lang)).card or {},
                              "permission.withdraw")["id"])
     await bot.clicks(SIAN, "permission.approve", {"id": first_id}, lang=lang)
+    clock.now += timedelta(hours=1)
     more = await bot.clicks(CARYS, "permission.submit", {
         **sent, "start": "2026-11-04", "end": "2026-11-30", "ongoing": "false", "pupil_content": "photos",
         "consent": "Parents opted in on the form."}, lang=lang)
@@ -3984,7 +3985,7 @@ async def test_an_approval_of_more_for_a_while_gives_the_account_back_to_the_app
     say so from the day the photos one was approved."""
     clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     bot = await _late_bot(strings, federation, clock, lang)
-    first_id, more_id = await _approved_then_more_for_a_while(bot, lang)
+    first_id, more_id = await _approved_then_more_for_a_while(bot, clock, lang)
 
     clock.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -4071,3 +4072,67 @@ async def test_the_narrower_form_sent_again_after_a_wider_approval_names_the_app
     assert strings.text("perm.asked_already_approved", lang, id=more_id, name=wider.decided_by,
                         when=when(wider.decided_at)) in told
     assert len(await bot.cards_for(SIAN)) == to_head
+
+
+async def test_an_approval_of_more_ended_while_storage_refuses_the_first_gives_it_back_by_the_catch_up_pass(
+        strings: Catalogue, federation: Federation, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Permission probe 10, hostile: Siân and Ffion both press End on the photos approval on 10 November, and storage
+    refuses the second write (the first approval standing again). The ending is recorded once and shown; the catch-up
+    pass then gives the account back to the first approval, once, with one audit entry, and Gareth, a colleague
+    pressing End on a forwarded card, changes nothing."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, Lang.EN)
+    await bot.meets(FFION, GARETH)
+    first_id, more_id = await _approved_then_more_asked(bot)
+    await bot.clicks(SIAN, "permission.approve", {"id": more_id})
+    clock.now = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    requests = MemoryPermissionRequests(bot.store)
+    refused = await bot.clicks(GARETH, "permission.end", {"id": more_id})
+    assert refused.refused and (await requests.get(more_id)).state is RequestState.APPROVED
+    real_save = MemoryPermissionRequests.save
+
+    async def refusing_the_narrower(store: MemoryPermissionRequests, request: PermissionRequest,
+                                    audit: AuditEntry) -> PermissionRequest:
+        if request.request_id == first_id:
+            raise StorageUnavailable("injected: storage went away after the ending")
+        return await real_save(store, request, audit)
+
+    with monkeypatch.context() as fault:
+        fault.setattr(MemoryPermissionRequests, "save", refusing_the_narrower)
+        await asyncio.gather(*(bot.clicks(person, "permission.end", {"id": more_id, "reason": "No photos."})
+                               for person in (SIAN, FFION)))
+    assert (await requests.get(more_id)).state is RequestState.ENDED
+    assert (await requests.get(first_id)).superseded_until is None
+
+    await _catching_up(bot).catch_up()
+    await _catching_up(bot).catch_up()
+
+    assert (await requests.get(first_id)).superseded_until == date(2026, 11, 9)
+    assert [a for a, _ in await _trail(bot, first_id)].count("replacement undone") == 1
+    assert [a for a, _ in await _trail(bot, more_id)].count("ended") == 1
+    assert (await requests.get(first_id)).is_active_on(date(2026, 11, 10))
+    assert await requests.owed() == []
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_narrower_form_sent_again_during_an_approval_of_more_for_a_while_is_covered_by_the_two_in_turn(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 10: on 10 November, photos approved for the tournament (4 to 30 November) in place of her
+    ongoing first approval, Carys sends her first form again (ongoing, no photos). Before, it went to Siân as asking
+    "something different" of the photos approval, whose approval would have taken the tournament's photos away at once
+    and left two approvals of the account on Official accounts from 1 December. The photos approval covers it to the
+    30th and the first approval after it, so she is told so, naming both, and nothing reaches Siân."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    first_id, more_id = await _approved_then_more_for_a_while(bot, clock, lang)
+    clock.now = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    to_head = len(await bot.cards_for(SIAN))
+    again = {**_form(purpose="Netball club results and fixtures.", start="2026-11-10", pupil_content="none",
+                     consent=""), "lang": lang.value}
+
+    told = text_of((await bot.clicks(CARYS, "permission.submit", again, lang=lang)).card)
+
+    assert len(await bot.cards_for(SIAN)) == to_head
+    wider = await MemoryPermissionRequests(bot.store).get(more_id)
+    assert strings.text("perm.asked_already_approved_in_turn", lang, id=more_id, name=wider.decided_by,
+                        when=when(wider.decided_at), until="30/11/2026", then=first_id) in told
