@@ -335,7 +335,9 @@ def _in_place_of(strings: Catalogue, lang: Lang, request: PermissionRequest, *, 
         said.append(_about_her(strings, "perm.approved_before" if changed else "perm.approved_before_unchanged", lang,
                                request, id=request.approved_before, changed=changed))
         if request.state is RequestState.PENDING:
-            said.append(strings.text("perm.approved_before_replaces", lang, id=request.approved_before))
+            # For a while (it has a last day): the approval it replaces stands again after it (`SupersededUntil`).
+            replaces = "perm.approved_before_replaces_for_a_while" if request.end else "perm.approved_before_replaces"
+            said.append(strings.text(replaces, lang, id=request.approved_before))
     elif request.declined_before:
         changed = "; ".join(strings.text(f"perm.changed.{c}", lang) for c in request.changed if c in CHANGES)
         said.append(_about_her(strings, "perm.declined_before" if changed else "perm.declined_before_unchanged", lang,

@@ -3986,6 +3986,9 @@ async def test_an_approval_of_more_for_a_while_gives_the_account_back_to_the_app
     clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     bot = await _late_bot(strings, federation, clock, lang)
     first_id, more_id = await _approved_then_more_for_a_while(bot, clock, lang)
+    # Siân read, before she approved it, that it replaces the first only until its own last day.
+    to_decide = next(c for c in await bot.cards_for(SIAN) if more_id in text_of(c))
+    assert strings.text("perm.approved_before_replaces_for_a_while", lang, id=first_id) in text_of(to_decide)
 
     clock.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
