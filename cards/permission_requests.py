@@ -649,7 +649,9 @@ def ended_by_requester_card(strings: Catalogue, lang: Lang, request: PermissionR
     herself: it is off Official accounts, and there is nothing for them to do."""
     body: list[Element] = [
         plain_heading(_about_her(strings, "perm.ended_by_requester_title", lang, request, id=request.request_id)),
-        text(strings.text("perm.ended_by_requester_line", lang)), *_outcome(strings, lang, request),
+        # Ending what a wider approval added gives the account back to the approval it replaced (`restored_narrower`).
+        text(strings.text("perm.ended_by_requester_line_replaced", lang, id=request.supersedes) if request.supersedes
+             else strings.text("perm.ended_by_requester_line", lang)), *_outcome(strings, lang, request),
         *_details(strings, lang, request, school, decider=True).rows]
     return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))])
 
@@ -664,7 +666,8 @@ def ended_by_decider_card(strings: Catalogue, lang: Lang, request: PermissionReq
         plain_text(asks_sentence(strings, lang, request), weight="Bolder"),
         plain_text(strings.text("perm.request_line", lang, id=request.request_id, school=school,
                                 when=when(request.submitted_at)), subtle=True, size="Small"),
-        plain_text(_about_her(strings, "perm.ended_by_decider_line", lang, request)),
+        plain_text(_about_her(strings, "perm.ended_by_decider_line_replaced", lang, request, id=request.supersedes)
+                   if request.supersedes else _about_her(strings, "perm.ended_by_decider_line", lang, request)),
         *_outcome(strings, lang, request)]
     return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))])
 

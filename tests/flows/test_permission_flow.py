@@ -4017,6 +4017,7 @@ async def test_an_approval_of_more_ended_after_its_first_day_gives_the_account_b
     Official accounts and on Carys's cards, and either of them can end it."""
     clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     bot = await _late_bot(strings, federation, clock, lang)
+    await bot.meets(FFION)
     first_id, more_id = await _approved_then_more_asked(bot, lang)
     await bot.clicks(SIAN, "permission.approve", {"id": more_id}, lang=lang)
     clock.now = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
@@ -4038,6 +4039,17 @@ async def test_an_approval_of_more_ended_after_its_first_day_gives_the_account_b
                 if strings.text("perm.status_title", lang, id=first_id) in text_of(c)][-1:]
     assert strings.text("perm.superseded_until", lang, id=more_id, day="04/11/2026", until="09/11/2026",
                         back="10/11/2026") in text_of(status)
+    # Carys is told to keep to the first, not to stop using the account; Ffion, that it stays on Official accounts
+    # (her card said the account was off them).
+    [told] = [c for c in await bot.cards_for(CARYS)
+              if strings.text("perm.decision_title.ended", lang, id=more_id) in text_of(c)][-1:]
+    assert strings.text("perm.ended_next_replaced", lang, id=first_id) in text_of(told)
+    assert strings.text("perm.ended_next", lang) not in text_of(told)
+    ended = await MemoryPermissionRequests(bot.store).get(more_id)
+    [to_ffion] = [c for c in await bot.cards_for(FFION) if strings.text(  # Ffion reads English
+        "perm.ended_by_decider_title", Lang.EN, name=ended.ended_by, id=more_id) in text_of(c)]
+    assert strings.text("perm.ended_by_decider_line_replaced", Lang.EN, id=first_id, name=CARYS.name) in text_of(
+        to_ffion)
     await bot.clicks(SIAN, "permission.end", {"id": first_id, "reason": "Account closed.", "lang": lang.value},
                      lang=lang)
     assert (await requests.get(first_id)).state is RequestState.ENDED
