@@ -4151,3 +4151,30 @@ async def test_the_narrower_form_sent_again_during_an_approval_of_more_for_a_whi
     wider = await MemoryPermissionRequests(bot.store).get(more_id)
     assert strings.text("perm.asked_already_approved_in_turn", lang, id=more_id, name=wider.decided_by,
                         when=when(wider.decided_at), until="30/11/2026", then=first_id) in told
+
+
+async def test_the_narrower_form_sent_again_before_the_wider_approvals_first_day_is_covered_by_the_two_in_turn(
+        strings: Catalogue, federation: Federation) -> None:
+    """Permission probe 10: on 2 November, the photos approval from the 4th already given, Carys sends her first form
+    again from today. Her first approval stands until the 3rd and the photos one from the 4th: she is told both, in
+    that order, and nothing reaches Siân (before, that her first approval covered every day, replaced on the 4th)."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, Lang.EN)
+    sent = _form(purpose="Netball club results and fixtures.", start="2026-11-03", pupil_content="none", consent="")
+    first_id = str(verb_data((await bot.clicks(CARYS, "permission.submit", sent)).card or {},
+                             "permission.withdraw")["id"])
+    await bot.clicks(SIAN, "permission.approve", {"id": first_id})
+    clock.now = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+    more = await bot.clicks(CARYS, "permission.submit", {**sent, "start": "2026-11-04", "pupil_content": "photos",
+                                                         "consent": "Parents opted in on the form."})
+    more_id = str(verb_data(more.card or {}, "permission.withdraw")["id"])
+    await bot.clicks(SIAN, "permission.approve", {"id": more_id})
+    clock.now = datetime(2026, 11, 2, 11, 0, tzinfo=UTC)
+    to_head = len(await bot.cards_for(SIAN))
+
+    told = text_of((await bot.clicks(CARYS, "permission.submit", sent)).card)
+
+    assert len(await bot.cards_for(SIAN)) == to_head
+    first = await MemoryPermissionRequests(bot.store).get(first_id)
+    assert strings.text("perm.asked_already_approved_in_turn", Lang.EN, id=first_id, name=first.decided_by,
+                        when=when(first.decided_at), until="03/11/2026", then=more_id) in told
