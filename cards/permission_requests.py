@@ -517,13 +517,14 @@ def end_button(strings: Catalogue, lang: Lang, request: PermissionRequest, data:
     """End permission, asking first, as Withdraw does: an approval ended is off Official accounts for good, and using
     the account again means asking again. For whoever decides the request (`decider`), a box for the reason, which the
     member of staff is told. `listed`: on a list, named for its request, and so is its box."""
-    confirm = _about_her(strings, "perm.end_confirm_decider", lang, request) if decider \
-        else strings.text("perm.end_confirm_requester", lang)
+    # An approval of more: ending it gives the account back to the approval it replaced (`restored_narrower`), which
+    # is said before the press.
+    replaced = {"id": request.supersedes} if request.supersedes else {}
+    key = "perm.end_confirm_decider" if decider else "perm.end_confirm_requester"
+    key += "_replaced" if replaced else ""
+    confirm = _about_her(strings, key, lang, request, **replaced) if decider else strings.text(key, lang, **replaced)
     # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
     body: list[Element] = [plain_text(confirm)]
-    if request.supersedes:
-        # Ending it gives the account back to the approval it replaced (`restored_narrower`): said before the press.
-        body.append(text(strings.text("perm.end_confirm_replaced", lang, id=request.supersedes)))
     if decider:
         body.append({"type": "Input.Text", "id": note_input_id(request.request_id) if listed else "reason",
                      "isMultiline": True, "maxLength": LIMITS["reason"],

@@ -4022,7 +4022,9 @@ async def test_an_approval_of_more_ended_after_its_first_day_gives_the_account_b
     await bot.clicks(SIAN, "permission.approve", {"id": more_id}, lang=lang)
     clock.now = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
     wider_card = (await bot.clicks(SIAN, "permission.open", {"id": more_id, "lang": lang.value}, lang=lang)).card
-    assert strings.text("perm.end_confirm_replaced", lang, id=first_id) in text_of(wider_card)
+    assert strings.text("perm.end_confirm_decider_replaced", lang, id=first_id, name=CARYS.name) in text_of(wider_card)
+    status = (await bot.clicks(CARYS, "permission.open", {"id": more_id, "lang": lang.value}, lang=lang)).card
+    assert strings.text("perm.end_confirm_requester_replaced", lang, id=first_id) in text_of(status)
 
     await bot.clicks(SIAN, "permission.end", {"id": more_id, "reason": "No photos after all.", "lang": lang.value},
                      lang=lang)
