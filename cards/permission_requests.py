@@ -519,10 +519,10 @@ def end_button(strings: Catalogue, lang: Lang, request: PermissionRequest, data:
     member of staff is told. `listed`: on a list, named for its request, and so is its box."""
     # An approval of more: ending it gives the account back to the approval it replaced (`restored_narrower`), which
     # is said before the press.
-    replaced = {"id": request.supersedes} if request.supersedes else {}
-    key = "perm.end_confirm_decider" if decider else "perm.end_confirm_requester"
-    key += "_replaced" if replaced else ""
-    confirm = _about_her(strings, key, lang, request, **replaced) if decider else strings.text(key, lang, **replaced)
+    key = ("perm.end_confirm_decider" if decider else "perm.end_confirm_requester") + (
+        "_replaced" if request.supersedes else "")
+    confirm = _about_her(strings, key, lang, request, id=request.supersedes) if decider \
+        else strings.text(key, lang, id=request.supersedes)
     # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
     body: list[Element] = [plain_text(confirm)]
     if decider:
