@@ -256,11 +256,22 @@ def _asked_then_named(core: str) -> list[tuple[bool, str]]:
     return found
 
 
-def _names_my_report(said: str) -> str | None:
+# Words straight after "my concern", "my report", "fy mhryder (i)" that make them the opening of a sentence about
+# something else ("My concern is whether I can…", "Fy mhryder i yw bod…"), not her report.
+_OPENS_A_SENTENCE = frozenset({"is", "was", "are", "were", "here", "would", "will", "yw", "ydy", "ydi", "oedd", "ydyn",
+                               "fydd", "bod"})
+
+
+def _names_my_report(said: str, typed: str) -> str | None:
     """The words of concern-my-reports.txt ("my report", "fy adroddiad") that normalised words speak of anywhere, or
-    None."""
+    None; not where the message, as typed, goes straight on with a verb ("My concern is…": a question about the
+    rules)."""
     padded = f" {said} "
-    return next((words for words in sorted(MINE_WORDS, key=len, reverse=True) if f" {words} " in padded), None)
+    words = next((words for words in sorted(MINE_WORDS, key=len, reverse=True) if f" {words} " in padded), None)
+    if words is None:
+        return None
+    going_on = re.search(rf"{re.escape(words)}(?:\s+i)?\s+([^\W\d_]+)", " ".join(typed.casefold().split()))
+    return None if going_on is not None and going_on.group(1) in _OPENS_A_SENTENCE else words
 
 
 def _mentions(pattern: str, said: str) -> bool:
@@ -505,7 +516,7 @@ class ConcernFlow:
 
             return in_the_listed_language(self._private_chat.only(typed_reference),
                                           listed_in_welsh=(word or "").lower() in _WELSH_SHOW_WORDS)
-        if self._question is not None and (mine := _names_my_report(said)) is not None and (
+        if self._question is not None and (mine := _names_my_report(said, turn.text)) is not None and (
                 turn.text.rstrip().endswith("?") or not being_targeted(said)):
             return in_the_listed_language(self._mine_if_any, listed_in_welsh=mine in _IN_WELSH)
         if turn.text.rstrip().endswith("?"):

@@ -4494,3 +4494,22 @@ async def test_my_report_in_a_question_from_someone_who_sent_none_is_still_asked
     reply = await answering_bot.says(OWAIN, "Can I put my report on the class Facebook page?")
 
     assert reply.card is not None and str(reply.card.get("fallbackText", "")).startswith("From the policy")
+
+
+@pytest.mark.parametrize("typed", [
+    "My concern is whether I can share photos of the school fair on my Facebook?",
+    "my concern was that a parent posted a video of my class online, what should I do?",
+    "Fy mhryder i yw bod rhiant wedi postio llun o'r dosbarth, be ddylwn i neud?"])
+async def test_my_concern_opening_a_question_about_the_rules_is_still_asked_of_the_policy_after_a_report(
+        answering_bot: BotInMemory, typed: str) -> None:
+    """"My concern is …" opens a question about the rules: someone who has sent a report still gets the policy's answer,
+    not her reports."""
+    await answering_bot.has_the_staff_list()
+    await answering_bot.meets(CARYS, GARETH, SIAN)
+    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
+    assert len(answering_bot.store.reports) == 1
+
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert reply.card is not None and "Your reports" not in text_of(reply.card)
+    assert "Eich adroddiadau" not in text_of(reply.card)
