@@ -122,6 +122,9 @@ _PROSE_DETAILS = (
 )
 _ORGANISATION = re.compile(r"\b(?:trust|federation|council|diocese|academy|academies|schools?|college|"
                            r"ffederasiwn|cyngor|esgobaeth|ysgolion)$|^ysgol\b", re.IGNORECASE)
+# An organisation's name that is one school's, not a trust's, council's or federation's.
+_ONE_SCHOOL = re.compile(r"^(?!.*\b(?:trust|federation|council|diocese|schools|academies)\b).*\b(?:school|college|"
+                         r"academy)$|^ysgol\b(?!.*\b(?:trust|federation|council)\b)", re.IGNORECASE)
 _KINDS_OF_SCHOOL = frozenset({"high", "primary", "secondary", "junior", "infant", "infants", "nursery", "special",
                               "community", "comprehensive", "school", "schools", "trust", "federation", "academy",
                               "council", "college", "the", "our", "ysgol", "ysgolion", "cyngor", "ffederasiwn"})
@@ -339,6 +342,9 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
         named = schools_named(texts, welsh_terms().school_kinds)
         if named:
             data["schools"] = one_name_a_school(named)
+        elif _ONE_SCHOOL.search(data.get("federation", "")):  # "Heyford Wolds Community College": the school itself
+            data["schools"] = [{"en": data["federation"], **({"cy": data["federation_cy"]}
+                                                             if data.get("federation_cy") else {})}]
     elif all("cy" not in school for school in data["schools"]):  # names, not the details line kept whole
         # the schools the details name, each with its other language's name where the document gives it
         texts = [data.get("federation", ""), data.get("federation_cy", ""), title]
@@ -525,6 +531,9 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
         # Sentences before the first section are the document's text; short lines (its organisation) are not.
         text = [line for line in front if line.kind in ("text", "bullet") and heading_like(line.text) is None]
         front = [line for line in front if line not in text and not (line.kind == "heading" and line.styled)]
+        named = _opening_name(text[0].text) if text and text[0] is rest[0] else ""
+        if named and not any(line.kind in ("subtitle", "text", "heading") for line in front):
+            front.insert(0, Line("text", named, text[0].where))
         return title, front, [*text, *rest[front_end:]]
     opening_end = len(rest)
     for i, line in enumerate(rest):
@@ -576,6 +585,18 @@ def _english_title(welsh: str, page_texts: list[str], warnings: list[Note]) -> s
 
 def _names_the_policy(text: str) -> bool:
     return bool(_SUBJECT.search(text) or _DOCUMENT_WORD.search(text))
+
+
+# Where a sentence under the title that opens with the school's name ends it: "Heyford Wolds Community College – an
+# 11–16 college…", "Brookfield Academy: a mixed…".
+_AFTER_OPENING_NAME = re.compile(r"\s+[–—-]\s+|:\s+|,\s+")
+
+
+def _opening_name(sentence: str) -> str:
+    """The school's, trust's or council's name a sentence right under the title opens with, set off by a dash, colon
+    or comma, or "" when it opens with none ("At Brookfield Academy we…")."""
+    lead = _AFTER_OPENING_NAME.split(sentence, maxsplit=1)[0]
+    return lead if lead != sentence and _names_an_organisation(lead) else ""
 
 
 def _names_an_organisation(text: str) -> bool:

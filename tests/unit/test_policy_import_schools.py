@@ -222,3 +222,41 @@ def test_the_line_under_the_title_names_the_school_before_the_page_header(tmp_pa
     assert import_policy_command([str(source), "--out", str(out), "--policy", str(DEFAULT_POLICY_FILE)]) == 0
 
     assert json.loads(out.read_text(encoding="utf-8"))["federation"] == "Ysgol Bro Hafren"
+
+
+@pytest.mark.parametrize("under_title", [
+    "Heyford Wolds Community College – an 11–16 community college with an adult learning centre and a library on one "
+    "site",
+    "Brookfield Academy: a mixed 11–18 academy serving the town and the villages around it since 1972",
+])
+def test_a_sentence_under_the_title_that_opens_with_the_schools_name_names_the_school(under_title: str,
+                                                                                      tmp_path: Path) -> None:
+    # Before, the sentence went to the policy's text whole and the school was named nowhere: "which schools does
+    # this cover?" was told the document does not say.
+    source = tmp_path / "policy.docx"
+    _headed_word_document("", under_title).save(str(source))
+    out = tmp_path / "imported.json"
+
+    assert import_policy_command([str(source), "--out", str(out), "--policy", str(DEFAULT_POLICY_FILE)]) == 0
+
+    data = json.loads(out.read_text(encoding="utf-8"))
+    school = under_title.split(" – ")[0].split(":")[0]
+    assert data["federation"] == school
+    assert about_schools_row(load_policy(out).details, Lang.EN) == school
+    quoted = [passage["text"] for section in data["sections"] for passage in section["passages"]]
+    assert any(text.startswith(school) for text in quoted)  # the sentence is still the document's own text
+
+
+@pytest.mark.parametrize("under_title", [
+    "At Brookfield Academy we expect every member of staff to keep pupils safe online and offline at all times.",
+    "Staff Code of Conduct – this policy should be read with it and with the safeguarding policy of the school.",
+])
+def test_a_sentence_under_the_title_that_does_not_open_with_a_name_names_no_school(under_title: str,
+                                                                                  tmp_path: Path) -> None:
+    source = tmp_path / "policy.docx"
+    _headed_word_document("", under_title).save(str(source))
+    out = tmp_path / "imported.json"
+
+    assert import_policy_command([str(source), "--out", str(out), "--policy", str(DEFAULT_POLICY_FILE)]) == 0
+
+    assert "federation" not in json.loads(out.read_text(encoding="utf-8"))
