@@ -579,27 +579,7 @@ def common_words() -> frozenset[str]:
     return frozenset({*model, *welsh, *WELSH_STOPWORDS, *WELSH_MARKERS, *ENGLISH_STOPWORDS})
 
 
-def _near(word: str, form: str, *, short_swaps: bool = True, short: bool = True, first_swapped: bool = True) -> bool:
-    """The word one letter from a name part (dropped, added, changed, two swapped: "garth", "robert" for Roberts), two
-    of its letters swapped apart ("gerath"), with a letter stretched, or with a nickname's ending; its first letter
-    kept. A part of three or four letters only stretched ("huww" for Huw) or, with `short_swaps`, with two letters side
-    by side swapped ("Sain" for Siân, a Welsh word of its own; "Bne" for Ben): one letter changed there makes too many
-    other names and words. With `first_swapped`, the first two letters swapped count too ("Dia" for Ida: a short name
-    keeps too few letters for its first to tell it); with `short`, a part or word of three letters counts at all."""
-    if not short and min(len(word), len(form)) < _STRETCHED_LENGTH:
-        return False
-    if short_swaps and len(form) >= _SHORT_NAME and _side_by_side(word, form) and (
-            first_swapped or word[:1] == form[:1]):
-        return True
-    if word[:1] != form[:1] or word == form:
-        return False
-    if len(form) >= _SLIP_LENGTH and (edit_distance(word, form) == 1 or _swapped_apart(word, form) or (
-            word.startswith(form) and word[len(form):] in _NICKNAME_ENDINGS)):
-        return True
-    return _stretched(word, form, shortest=_SHORT_NAME)
-
-
-# A name part this short is read as near a name (`_near`) only with two letters side by side swapped or stretched.
+# Name parts shorter than this are never read as near a name.
 _SHORT_NAME = 3
 
 
@@ -612,20 +592,14 @@ def _side_by_side(word: str, form: str) -> bool:
         and word[differ[1]] == form[differ[0]]
 
 
-# Two slips (`_two_slips`) are read only in a name part of this many letters: in a shorter one they make too many other
-# names ("Owen" is two from Owain).
-_TWO_SLIPS_LENGTH = 6
-
-
 def _one_slip(word: str, form: str) -> bool:
     return edit_distance(word, form) == 1 or _swapped_apart(word, form)
 
 
 def _two_slips(word: str, form: str) -> bool:
-    """The name part with two slips, its first letter kept, in a part of six letters or more: two letters dropped,
-    added, changed or swapped side by side ("garhet" for Gareth), or two of its letters swapped apart and one slip
-    more ("gertah", "gartheh")."""
-    if len(form) < _TWO_SLIPS_LENGTH or word[:1] != form[:1] or abs(len(word) - len(form)) > 2:
+    """The name part with two slips, its first letter kept: two letters dropped, added, changed or swapped side by
+    side ("garhet" for Gareth), or two of its letters swapped apart and one slip more ("gertah", "gartheh")."""
+    if word[:1] != form[:1] or abs(len(word) - len(form)) > 2:
         return False
     if edit_distance(word, form) == 2:
         return True
@@ -648,19 +622,134 @@ def _swapped_apart(word: str, form: str) -> bool:
     return len(differ) == 2 and word[differ[0]] == form[differ[1]] and word[differ[1]] == form[differ[0]]
 
 
+class _Slip(StrEnum):
+    """How a word may be a name part typed in a hurry (`_SLIPS`)."""
+
+    ONE_OFF = "one letter dropped, added or changed, the first kept"
+    APART = "two letters swapped, side by side or apart, the first kept"
+    ENDING = "a nickname's ending"
+    SIDE_BY_SIDE = "two letters side by side swapped, the first two too"
+    STRETCHED = "a letter stretched or a double letter written once"
+    TWO = "two slips, the first letter kept"
+
+
+class _As(StrEnum):
+    """How the word was written (`_WRITTEN`)."""
+
+    NAME = "as a name: with its capital in a message not all in capitals, not a common first word; or after a title"
+    NAME_IN_CAPITALS = "as a name, in capitals inside a message that is not"
+    SHOUTED = "in a message all in capitals"
+    SMALL = "in small letters"
+    FIRST_COMMON = "with its capital, a sentence's first word that is among the commonest words"
+
+
+class _Unless(StrEnum):
+    """What makes the word something else (`_GUARDS`)."""
+
+    PLACE = "straight before a capitalised word: part of a place's name"
+    KNOWN = "a word or name of its own"
+    ABBREVIATION = "in capitals inside a message that is not, the word or name part of three letters"
+    COMMON_FIRST_SWAPPED = "its first two letters swapped, and among the commonest words"
+    MUTATED_UNPROMPTED = "a mutated form, not right after a word that mutates it"
+
+
+class _Written(NamedTuple):
+    """A word of a report, folded, and how it was written (`_As`, `_Unless`)."""
+
+    word: str
+    as_a_name: bool
+    capitals: bool
+    shouting: bool
+    small: bool
+    first_common: bool
+    place: bool
+    known: bool
+    commonest: bool
+    mutating: bool
+
+
+class _Form(NamedTuple):
+    """A form of a name part; `mutated`, as Welsh mutates it and not a part of the name as it is."""
+
+    letters: str
+    mutated: bool
+
+
+_SLIPS: dict[_Slip, Callable[[str, str], bool]] = {
+    _Slip.ONE_OFF: lambda word, form: word[:1] == form[:1] and edit_distance(word, form) == 1,
+    _Slip.APART: lambda word, form: word[:1] == form[:1] and _swapped_apart(word, form),
+    _Slip.ENDING: lambda word, form: word.startswith(form) and word[len(form):] in _NICKNAME_ENDINGS,
+    _Slip.SIDE_BY_SIDE: _side_by_side,
+    _Slip.STRETCHED: lambda word, form: word[:1] == form[:1] and _stretched(word, form, shortest=_SHORT_NAME),
+    _Slip.TWO: _two_slips,
+}
+_WRITTEN: dict[_As, Callable[[_Written], bool]] = {
+    _As.NAME: lambda w: w.as_a_name,
+    _As.NAME_IN_CAPITALS: lambda w: w.as_a_name and w.capitals,
+    _As.SHOUTED: lambda w: w.shouting,
+    _As.SMALL: lambda w: w.small,
+    _As.FIRST_COMMON: lambda w: w.first_common,
+}
+# Guards told by the word alone, asked once for each reading, not for each of the name's forms (`_FORM_GUARDS`).
+_GUARDS: dict[_Unless, Callable[[_Written], bool]] = {
+    _Unless.PLACE: lambda w: w.place,
+    _Unless.KNOWN: lambda w: w.known,
+}
+_FORM_GUARDS: dict[_Unless, Callable[[_Written, _Form], bool]] = {
+    _Unless.ABBREVIATION: lambda w, form: w.capitals and min(len(w.word), len(form.letters)) <= 3,
+    _Unless.COMMON_FIRST_SWAPPED: lambda w, form: w.commonest and w.word[:1] != form.letters[:1],
+    _Unless.MUTATED_UNPROMPTED: lambda w, form: form.mutated and not w.mutating,
+}
+
+
+class _Reading(NamedTuple):
+    """A word so slipped from a name part of at least `letters` letters, so written, may be that name part, unless
+    one of `unless` holds."""
+
+    slip: _Slip
+    letters: int
+    written: _As
+    unless: tuple[_Unless, ...] = ()
+
+
+# What `near_name` reads as a name part, and why. One slip only from five letters: in a shorter part, one letter changed
+# makes too many other names and words ("Sean", "Owen"); two from six ("Owen" is two from Owain). Where a capital says
+# nothing (all capitals, small letters, a common first word), only slips that keep every letter of the name, in a word
+# that is no word of its own ("KEEN" is not Ken, "been" not Ben).
+_READINGS = (
+    _Reading(_Slip.ONE_OFF, 5, _As.NAME),  # "Garth", "Mrs Robert"
+    _Reading(_Slip.APART, 5, _As.NAME),  # "Gerath", "Mr Heghus"
+    _Reading(_Slip.ENDING, 5, _As.NAME),  # "Hughesy"
+    # "Sain" for Siân, "Bne" for Ben, "Dia" for Ida; not "Sain Ffagan", "TES", "Act" (Cat), "May" (Amy).
+    _Reading(_Slip.SIDE_BY_SIDE, 3, _As.NAME, (_Unless.PLACE, _Unless.ABBREVIATION, _Unless.COMMON_FIRST_SWAPPED)),
+    _Reading(_Slip.STRETCHED, 3, _As.NAME, (_Unless.ABBREVIATION,)),  # "Huww"; not "TES" (Tess)
+    _Reading(_Slip.SIDE_BY_SIDE, 3, _As.NAME_IN_CAPITALS, (_Unless.PLACE, _Unless.KNOWN)),  # "It's BNE who…"; not "PTA"
+    _Reading(_Slip.SIDE_BY_SIDE, 3, _As.SHOUTED, (_Unless.KNOWN,)),  # "BNE KEEPS…"
+    _Reading(_Slip.STRETCHED, 3, _As.SHOUTED, (_Unless.KNOWN,)),  # "MAE HUWW YN…"
+    _Reading(_Slip.SIDE_BY_SIDE, 3, _As.SMALL, (_Unless.KNOWN,)),  # "bne", "gan tmo"
+    _Reading(_Slip.STRETCHED, 3, _As.SMALL, (_Unless.KNOWN,)),  # "garethhh"
+    _Reading(_Slip.APART, 3, _As.FIRST_COMMON, (_Unless.PLACE,)),  # "Sain keeps…", however common a word
+    # "Gertah", "Garhet", "gan Fogrna" (Morgan); not "Ffagan" (Forgan) unprompted.
+    _Reading(_Slip.TWO, 6, _As.NAME, (_Unless.KNOWN, _Unless.MUTATED_UNPROMPTED)),
+)
+
+
 def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = ()) -> str:
     """The word of what the reporter typed, as she wrote it, that may be the contact's name though it is another word or
-    name of its own ("Garth" for Gareth, "Mrs Robert" for Mrs Roberts, "Gareht" with a Gareht on the staff list), or
-    "" when none is: written as a name (with its capital, in a text not all in capitals, or after a title), one letter
-    from a name part of five letters or more, or a part of four or more stretched. A sentence's first word has its
-    capital anyway, so there it counts only when it is not one of the commonest words (`common_words`: "Many…" is not
-    Mandy, "Garth…" may be Gareth) or is a name all the same (`listed_names`: "Robert…" may be Mrs Roberts); a word
-    written with an accent the name does not have is that word ("Ffôn" is not Ffion). `explained`: the name words of
-    the colleague picked from the staff list, which are theirs."""
+    name of its own ("Garth" for Gareth, "Mrs Robert" for Mrs Roberts, "Gareht" with a Gareht on the staff list), as
+    `_READINGS` read a word, or "" when none is. A sentence's first word has its capital anyway, so it is written as a
+    name only when it is not one of the commonest words (`common_words`: "Many…" is not Mandy) or is a name all the same
+    (`listed_names`: "Robert…" may be Mrs Roberts). Never a word written with an accent the name does not have ("Ffôn"
+    is not Ffion), nor one of `explained`, the name words of the colleague picked from the staff list. A part's Welsh
+    mutated forms count as `_forms` has them, and a short part's right after a word that mutates it ("gan Fne" for
+    Ben), in a word that is no word or name of its own ("yn DMo fi" is a message)."""
     parts = [p for p in _stored_words(contact.name) if p not in _TITLES and "?" not in p]
     forms = {form for part in parts if len(part) >= _SHORT_NAME for form in _forms(part)}
     if not forms:
         return ""
+    named = [_Form(form, form not in parts) for form in sorted(forms)]
+    short_mutated = [_Form(form, form not in parts) for form in sorted(
+        {form for part in parts if len(part) < 5 for form in _mutated(part) if len(form) >= _SHORT_NAME} - forms)]
     written = visible(text)
     accented = {without_accents(w) for w in re.findall(r"[^\W_]+", written) if without_accents(w) != w}
     plain = without_accents(contact.name) == contact.name
@@ -672,51 +761,35 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
         if not folded.isalpha() or folded in forms or folded in explained or _everyday(folded) \
                 or folded in ENGLISH_STOPWORDS or folded in WELSH_STOPWORDS or (word in accented and plain):
             continue
-        titled = n > 0 and words[n - 1].group().casefold() in _NAME_TITLES
         first = n == 0 or _SENTENCE_END.search(shown, words[n - 1].end(), found.start()) is not None
         common = (folded in common_words() or not _radicals(folded).isdisjoint(common_words())) \
             and folded not in listed_names()
-        as_name = titled or (word[:1].isupper() and not shouting and not (first and common))
-        # A short word before a name is part of a place's name ("Sain Ffagan", St Fagans), not a name swapped: the
-        # name straight after it, not after a comma or full stop ("Sain, Dafydd and…", "Sain. Dafydd…"), nor "I".
+        capital = word[:1].isupper() and not shouting
+        mutating = n > 0 and words[n - 1].group().casefold() in _MUTATE_NEXT
+        # Not across a comma or full stop ("Sain, Dafydd and…"), nor before "I".
         place = n + 1 < len(words) and words[n + 1].group()[:1].isupper() and words[n + 1].group() != "I" \
             and shown[found.end():words[n + 1].start()].isspace() and not shouting
-        # A word in capitals inside a message that is not is an abbreviation ("TES", "BNE"), not a short name; the
-        # first two letters swapped only in a word that is not among the commonest ("Act", "May").
-        abbreviation = word.isupper() and len(word) > 1 and not shouting
-        # A short name part's mutated forms only right after a word that mutates it, as `mentions` reads them, and in a
-        # word that is no word or name of its own ("gan Fne" for Ben, "gan Domm" for Tom; "yn DMo fi" is a message);
-        # a longer part's are among `forms`.
-        mutating = n > 0 and words[n - 1].group().casefold() in _MUTATE_NEXT
-        here = forms | {form for part in parts if len(part) < 5 for form in _mutated(part)
-                        if len(form) >= _SHORT_NAME} if mutating and not _known(folded) else forms
-        if as_name and any(_near(folded, form, short_swaps=not place, short=not abbreviation,
-                                 first_swapped=folded not in common_words()) for form in here):
-            return word
-        # Three capitals there are an abbreviation, but a name written in capitals for weight with two letters side by
-        # side swapped is not one: a word that is no word or name of its own ("BNE" for Ben; "PTA", "DNA" are words,
-        # and "TES" is Tess stretched, not swapped).
-        if abbreviation and as_name and not place and not _known(folded) \
-                and any(_side_by_side(folded, form) for form in here):
-            return word
-        # In a message all in capitals a capital says nothing, and in small letters a name is often typed in a hurry,
-        # but two letters side by side swapped or one stretched keep every letter of the name and are found however
-        # written ("BNE", "huww"), as `misspells` finds them in a longer name: in a word that is no word or name of its
-        # own ("KEEN" is not Ken, "been" not Ben).
-        if (shouting or word.islower()) and not _known(folded) and any(
-                _side_by_side(folded, form) or _stretched(folded, form, shortest=_SHORT_NAME) for form in here):
-            return word
-        # A sentence's first word that is a name part with two of its letters swapped, every letter kept ("Sain…" for
-        # Siân), is written as a name however common a word it is.
-        if word[:1].isupper() and not shouting and first and common and not place \
-                and any(_swapped_apart(folded, form) for form in forms if form[:1] == folded[:1]):
-            return word
-        # Two slips (`_two_slips`: "Gertah", "Garhet"), written as a name, in a word that is no word or name of its own;
-        # in a mutated form only right after a word that mutates it ("gan Fogrna" for Morgan; "Sain Ffagan" is not).
-        slips = {form for part in parts for form in ({part, *_mutated(part)} if mutating else {part})}
-        if as_name and not _known(folded) and any(_two_slips(folded, form) for form in slips):
+        titled = n > 0 and words[n - 1].group().casefold() in _NAME_TITLES
+        w = _Written(word=folded, as_a_name=titled or (capital and not (first and common)),
+                     capitals=word.isupper() and len(word) > 1 and not shouting, shouting=shouting,
+                     small=word.islower(), first_common=capital and first and common, place=place,
+                     known=_known(folded), commonest=folded in common_words(), mutating=mutating)
+        if _reads(w, [*named, *short_mutated] if mutating and not w.known else named):
             return word
     return ""
+
+
+def _reads(w: _Written, forms: Sequence[_Form]) -> bool:
+    """True when a reading of `_READINGS` reads the word as one of the forms."""
+    for reading in _READINGS:
+        if not _WRITTEN[reading.written](w) or any(_GUARDS[u](w) for u in reading.unless if u in _GUARDS):
+            continue
+        slip, guards = _SLIPS[reading.slip], [_FORM_GUARDS[u] for u in reading.unless if u in _FORM_GUARDS]
+        for form in forms:
+            if len(form.letters) >= reading.letters and not any(guard(w, form) for guard in guards) \
+                    and slip(w.word, form.letters):
+                return True
+    return False
 
 
 # Titles staff write for a colleague without a name, as pupils say them ("Sir keeps messaging me", "Mae Syr yn…"):
