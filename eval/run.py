@@ -98,7 +98,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-seventyninth.en", "2022-seventyninth.cy",
              "2022-eightieth.en", "2022-eightieth.cy",
              "2022-eightyfirst.en", "2022-eightyfirst.cy",
-             "2022-eightysecond.en", "2022-eightysecond.cy"),
+             "2022-eightysecond.en", "2022-eightysecond.cy",
+             "2022-eightythird.en", "2022-eightythird.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -258,6 +259,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-76": ("other-school-76-eightyfirst.en", "other-school-76-eightyfirst.cy"),
     "revised-cd": ("revised-cd-eightysecond.en", "revised-cd-eightysecond.cy"),
     "other-school-77": ("other-school-77-eightysecond.en", "other-school-77-eightysecond.cy"),
+    "revised-ce": ("revised-ce-eightythird.en", "revised-ce-eightythird.cy"),
+    "other-school-78": ("other-school-78-eightythird.en", "other-school-78-eightythird.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
