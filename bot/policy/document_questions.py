@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bot.policy.lexicon import PLATFORM_WORDS
 from bot.policy.text import words
 from bot.policy.typos import MIN_TYPO_LENGTH, TypoIndex
 from bot.policy.welsh import detect_language
@@ -108,7 +109,10 @@ class DocumentQuestions:
         for detail in self._details:
             if _has(text, detail.unless):
                 continue
-            if _has(text, detail.cues) or detail.cues_with_setting.matches(text):
+            # A question that names a platform asks what the rules reach ("… or just the big sites like Facebook"),
+            # not which schools or sites.
+            if _has(text, detail.cues) or (detail.cues_with_setting.matches(text)
+                                           and PLATFORM_WORDS.isdisjoint(tokens)):
                 return detail.name
             if names_document and (_has(text, detail.cues_with_document) or detail.cues_with_body.matches(text)):
                 return detail.name

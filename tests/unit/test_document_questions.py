@@ -57,6 +57,8 @@ def questions() -> DocumentQuestions:
         ("which edition are we on", "version"),
         ("is this the 2021 version or a newer one", "version"),
         ("when did v2 come out", "date_of_issue"),  # "v2" names the document, as "the new version" does
+        ("when did the current policy come in", "date_of_issue"),  # "the current policy" is "the policy"
+        ("pryd ddaeth y polisi presennol i rym?", "date_of_issue"),
         ("who wrote v2?", "author"),
     ],
 )
@@ -86,6 +88,9 @@ def test_a_question_about_the_document_names_its_detail(
         "Ydy'r polisi'n berthnasol i mi hefyd? Dw i'n gweithio yn yr ysgol gynradd",
         "does this cover what i do at home or only in school",
         "can i share v2 of the sports day video on the class page?",
+        # a platform's "sites" are no school's sites (before, "which schools it covers")
+        "does the policy cover whatsapp and group chats or is it just the big sites like facebook",
+        "Does the policy cover TikTok as well or only sites like Facebook and Instagram?",
     ],
 )
 def test_a_question_about_the_rules_is_not_about_the_document(questions: DocumentQuestions, question: str) -> None:
