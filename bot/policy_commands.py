@@ -47,7 +47,7 @@ from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from bot.tools import Asking, not_confirmed, run_tool, tool_store
 from cards.i18n import Catalogue, load_catalogue, note_text, refusal_text
-from cards.publishing import previous_unconfirmed
+from cards.publishing import cards_go_text, previous_unconfirmed
 from dialogs.policy_reads import ReadingFlow, reminders_delivered
 from dialogs.publishing import AudienceChanged, InForceChanged, Proposal, PublishingFlow
 
@@ -217,6 +217,8 @@ def publish_policy_command(argv: list[str]) -> int:
             print(strings.text("publish.cmd_done", lang, version=published.version, count=published.staff)
                   + ("; " + strings.text("publish.cmd_unreachable", lang, count=published.unreachable)
                      if published.unreachable else ""))
+            if said := cards_go_text(strings, lang, goes=publishing.cards_go(published.audience), now=publishing.now()):
+                print(said)
         return 0
 
     return run_tool("publish-policy", run())

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
@@ -477,11 +477,27 @@ class ReadingFlow:
                                         kept=kept.read_at if kept is not None else None,
                                         behind=await self._behind(record, person)))
 
-    async def start_campaign(self, version: str, *, automatic: bool = False) -> int:
+    def cards_go(self, schools: Iterable[School], now: datetime) -> list[tuple[School, datetime]]:
+        """When a card to staff queued at `now` reaches them, by school: `now` within its school hours, else the start
+        of its next working day's (`_in_school_hours`), for the presser's own card to say."""
+        return [(school, self._federation.calendar_for([school.school_id]).in_school_hours(now)) for school in schools]
+
+    def _in_school_hours(self, messages: Sequence[OutboundMessage], on_list: Mapping[str, StaffMember],
+                         now: datetime) -> list[OutboundMessage]:
+        """Cards to staff queued at `now`, each kept back until school hours on a working day of its recipient's school
+        (`on_list`: the staff list by object id, lower case; the federation's days for anyone not on it). Whoever
+        pressed Publish or Send a reminder, none of the staff it reaches pressed anything: a head's press at 23:00 rings
+        no phone before the morning, as the periodic pass's cards and reminders do not."""
+        def calendar(message: OutboundMessage) -> SchoolCalendar:
+            member = on_list.get(message.recipient.aad_object_id.lower())
+            return calendar_of(member, self._federation) if member is not None else self._federation.calendar
+        return [held for message in messages for held in in_school_hours([message], calendar(message), now)]
+
+    async def start_campaign(self, version: str) -> int:
         """Ask everyone on the staff list who has not been asked to read this version yet; return how many are on
-        the list. Safe to run again after a fault, and on several instances at once. `automatic`: the periodic pass
-        asks them (staff added to the list since), not a press: each card waits for school hours on a working day of
-        their school (`in_school_hours`), as a reminder does."""
+        the list. Safe to run again after a fault, and on several instances at once. Whether Publish or the periodic
+        pass (staff added to the list since) asks them, each card waits for school hours on a working day of their
+        school (`_in_school_hours`), as a reminder does."""
         policy, record = await self._stored_record(version)
         members = await self._directory.list_members()
         waiting = still_to_ask(members, await self._reads.list_asked(version))
@@ -498,11 +514,8 @@ class ReadingFlow:
                     for person in (Person(tenant, member.aad_object_id, member.name) for member in waiting)]
         if unconfirmed := [m for m, member in zip(messages, waiting, strict=True)
                            if member.aad_object_id.lower() not in done]:
-            if automatic:
-                by_id = {member.aad_object_id.lower(): member for member in waiting}
-                unconfirmed = [held for message in unconfirmed for held in in_school_hours(
-                    [message], calendar_of(by_id[message.recipient.aad_object_id.lower()], self._federation), now)]
-            await self._notifier.notify(unconfirmed)
+            by_id = {member.aad_object_id.lower(): member for member in waiting}
+            await self._notifier.notify(self._in_school_hours(unconfirmed, by_id, now))
         earlier = [stored.version for stored in await self._versions.list_versions()
                    if stored.campaign and version_number(stored.version) != version_number(version)]
         # Of each earlier version, who was reminded and how often (the head's reminders too): all of it may be waiting.
@@ -566,7 +579,7 @@ class ReadingFlow:
         if not record.campaign:
             return
         await self.start_campaign(version)
-        on_list = {m.aad_object_id.lower() for m in await self._directory.list_members() if m.aad_object_id}
+        on_list = {m.aad_object_id.lower(): m for m in await self._directory.list_members() if m.aad_object_id}
         done = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)}
         owed = [asked for asked in await self._reads.list_asked(version)
                 if asked.object_id and asked.object_id.lower() in on_list and asked.object_id.lower() not in done]
@@ -575,7 +588,8 @@ class ReadingFlow:
         again = self._latest_again(version, await self._policy_of(version), record,  # its record was read above
                                    await self._not_confirmed_before(record))
         now = self._clock()
-        await self._notifier.notify([again(asked, now) for asked in owed])
+        # A Withdraw pressed at night asks them again in the morning.
+        await self._notifier.notify(self._in_school_hours([again(asked, now) for asked in owed], on_list, now))
 
     async def catch_up(self) -> int:
         """Settle the queue for the version in force when its campaign is owed (a fault left it, or it was made
@@ -611,28 +625,24 @@ class ReadingFlow:
         if not due:
             return 0
         # Sent by no one's click: each waits for school hours on a working day of the person's school.
-        on_list = {m.aad_object_id.lower(): m for m in staff if m.aad_object_id}
-        hours = {a.object_id.lower(): calendar_of(on_list[a.object_id.lower()], self._federation) for a in due}
-        sent = await self._send_reminders(version, due, now, hours=hours)
+        sent = await self._send_reminders(version, due, now,
+                                          on_list={m.aad_object_id.lower(): m for m in staff if m.aad_object_id})
         if sent:
             await self._still_in_force(version)
         return len(sent)
 
     async def _send_reminders(self, version: str, due: Sequence[AskedStaff], now: datetime, *,
-                              hours: Mapping[str, SchoolCalendar] | None = None) -> set[str]:
+                              on_list: Mapping[str, StaffMember]) -> set[str]:
         """Each of `due` their next reminder of `version`; the object ids (lower case) of those marked reminded here
-        (not those another press or instance marked first). `hours`: by object id (lower case), the calendar whose
-        school hours the automatic reminder waits for (none for a head's press: it goes at once)."""
+        (not those another press or instance marked first). Automatic or a head's press, each waits for school hours
+        on a working day of the person's school (`on_list`: the staff list by object id, lower case)."""
         policy, record = await self._stored_record(version)
         asking = self._asking(policy, record, reminder=True, behind=await self._not_confirmed_before(record))
         sent: set[str] = set()
         for asked in due:
             *earlier, reminder = self._cards_to(version, asked)
             # Queued before it is marked, with a fixed id: a fault retries it, a second instance adds nothing.
-            queued = [asking(reminder, now, asked.asked_at)]
-            if hours is not None and (calendar := hours.get(asked.object_id.lower())) is not None:
-                queued = in_school_hours(queued, calendar, now)
-            await self._notifier.notify(queued)
+            await self._notifier.notify(self._in_school_hours([asking(reminder, now, asked.asked_at)], on_list, now))
             # One card of it waits for them at a time: their card and earlier reminders not sent yet (they have not
             # opened the bot) are taken back, since the reminder asks the same.
             await self._notifier.take_back(earlier)
@@ -655,7 +665,7 @@ class ReadingFlow:
         if pointer is not None:
             try:
                 if (await self._versions.get(pointer.version)).campaign:
-                    await self.start_campaign(pointer.version, automatic=True)
+                    await self.start_campaign(pointer.version)
                     await self.owe_held_back(pointer.version)
             except RecordNotFound:
                 log.warning("the current version %s cannot be read", pointer.version)
@@ -875,7 +885,8 @@ class ReadingFlow:
             else:
                 due[key] = asked
         try:
-            if marked := await self._send_reminders(version, list(due.values()), now) if due else set():
+            marked = await self._send_reminders(version, list(due.values()), now, on_list=on_list) if due else set()
+            if marked:
                 await self._still_in_force(version)
         except StorageUnavailable:
             # Some may be on their way: not "nothing was changed". Pressed again, nobody gets a second (the same ids,
@@ -886,7 +897,8 @@ class ReadingFlow:
         reminded = [(school, sum(1 for key in marked if on_list[key].school == school.school_id)) for school in schools]
         return Reply(card=cards.reminded_card(self._strings, turn.lang, version=version, reminded=reminded,
                                               already=len(today - marked),
-                                              asked_today=len(asked_today - marked - today)))
+                                              asked_today=len(asked_today - marked - today),
+                                              goes=self.cards_go(schools, now), now=now))
 
     @staticmethod
     def _about(turn: Turn, schools: tuple[School, ...]) -> tuple[School, ...]:

@@ -21,7 +21,7 @@ from typing import Any
 from bot.domain.directory import StaffDirectory
 from bot.domain.downloads import DownloadFailed, Downloads
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
-from bot.domain.federation import Federation
+from bot.domain.federation import Federation, School
 from bot.domain.people import Lang, Person
 from bot.domain.policy_reads import Audience, audience
 from bot.domain.policy_versions import (
@@ -73,6 +73,7 @@ class Published:
     cards_later: bool = False
     unreachable: int = 0  # on the staff list with no Entra id: nobody can ask them in Teams
     previous: str = ""  # the version it replaced (what Withdraw goes back to)
+    audience: Audience | None = None  # who its campaign asks, by school (when their cards go is said by school)
 
 
 
@@ -221,6 +222,15 @@ class PublishingFlow:
         pointer = await self._versions.get_pointer()
         return await self._reading.still_to_confirm(pointer.version) if pointer is not None else 0
 
+    def now(self) -> datetime:
+        """The flow's clock (what a command says of when cards go reads it too)."""
+        return self._clock()
+
+    def cards_go(self, asked: Audience | None) -> list[tuple[School, datetime]]:
+        """When cards queued now reach the staff `asked` counts, by school (`ReadingFlow.cards_go`)."""
+        schools = [school for school, count in asked.schools if count] if asked is not None else []
+        return self._reading.cards_go(schools or self._federation.schools, self._clock())
+
     async def audience(self) -> Audience:
         """Who a campaign started now would ask, per school (the staff list as it is now)."""
         return audience(self._federation.schools, await self._directory.list_members())
@@ -261,7 +271,8 @@ class PublishingFlow:
             passages=len(policy.all_passages()), changes=compare_policies(current, policy),
             problems=[note_text(self._strings, problem, turn.lang) for problem in check.problems],
             notes=[note_text(self._strings, note, turn.lang) for note in check.notes], refusal=refusal,
-            audience=asked, reinstate=plan is not None and plan.reinstate, unconfirmed=unconfirmed))
+            audience=asked, reinstate=plan is not None and plan.reinstate, unconfirmed=unconfirmed,
+            goes=self.cards_go(asked), now=self._clock()))
 
     # Publishing
 
@@ -342,7 +353,8 @@ class PublishingFlow:
             self._in_background(self._switch())
         reachable = sum(1 for member in members if member.aad_object_id)
         return Published(version, reinstate, reachable if members else None,
-                         unreachable=len(members) - reachable, previous=previous.details.version)
+                         unreachable=len(members) - reachable, previous=previous.details.version,
+                         audience=audience(self._federation.schools, members))
 
     def _record(self, version: str, data: Mapping[str, Any], policy: Policy, by: Person,
                 changes: PolicyChanges) -> PolicyVersion:
@@ -430,10 +442,12 @@ class PublishingFlow:
                                                           version=changed.version, audience=changed.now,
                                                           was=max(changed.was, 0), replaces=compared))
         await self._forget(draft_id)
+        now = self._clock()
         return Reply(card=cards.published_card(self._strings, turn.lang, version=published.version,
                                                asked=published.staff, reinstated=published.reinstated,
                                                cards_later=published.cards_later,
-                                               unreachable=published.unreachable, previous=published.previous))
+                                               unreachable=published.unreachable, previous=published.previous,
+                                               goes=self.cards_go(published.audience), now=now))
 
     async def withdraw(self, turn: Turn) -> Reply:
         """Withdraw, pressed by the policy owner on a version's published card (it asked first): the version it replaced
@@ -469,7 +483,8 @@ class PublishingFlow:
         if self._refresh is not None:
             self._in_background(self._switch())
         return Reply(card=cards.withdrawn_card(self._strings, turn.lang, version=record.version,
-                                               previous=back.version, asked_again=back.campaign))
+                                               previous=back.version, asked_again=back.campaign,
+                                               goes=self.cards_go(None), now=self._clock()))
 
     async def cancel(self, turn: Turn) -> Reply:
         """Forget the draft: nothing is published."""

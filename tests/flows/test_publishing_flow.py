@@ -170,8 +170,9 @@ async def _opened(strings: Catalogue, federation: Federation,
 
 @pytest.fixture
 async def bot(strings: Catalogue, federation: Federation) -> PublishingBot:
-    """The bot answering from the shipped (2022) file, with the federation's staff list; everyone has opened it."""
-    return await _opened(strings, federation)
+    """The bot answering from the shipped (2022) file, with the federation's staff list; everyone has opened it. In
+    school hours (a school day at 10:00), so what Publish sends goes at once, whenever the test runs."""
+    return await _opened(strings, federation, Clock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC)))
 
 
 def _storage_down(*args: object, **kwargs: object) -> Any:
@@ -378,12 +379,12 @@ async def test_the_reminder_to_read_a_version_published_at_night_waits_for_the_n
     """The head published version 2 at 21:30 from home; five school days on, the automatic reminder reached every
     member of staff at 21:30 (on a Friday evening, the weekend's edge). It is still owed then (the day it is due is
     unchanged, and the asked rows say it was sent), but the sender keeps it until the next working day's school hours
-    (SCHOOL_HOURS, 08:00 to 17:00 UK time), across the clocks changing. The card the head's own Publish sent went at
-    once, at 21:30."""
+    (SCHOOL_HOURS, 08:00 to 17:00 UK time), across the clocks changing. The cards the head's own Publish sent waited
+    for school hours too (none of the staff pressed anything)."""
     clock = Clock(published)
     bot = await _opened(strings, federation, clock)
     await bot.publishes(write_revised(tmp_path), "2")
-    assert [len(await bot.bot.cards_going_to(p, published)) for p in STAFF] == [1] * len(STAFF)  # at once
+    assert [len(await bot.bot.cards_going_to(p, published)) for p in STAFF] == [0] * len(STAFF)  # held
     outbox = MemoryOutbox(bot.bot.store)
     for person in STAFF:  # each has their card, so what the sender owes them next is the reminder
         for message in await outbox.list_for_recipient(person):
@@ -2187,3 +2188,101 @@ async def test_a_file_that_cannot_be_published_is_refused_in_welsh_on_her_welsh_
     shown = text_of(refused.card)
     assert said in shown and "Saesneg" not in shown, shown
     assert VERB_PUBLISH not in shown
+
+
+# Publish and Send a reminder pressed late: the head's press is hers, the staff's cards are not
+
+
+@pytest.mark.parametrize(("lang", "said"), [(Lang.EN, "They go at 08:00 on Thursday 10 December"),
+                                            (Lang.CY, "Byddan nhw'n mynd am 08:00 ddydd Iau 10 Rhagfyr")])
+async def test_publish_pressed_late_in_the_evening_rings_no_staff_phone_until_school_hours_and_says_when(
+        strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang, said: str) -> None:
+    """Siân publishes version 2 from home at 23:00 on a Wednesday: every member of staff's read-and-confirm card went
+    then and there, ringing every phone at 23:00, though none of them pressed anything. Her own preview and confirmation
+    come at once and say when the staff's cards go; the cards wait for the next working day's school hours (08:00 on
+    the Thursday, UK time)."""
+    late = datetime(2026, 12, 9, 23, 0, tzinfo=UTC)  # Wednesday 9 December, 23:00 GMT
+    goes = datetime(2026, 12, 10, 8, 0, tzinfo=UTC)
+    clock = Clock(late)
+    bot = await _opened(strings, federation, clock)
+
+    preview = await bot.sends(SIAN, write_revised(tmp_path), lang)
+    published = await bot.bot.clicks(SIAN, VERB_PUBLISH, verb_data(preview.card or {}, VERB_PUBLISH), lang=lang)
+    await bot.publishing.drain()
+
+    assert said in text_of(preview.card)
+    assert said in text_of(published.card)
+    assert [len(await bot.read_cards(p)) for p in STAFF] == [1] * len(STAFF)  # owed, and counted as asked
+    for moment in (late, goes - timedelta(minutes=1)):
+        assert [await bot.bot.cards_going_to(p, moment) for p in STAFF] == [[]] * len(STAFF), moment
+    assert [len(await bot.bot.cards_going_to(p, goes)) for p in STAFF] == [1] * len(STAFF)
+
+
+@pytest.mark.parametrize(("lang", "said"), [(Lang.EN, "They go at 08:00 on Monday 14 December"),
+                                            (Lang.CY, "Byddan nhw'n mynd am 08:00 ddydd Llun 14 Rhagfyr")])
+async def test_send_a_reminder_pressed_on_a_friday_night_reminds_staff_on_monday_morning_and_says_so(
+        strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang, said: str) -> None:
+    """Siân presses Send a reminder at 22:30 on a Friday: the reminders reached the staff who had not confirmed at
+    22:30. Her card comes at once, saying when they go; the reminders wait for 08:00 on the Monday."""
+    clock = Clock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))  # Tuesday 1 December, in school hours: cards at once
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    for person in STAFF:
+        assert len(await bot.bot.cards_going_to(person, clock.now)) == 1
+        await _sent(bot, person)
+    late = datetime(2026, 12, 11, 22, 30, tzinfo=UTC)  # Friday 11 December, 22:30 GMT
+    monday = datetime(2026, 12, 14, 8, 0, tzinfo=UTC)
+    clock.now = late
+    summary = await bot.bot.says(SIAN, "who has read it", lang=lang)
+
+    reminded = await bot.bot.clicks(SIAN, VERB_REMIND, _remind_button(summary.card), lang=lang)
+
+    assert said in text_of(reminded.card)
+    for moment in (late, monday - timedelta(minutes=1)):
+        assert [await bot.bot.cards_going_to(p, moment) for p in STAFF] == [[]] * len(STAFF), moment
+    going = [await bot.bot.cards_going_to(p, monday) for p in STAFF]
+    assert all(len(cards) == 1 and strings.text("reads.reminder_title", Lang.EN) in text_of(cards) for cards in going)
+
+
+async def test_send_a_reminder_pressed_in_school_hours_goes_at_once_and_says_no_later_time(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """In school hours, the reminders go then and there, and the card says nothing of a later time."""
+    clock = Clock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    for person in STAFF:
+        await _sent(bot, person)
+    clock.now = datetime(2026, 12, 9, 14, 0, tzinfo=UTC)
+    summary = await bot.bot.says(SIAN, "who has read it")
+
+    reminded = await bot.bot.clicks(SIAN, VERB_REMIND, _remind_button(summary.card))
+
+    assert "They go at" not in text_of(reminded.card)
+    assert [len(await bot.bot.cards_going_to(p, clock.now)) for p in STAFF] == [1] * len(STAFF)
+
+
+@pytest.mark.parametrize(("lang", "said"), [(Lang.EN, "They go at 08:00 on Thursday 10 December"),
+                                            (Lang.CY, "Byddan nhw'n mynd am 08:00 ddydd Iau 10 Rhagfyr")])
+async def test_withdraw_pressed_late_in_the_evening_asks_staff_again_in_school_hours_and_says_when(
+        strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang, said: str) -> None:
+    """Versions 2 and 3 came out in the day; at 23:00 Siân withdraws version 3, and version 2's card, owed again to
+    those who have not confirmed it, rang their phones at 23:00. It waits for 08:00 on the Thursday, and her card says
+    so."""
+    clock = Clock(datetime(2026, 12, 9, 10, 0, tzinfo=UTC))  # Wednesday 9 December, 10:00 GMT
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    published = await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+    for person in STAFF:
+        await _sent(bot, person)
+    late, goes = datetime(2026, 12, 9, 23, 0, tzinfo=UTC), datetime(2026, 12, 10, 8, 0, tzinfo=UTC)
+    clock.now = late
+
+    withdrawn = await bot.bot.clicks(SIAN, VERB_WITHDRAW, verb_data(published.card or {}, VERB_WITHDRAW), lang=lang)
+    await bot.publishing.drain()
+
+    assert said in text_of(withdrawn.card)
+    assert [len(await bot.read_cards(p)) for p in STAFF] == [1] * len(STAFF)
+    for moment in (late, goes - timedelta(minutes=1)):
+        assert [await bot.bot.cards_going_to(p, moment) for p in STAFF] == [[]] * len(STAFF), moment
+    going = [await bot.bot.cards_going_to(p, goes) for p in STAFF]
+    assert all(len(cards) == 1 and verb_data(cards[0], VERB_CONFIRM_READ) == {"version": "2"} for cards in going)

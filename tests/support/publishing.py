@@ -54,8 +54,9 @@ async def until(check: Callable[[], Awaitable[bool]], *, within: float = 30.0) -
 
 
 def bot_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m bot ARGS` with the app's storage, as the README has IT run it."""
+    """`python -m bot ARGS` with the app's storage and school hours, as the README has IT run it."""
     env = {**os.environ, "APP_ENV": "local", "TABLE_PREFIX": settings.table_prefix,
+           "SCHOOL_HOURS": settings.school_hours,
            "AZURE_STORAGE_CONNECTION_STRING": settings.storage_connection_string.get_secret_value()}
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, env=env, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=120)
