@@ -462,7 +462,8 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
                           lease=timedelta(seconds=settings.outbox_lease_seconds),
                           still_owed=StillToRead(TablePolicyReads(store), TablePolicyVersions(store),
                                                  TableStaffDirectory(store)),
-                          calendar=federation.calendar, clock=app[CLOCK])
+                          calendar=federation.calendar,
+                          calendar_for=federation.calendar_for, clock=app[CLOCK])
     home = HomeFlow(strings, federation)
     upkeep = index_cache_upkeep(settings)
     live = LivePolicy(TablePolicyVersions(store), default=lambda: load_policy(settings.policy_file),

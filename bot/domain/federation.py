@@ -68,8 +68,10 @@ class Federation:
         one of them, so an executive head of two schools works while either is open. No known school: the
         federation's."""
         known = {s.school_id for s in self.schools}
-        at = (set(schools) & known) or known
-        return SchoolCalendar(tuple(h for h in self.school_holidays if h.closes_all(at)), self.school_hours)
+        named = set(schools) & known
+        at = named or known
+        return SchoolCalendar(tuple(h for h in self.school_holidays if h.closes_all(at)), self.school_hours,
+                              tuple(sorted(named)))
 
     def schools_of(self, contact: StaffContact, listed_at: str = "") -> tuple[str, ...]:
         """The schools someone works at: those they head, and `listed_at` (their school on the staff list)."""

@@ -58,7 +58,8 @@ class OutboundMessage:
     (`SchoolCalendar.in_school_hours`); no sender takes it sooner, not even the one the person's own turn starts.
     `update_only`: the message only updates the card with its key where that was posted (a reply card saying the reply
     was corrected); with no place kept for it, or when Teams refuses the update, nothing is posted and it is done.
-    `hours`: the hours an automatic message keeps (`in_school_hours`), also when a failed send of it is tried again.
+    `hours`: the hours an automatic message keeps (`in_school_hours`), also when a failed send of it is tried again;
+    `schools`: whose working days (school ids: the recipient's school, as the flow knew it; none, the federation's).
     """
 
     recipient: Person
@@ -78,6 +79,7 @@ class OutboundMessage:
     update_only: bool = False
     not_before: datetime | None = None
     hours: Hours = Hours.ANY
+    schools: tuple[str, ...] = ()
 
     def card_in(self, lang: Lang) -> Card:
         """The card to send to someone who reads `lang`."""
@@ -336,4 +338,5 @@ def in_school_hours(messages: Sequence[OutboundMessage], calendar: SchoolCalenda
     send that fails is tried again within them. Never for what a person's own click sends."""
     at = calendar.in_school_hours(now, any_day=any_day)
     hours = Hours.EVERY_DAY if any_day else Hours.SCHOOL_DAYS
-    return [replace(m, hours=hours, not_before=at if at > now else m.not_before) for m in messages]
+    return [replace(m, hours=hours, schools=calendar.schools, not_before=at if at > now else m.not_before)
+            for m in messages]

@@ -119,6 +119,9 @@ class SchoolCalendar:
 
     holidays: tuple[SchoolHoliday, ...] = ()
     hours: SchoolHours = SchoolHours()
+    # The schools (ids) whose days these are, kept with a message held for them (a retry keeps the same days); none:
+    # the federation's.
+    schools: tuple[str, ...] = ()
 
     def is_working_day(self, day: date) -> bool:
         """Monday to Friday, not a bank holiday, not in the school holidays."""

@@ -89,11 +89,14 @@ class Deliverer:
 
     def __init__(self, adapter: CloudAdapter, *, app_id: str, outbox: Outbox, profiles: UserProfiles,
                  lease: timedelta = LEASE, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 still_owed: StillOwed | None = None, calendar: SchoolCalendar | None = None) -> None:
+                 still_owed: StillOwed | None = None, calendar: SchoolCalendar | None = None,
+                 calendar_for: Callable[[Iterable[str]], SchoolCalendar] | None = None) -> None:
         self._adapter = adapter
-        # The federation's working days and school hours: an automatic message whose send failed is tried again
-        # within them (`OutboundMessage.retry_later`).
+        # The federation's working days and school hours (`calendar`), and those of given schools (`calendar_for`): an
+        # automatic message whose send failed is tried again within those of the schools it keeps (its recipient's),
+        # else the federation's (`OutboundMessage.retry_later`).
         self._calendar = calendar
+        self._calendar_for = calendar_for
         self._still_owed = still_owed
         self._app_id = app_id
         self._outbox = outbox
@@ -402,7 +405,7 @@ class Deliverer:
             recipient = await self._reference(message.recipient, reading)
             slot = await self._slot(message, reading)
         except StorageUnavailable:
-            await self._release(claimed.retry_later(now, "storage unavailable", calendar=self._calendar))
+            await self._release(claimed.retry_later(now, "storage unavailable", calendar=self._days_of(claimed)))
             return False
         if message.update_only and slot is None:  # no card of it was kept to update: nothing to post
             await self._done(claimed)
@@ -417,7 +420,7 @@ class Deliverer:
             try:
                 owed = await self._still_owed.still_owed(message, now)
             except DomainError as error:
-                await self._release(claimed.retry_later(now, type(error).__name__, calendar=self._calendar))
+                await self._release(claimed.retry_later(now, type(error).__name__, calendar=self._days_of(claimed)))
                 return False
             if not owed:
                 try:
@@ -435,7 +438,7 @@ class Deliverer:
             log.warning("proactive send failed: %s%s", type(error).__name__,
                         f" (asked to wait {wait.total_seconds():.0f} s)" if wait else "")
             await self._release(claimed.retry_later(now, type(error).__name__, not_before=wait,
-                                                    calendar=self._calendar))
+                                                    calendar=self._days_of(claimed)))
             return False
         moved = None
         if message.card_key and activity_id and (slot is None or slot.activity_id != activity_id):
@@ -490,6 +493,12 @@ class Deliverer:
         except Exception:  # the flows handle storage faults themselves: anything else is a defect, said loudly
             log.exception("work after a turn's answer failed")
 
+    def _days_of(self, message: OutboundMessage) -> SchoolCalendar | None:
+        """The working days and hours a message keeps: those of the schools it was queued for, else the federation's."""
+        if message.schools and self._calendar_for is not None:
+            return self._calendar_for(message.schools)
+        return self._calendar
+
     async def hold(self, messages: Sequence[OutboundMessage]) -> None:
         """Store messages kept back for school hours (`not_before`): the due scan sends each when its time comes."""
         await self._outbox.enqueue(messages)
@@ -510,7 +519,8 @@ class Deliverer:
         for message in queue:
             if message.held_until(now) is not None or message.kept_back(now):
                 continue
-            opens = calendar.in_school_hours(now, any_day=message.hours is not Hours.SCHOOL_DAYS)
+            days = self._days_of(message) if message.schools else calendar  # a reminder keeps its school's days
+            opens = (days or calendar).in_school_hours(now, any_day=message.hours is not Hours.SCHOOL_DAYS)
             if opens > now:
                 await self._release(replace(message, not_before=opens))
 

@@ -109,6 +109,7 @@ def _to_entity(message: OutboundMessage) -> dict[str, Any]:
         "UpdateOnly": message.update_only,
         "NotBefore": message.not_before,
         "Hours": message.hours.value,
+        "Schools": ",".join(message.schools),
     }
 
 
@@ -138,6 +139,7 @@ def _from_entity(entity: dict[str, Any]) -> OutboundMessage:
         update_only=entity.get("UpdateOnly") is True,
         not_before=entity_time(entity, "NotBefore"),
         hours=_hours(entity_text(entity, "Hours")),
+        schools=tuple(school for school in entity_text(entity, "Schools").split(",") if school),
     )
 
 

@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from app import SERVICES, STORE, create_app
 from bench.proxy import Seen, counting_proxy
 from bot.domain.errors import StorageUnavailable
+from bot.domain.federation import parse_federation
 from bot.domain.outbox import CardSlot, DeliveryState, OutboundMessage, in_school_hours
 from bot.domain.people import Person
 from bot.domain.school_calendar import SchoolCalendar
@@ -29,11 +30,11 @@ from bot.storage.outbox import TableOutbox
 from bot.storage.users import TableUserProfiles
 from tests.conftest import local_settings
 from tests.http.test_permission_flow import form
-from tests.support.activities import CARYS, SIAN, TENANT, card_action, message
+from tests.support.activities import CARYS, OWAIN, SIAN, TENANT, card_action, message
 from tests.support.cards import verb_data
 from tests.support.connector import Connector
 from tests.support.outage import StorageOutage, storage_outage
-from tests.support.policies import FIXTURE_POLICY_FILE
+from tests.support.policies import FIXTURE_POLICY_FILE, REPO
 from tests.support.processes import azurite_connection_string
 
 HEAD = Person(TENANT, SIAN["aadObjectId"], SIAN["name"])
@@ -215,6 +216,38 @@ async def test_a_reminder_teams_refused_at_the_end_of_the_school_day_is_tried_ag
     clock[0] = monday
     assert await sender.deliver_to(HEAD) == 1
     assert [c["body"][0]["text"] for c in connector.cards()].count("A reminder") == 1
+
+
+async def test_a_reminder_teams_refused_is_tried_again_on_its_recipients_school_days_not_the_federations(
+        client: TestClient, connector: Connector) -> None:
+    """Monday 16 November is an INSET day at the primary school only. Owain's (primary) automatic reminder went at
+    16:59 on the Friday and Teams asked for two minutes: it was kept for 08:00 on the Monday, the federation's next
+    working day (the high school is open), so it reached him on his school's day off. It keeps the days of the school
+    the flow queued it for, and is tried again at 08:00 on the Tuesday."""
+    services = client.app[SERVICES]
+    store = client.app[STORE]
+    outbox = TableOutbox(store)
+    owain = Person(TENANT, OWAIN["aadObjectId"], OWAIN["name"])
+    await client.post("/api/messages", json=message(OWAIN, "hi", connector.url))
+    await services.deliverer.drain()
+    raw = json.loads((REPO / "config" / "federation.local.json").read_text(encoding="utf-8"))
+    federation = parse_federation({**raw, "school_holidays": [
+        {"from": "2026-11-16", "to": "2026-11-16", "name": "INSET", "schools": ["primary"]}]})
+    clock = [datetime(2026, 11, 13, 16, 59, tzinfo=UTC)]
+    sender = Deliverer(services.adapter, app_id="", outbox=outbox, profiles=TableUserProfiles(store),
+                       clock=lambda: clock[0], calendar=federation.calendar, calendar_for=federation.calendar_for)
+    reminder = OutboundMessage(recipient=owain, message_id="policy|00002|remind|owain", created_at=clock[0],
+                               card={**CARD, "body": [{"type": "TextBlock", "text": "A reminder"}]})
+    await outbox.enqueue(in_school_hours([reminder], federation.calendar_for(["primary"]), clock[0]))
+    connector.fail_next, connector.retry_after = [429], "120"
+
+    assert await sender.deliver_to(owain) == 0
+    [waiting] = await outbox.list_for_recipient(owain)
+    assert waiting.not_before == datetime(2026, 11, 17, 8, 0, tzinfo=UTC)
+    clock[0] = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
+    assert await sender.deliver_due() == 0
+    clock[0] = datetime(2026, 11, 17, 8, 0, tzinfo=UTC)
+    assert await sender.deliver_to(owain) == 1
 
 
 async def test_hung_connector_times_out_and_the_message_is_kept(
