@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.domain.people import Lang, StaffContact
 from bot.domain.questions import MAX_QUESTION, MAX_REPLY
 from bot.domain.text import clean_user_text, shortened
-from bot.domain.uk_time import in_uk, uk_clock
+from bot.domain.uk_time import clocks_differ_from_uk, in_uk, uk_clock
 from bot.policy.details import PolicyDetails, reads_as_english, version_in
 from bot.policy.model import PolicyPassage, PolicySection, quotes
 from bot.policy.places import PolicyPlace, heading_mark
@@ -181,13 +181,16 @@ def on_day(strings: Catalogue, lang: Lang, moment: datetime) -> str:
                         month=strings.text(f"date.month.{day.month}", lang))
 
 
-def goes_on_day(strings: Catalogue, lang: Lang, due: datetime, goes: datetime | None = None) -> str:
+def goes_on_day(strings: Catalogue, lang: Lang, due: datetime, goes: datetime | None = None, *,
+                zone: str = "") -> str:
     """When something due at `due` reaches people, as a sentence says it: `on_day` of `due`; when it is kept back to
     `goes` (school hours), the hour and day it really goes: "at 08:00 on Saturday 7 November", "am 08:00 ddydd Sadwrn
-    7 Tachwedd"."""
+    7 Tachwedd", saying "UK time" ("amser y DU") to a reader whose clocks (`zone`, Teams' clientInfo) show another
+    hour then."""
     if goes is None or goes <= due:
         return on_day(strings, lang, due)
-    return strings.text("date.at_on_day", lang, when=uk_clock(goes, "%H:%M"), on_day=on_day(strings, lang, goes))
+    key = "date.at_on_day_uk" if clocks_differ_from_uk(zone, goes) else "date.at_on_day"
+    return strings.text(key, lang, when=uk_clock(goes, "%H:%M"), on_day=on_day(strings, lang, goes))
 
 
 def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: SectionView, quotes: Sequence[str],

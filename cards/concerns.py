@@ -318,10 +318,11 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
                  *, passed_up_at: datetime | None, passed_up_goes: datetime | None = None,
                  left_out: Sequence[StaffContact] = (),
                  namings: Sequence[Naming] = (), holder_has_opened: bool = True,
-                 past_cleared: Sequence[tuple[StaffContact, Naming]] = ()) -> Card:
+                 past_cleared: Sequence[tuple[StaffContact, Naming]] = (), zone: str = "") -> Card:
     """What the reporter sees once it is sent: a reference, who has it and why (and that it waits for them, when they
     have never opened the bot), who else could and the day it goes on to them if nobody acknowledges it (`passed_up_at`;
-    the hour it reaches them, `passed_up_goes`, when that waits for school hours), who never will (`left_out`, and how
+    the hour it reaches them, `passed_up_goes`, when that waits for school hours: UK time, said so to a reader whose
+    clocks, `zone`, show another hour), who never will (`left_out`, and how
     the report may be about each: `namings`, in their order; and `past_cleared`, those she said it is not about whom it
     still goes past if it moves on, with the words)."""
     holder = report.holder
@@ -342,7 +343,8 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
         # when it goes on (after the school holidays, for one sent on the last day of term).
         key = "concern.receipt_unacknowledged" + ("_urgent" if report.pace is Pace.URGENT else "")
         body.append(plain_text(strings.text(key, lang, holder=holder.name, name=report.next_up.name,
-                                            on_day=goes_on_day(strings, lang, passed_up_at, passed_up_goes))))
+                                            on_day=goes_on_day(strings, lang, passed_up_at, passed_up_goes,
+                                                               zone=zone))))
     for person in left_out:
         naming = why.get(person.aad_object_id)
         near = naming is not None and naming.doubt is Doubt.NEAR_NAME and naming.words and not (

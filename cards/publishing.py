@@ -137,7 +137,8 @@ def _version_facts(strings: Catalogue, lang: Lang, details: PolicyDetails, versi
 
 def audience_elements(strings: Catalogue, lang: Lang, *, version: str, audience: Audience | None,
                       reinstate: bool = False, previous: str = "", unconfirmed: int = 0,
-                      goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None) -> list[Element]:
+                      goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None,
+                      zone: str = "") -> list[Element]:
     """Who Publish sends a card to, asking them to read and confirm the version: how many, school by school, and who
     cannot be asked; or that nobody is (a version published before, made current again; no staff list yet). With
     `unconfirmed`, how many have still to confirm `previous`, the version in force, which this one replaces; with
@@ -156,7 +157,7 @@ def audience_elements(strings: Catalogue, lang: Lang, *, version: str, audience:
         said += [text(strings.text(key, lang, version=version, count=audience.asked), weight="Bolder"),
                  facts([(school.name(lang), str(count)) for school, count in audience.schools])]
         if now is not None:
-            said += cards_go_elements(strings, lang, goes=goes, now=now)
+            said += cards_go_elements(strings, lang, goes=goes, now=now, zone=zone)
     if audience.unreachable:
         said.append(text(strings.text("publish.done_unreachable", lang, count=audience.unreachable), subtle=True))
     if unconfirmed and previous:
@@ -165,27 +166,30 @@ def audience_elements(strings: Catalogue, lang: Lang, *, version: str, audience:
 
 
 def cards_go_elements(strings: Catalogue, lang: Lang, *, goes: Sequence[tuple[School, datetime]],
-                      now: datetime) -> list[Element]:
+                      now: datetime, zone: str = "") -> list[Element]:
     """When staff's cards queued at `now` reach them (`goes`: by school, the start of its next school hours, or `now`
-    within them): nothing when they go at once; one time when every school's is the same, else school by school."""
+    within them): nothing when they go at once; one time when every school's is the same, else school by school; in
+    UK time, said so to a reader whose clocks (`zone`) show another hour."""
     if not any(at > now for _, at in goes):
         return []
     times = {at for _, at in goes}
     if len(times) == 1:
-        return [text(strings.text("reads.cards_go", lang, when=goes_on_day(strings, lang, now, times.pop())))]
+        return [text(strings.text("reads.cards_go", lang,
+                                  when=goes_on_day(strings, lang, now, times.pop(), zone=zone)))]
     return [text(strings.text("reads.cards_go_by_school", lang)),
-            facts([(school.name(lang), goes_on_day(strings, lang, now, at) if at > now
+            facts([(school.name(lang), goes_on_day(strings, lang, now, at, zone=zone) if at > now
                     else strings.text("reads.cards_go_now", lang)) for school, at in goes])]
 
 
-def cards_go_text(strings: Catalogue, lang: Lang, *, goes: Sequence[tuple[School, datetime]], now: datetime) -> str:
+def cards_go_text(strings: Catalogue, lang: Lang, *, goes: Sequence[tuple[School, datetime]], now: datetime,
+                  zone: str = "") -> str:
     """`cards_go_elements` as one line (for a command's output); "" when they go at once."""
     if not any(at > now for _, at in goes):
         return ""
     if len({at for _, at in goes}) == 1:
-        return strings.text("reads.cards_go", lang, when=goes_on_day(strings, lang, now, goes[0][1]))
+        return strings.text("reads.cards_go", lang, when=goes_on_day(strings, lang, now, goes[0][1], zone=zone))
     return strings.text("reads.cards_go_by_school", lang) + " " + "; ".join(
-        f"{school.name(lang)}: " + (goes_on_day(strings, lang, now, at) if at > now
+        f"{school.name(lang)}: " + (goes_on_day(strings, lang, now, at, zone=zone) if at > now
                                    else strings.text("reads.cards_go_now", lang)) for school, at in goes)
 
 
@@ -212,7 +216,7 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
                  problems: Sequence[str] = (), notes: Sequence[str] = (),
                  refusal: tuple[str, Mapping[str, str]] | None = None, audience: Audience | None = None,
                  reinstate: bool = False, unconfirmed: int = 0, goes: Sequence[tuple[School, datetime]] = (),
-                 now: datetime | None = None) -> Card:
+                 now: datetime | None = None, zone: str = "") -> Card:
     """What the policy owner is about to publish, checked and compared with the current version, and who Publish asks
     to read it (`audience`; `reinstate`: a version published before, made current again: nobody), and when their cards
     go if it is published `now` (`goes`, outside school hours). A version refused
@@ -255,7 +259,8 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
     if not publishable:
         return card(body)
     body += audience_elements(strings, lang, version=version, audience=audience, reinstate=reinstate,
-                              previous=current_version, unconfirmed=unconfirmed, goes=goes, now=now)
+                              previous=current_version, unconfirmed=unconfirmed, goes=goes, now=now,
+                              zone=zone)
     return card(body, _publish_buttons(strings, lang, draft_id=draft_id, version=version,
                                        audience=None if reinstate else audience, replaces=current_version))
 
@@ -275,7 +280,8 @@ def audience_changed_card(strings: Catalogue, lang: Lang, *, draft_id: str, vers
 
 def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int | None, reinstated: bool,
                    cards_later: bool = False, unreachable: int = 0, previous: str = "",
-                   goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None) -> Card:
+                   goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None,
+                   zone: str = "") -> Card:
     """The preview once published: the bot answers from it, and who is being asked to read it (`cards_later`: the
     cards go out on the periodic pass; `unreachable`: how many on the staff list have no Entra id to ask them by);
     `previous`: the version it replaced, which Withdraw goes back to (asking first); `goes`: when the cards queued
@@ -292,7 +298,7 @@ def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int |
         body = strings.text("publish.done_body", lang, count=asked)
     said = [heading(strings.text("publish.done_title", lang, version=version)), text(body)]
     if asked and not reinstated and not cards_later and now is not None:
-        said += cards_go_elements(strings, lang, goes=goes, now=now)
+        said += cards_go_elements(strings, lang, goes=goes, now=now, zone=zone)
     if unreachable and asked is not None and not reinstated and not cards_later:
         said.append(text(strings.text("publish.done_unreachable", lang, count=unreachable)))
     buttons = [execute(strings.text("publish.see_reads", lang), VERB_READS, {"version": version})]
@@ -308,14 +314,16 @@ def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int |
 
 
 def withdrawn_card(strings: Catalogue, lang: Lang, *, version: str, previous: str, asked_again: bool,
-                   goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None) -> Card:
+                   goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None,
+                   zone: str = "") -> Card:
     """A version withdrawn by the policy owner: the one it replaced is current again, and who is asked to read it (and
     when their cards go, outside school hours: `cards_go_elements`)."""
     return card([heading(strings.text("publish.withdrawn_title", lang, version=version)),
                  text(strings.text("publish.withdrawn_body", lang, version=version, previous=previous)),
                  text(strings.text("publish.withdrawn_asked" if asked_again else "publish.withdrawn_not_asked", lang,
                                    previous=previous)),
-                 *(cards_go_elements(strings, lang, goes=goes, now=now) if asked_again and now is not None else [])])
+                 *(cards_go_elements(strings, lang, goes=goes, now=now, zone=zone)
+                   if asked_again and now is not None else [])])
 
 
 def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges,
@@ -499,7 +507,7 @@ def remind_button(strings: Catalogue, lang: Lang, version: str, school: str = ""
 
 def reminded_card(strings: Catalogue, lang: Lang, *, version: str, reminded: Sequence[tuple[School, int]],
                   already: int, asked_today: int = 0, goes: Sequence[tuple[School, datetime]] = (),
-                  now: datetime | None = None) -> Card:
+                  now: datetime | None = None, zone: str = "") -> Card:
     """What Send the reminder did: how many were sent a reminder, school by school, and how many were not because they
     were reminded earlier today, or asked to read it today (`asked_today`), or that nobody is left to remind; `goes`:
     when the reminders queued `now` reach staff, outside school hours (`cards_go_elements`)."""
@@ -511,7 +519,8 @@ def reminded_card(strings: Catalogue, lang: Lang, *, version: str, reminded: Seq
                  facts([(school.name(lang), str(n)) for school, n in reminded])]
         if now is not None:
             body += cards_go_elements(strings, lang, goes=[(school, at) for school, at in goes
-                                                           if any(s == school and n for s, n in reminded)], now=now)
+                                                           if any(s == school and n for s, n in reminded)], now=now,
+                                      zone=zone)
     elif already or asked_today:
         body.append(text(strings.text("reads.reminded_none", lang, version=version)))
     else:

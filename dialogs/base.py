@@ -79,6 +79,9 @@ class Turn:
     conversation: str = ""
     # Teams asked for the card again on its own (its `refresh`, as it is shown): nobody pressed anything.
     refreshed: bool = False
+    # The time zone of the person's Teams (clientInfo's `localTimezone`, an IANA name; "" when not told): a time shown
+    # on UK clocks says "UK time" to someone whose clocks show another hour (`clocks_differ_from_uk`).
+    time_zone: str = ""
     membership: Callable[[], Awaitable[Membership]] = field(default=_not_looked_up, compare=False, repr=False)
     # The read the click's handler makes first, started by the edge while it read the person's profile (`Verb.ahead`);
     # None when the verb has none.

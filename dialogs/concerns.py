@@ -842,7 +842,8 @@ class ConcernFlow:
                                              passed_up_at=passed_up_at,
                                              passed_up_goes=_reaches_at(working_days, passed_up_at),
                                              left_out=left_out, namings=namings, past_cleared=past_cleared,
-                                             holder_has_opened=await self._has_opened(report.holder, report)))
+                                             holder_has_opened=await self._has_opened(report.holder, report),
+                                             zone=turn.time_zone))
 
     async def _back_to_own_chat(self, turn: Turn, kind: ReportKind, token: str, texts: Mapping[str, str],
                                 staff_list: StaffList) -> Reply:

@@ -898,7 +898,7 @@ class ReadingFlow:
         return Reply(card=cards.reminded_card(self._strings, turn.lang, version=version, reminded=reminded,
                                               already=len(today - marked),
                                               asked_today=len(asked_today - marked - today),
-                                              goes=self.cards_go(schools, now), now=now))
+                                              goes=self.cards_go(schools, now), now=now, zone=turn.time_zone))
 
     @staticmethod
     def _about(turn: Turn, schools: tuple[School, ...]) -> tuple[School, ...]:

@@ -272,7 +272,7 @@ class PublishingFlow:
             problems=[note_text(self._strings, problem, turn.lang) for problem in check.problems],
             notes=[note_text(self._strings, note, turn.lang) for note in check.notes], refusal=refusal,
             audience=asked, reinstate=plan is not None and plan.reinstate, unconfirmed=unconfirmed,
-            goes=self.cards_go(asked), now=self._clock()))
+            goes=self.cards_go(asked), now=self._clock(), zone=turn.time_zone))
 
     # Publishing
 
@@ -447,7 +447,8 @@ class PublishingFlow:
                                                asked=published.staff, reinstated=published.reinstated,
                                                cards_later=published.cards_later,
                                                unreachable=published.unreachable, previous=published.previous,
-                                               goes=self.cards_go(published.audience), now=now))
+                                               goes=self.cards_go(published.audience), now=now,
+                                               zone=turn.time_zone))
 
     async def withdraw(self, turn: Turn) -> Reply:
         """Withdraw, pressed by the policy owner on a version's published card (it asked first): the version it replaced
@@ -484,7 +485,7 @@ class PublishingFlow:
             self._in_background(self._switch())
         return Reply(card=cards.withdrawn_card(self._strings, turn.lang, version=record.version,
                                                previous=back.version, asked_again=back.campaign,
-                                               goes=self.cards_go(None), now=self._clock()))
+                                               goes=self.cards_go(None), now=self._clock(), zone=turn.time_zone))
 
     async def cancel(self, turn: Turn) -> Reply:
         """Forget the draft: nothing is published."""

@@ -20,6 +20,25 @@ def uk_today(now: datetime) -> date:
     return in_uk(now).date()
 
 
+# Zones whose clocks are UK clocks by name (Teams gives the reader's as clientInfo's `localTimezone`).
+_UK_ZONES = frozenset({"Europe/London", "GB", "GB-Eire", "Europe/Belfast", "Europe/Guernsey", "Europe/Isle_of_Man",
+                       "Europe/Jersey"})
+
+
+def clocks_differ_from_uk(zone: str, moment: datetime) -> bool:
+    """True when a reader in time zone `zone` (an IANA name, as Teams gives it) would not see `moment` at the hour UK
+    clocks show it, so a time shown on UK clocks must say it is UK time (a head on a school trip in Spain); False for
+    no zone (not told), one the zone database does not know, or one showing UK time then (Lisbon, Dublin)."""
+    if not zone or zone in _UK_ZONES:
+        return False
+    try:
+        theirs = ZoneInfo(zone)
+    except (ValueError, KeyError, OSError):
+        return False
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(theirs).utcoffset() != aware.astimezone(UK).utcoffset()
+
+
 def uk_clock(moment: datetime, pattern: str) -> str:
     """A moment as UK clocks showed it, in a strftime `pattern`; in the hour the clocks go back (late October), when
     UK clocks show every time twice, followed by which of the two it was: " BST" (the first), " GMT" (the second).

@@ -193,6 +193,17 @@ def _received_at(activity: Activity) -> datetime | None:
     return stamp if isinstance(stamp, datetime) and stamp.utcoffset() is not None else None
 
 
+def _time_zone(activity: Activity) -> str:
+    """The time zone of the person's Teams, as its clientInfo entity gives it (`localTimezone`); "" when none."""
+    for entity in activity.entities or []:
+        extra = getattr(entity, "additional_properties", None)
+        if getattr(entity, "type", "") == "clientInfo" and isinstance(extra, dict):
+            zone = extra.get("localTimezone")
+            if isinstance(zone, str) and 0 < len(zone) <= 64:
+                return zone
+    return ""
+
+
 def _conversation_id(activity: Activity) -> str:
     """The id of the conversation the activity came in ("" when Teams gave none)."""
     conversation_id = activity.conversation.id if activity.conversation is not None else ""
@@ -489,7 +500,8 @@ class TeamsBot:
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, verb=str(verb or ""),
                     data=value if verb else {}, files=_sent_files(activity), picture=_sent_picture(activity),
                     message_id=_message_id(activity), edited=_edited(activity), received_at=_received_at(activity),
-                    conversation=_conversation_id(activity), membership=partial(self._membership, context))
+                    conversation=_conversation_id(activity), membership=partial(self._membership, context),
+                    time_zone=_time_zone(activity))
         if turn.edited and turn.message_id:
             await self._take_back_words_before(turn)
         if len(text) > MAX_TEXT:
@@ -529,7 +541,7 @@ class TeamsBot:
             self._take_back_a_held_welcome(person, self._scope(activity))
             turn = Turn(actor=person, lang=lang, scope=self._scope(activity), verb=verb, data=data, is_invoke=True,
                         refreshed=_is_refresh(activity), membership=partial(self._membership, context),
-                        ahead=ahead.task)
+                        ahead=ahead.task, time_zone=_time_zone(activity))
             reply = await self._route(turn)
         finally:
             await ahead.close()

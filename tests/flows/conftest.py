@@ -143,11 +143,11 @@ class BotInMemory:
                                                       conversation=conversation)))
 
     async def clicks(self, person: Person, verb: str, data: Mapping[str, Any], *, lang: Lang = Lang.EN,
-                     scope: Scope = Scope.PERSONAL) -> Reply:
+                     scope: Scope = Scope.PERSONAL, time_zone: str = "") -> Reply:
         """The person presses a card's button: `verb` with the card's `data` (whoever the data names, the actor is
-        `person`, as the edge takes it from the activity)."""
+        `person`, as the edge takes it from the activity), in Teams set to `time_zone` (none told by default)."""
         return await _answered(self.router.route(Turn(actor=person, lang=lang, scope=scope, verb=verb, data=data,
-                                                      is_invoke=True)))
+                                                      is_invoke=True, time_zone=time_zone)))
 
     async def cards_for(self, person: Person) -> list[Card]:
         """The cards owed to a person, oldest first: what the sender will bring to their chat."""

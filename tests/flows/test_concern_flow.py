@@ -1966,6 +1966,30 @@ async def test_the_receipt_and_the_reminder_of_a_report_sent_at_night_say_the_ho
     assert _shows(await bot.cards_going_to(SIAN, saturday), SECRET)
 
 
+@pytest.mark.parametrize(("lang", "zone", "said"), [
+    (Lang.EN, "America/New_York", "at 08:00 UK time on Saturday 7 November"),
+    (Lang.CY, "America/New_York", "am 08:00 amser y DU ddydd Sadwrn 7 Tachwedd"),
+    (Lang.EN, "Europe/London", "at 08:00 on Saturday 7 November"),
+    (Lang.EN, "", "at 08:00 on Saturday 7 November"),  # Teams said no zone
+])
+async def test_the_receipt_read_in_another_time_zone_says_the_hour_it_reaches_the_head_is_uk_time(
+        strings: Catalogue, federation: Federation, lang: Lang, zone: str, said: str) -> None:
+    """Carys, on a course in New York, sends her report at 21:00 UK time on Monday 2 November: the receipt said it
+    reaches Siân "at 08:00 on Saturday 7 November", which she read as 08:00 in New York, five hours after it had. Teams
+    gives her time zone (clientInfo's localTimezone): where its clocks show another hour, it says UK time."""
+    clock = Clock(datetime(2026, 11, 2, 21, 0, tzinfo=UTC))  # Monday 2 November, 21:00 GMT
+    bot = open_bot(strings, federation, lambda: PolicyInForce(fixture_policy(), NoIndex()), clock=clock)
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+    form = await bot.says(CARYS, "report a concern", lang=lang)
+
+    receipt = await bot.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                         "what": SECRET}, lang=lang, time_zone=zone)
+
+    assert strings.text("concern.receipt_unacknowledged", lang, holder="Gareth Hughes", name="Mrs Siân Roberts",
+                        on_day=said) in text_of(receipt.card)
+
+
 @pytest.mark.parametrize("lang", list(Lang))
 async def test_the_receipt_of_a_report_sent_in_school_hours_says_only_the_day_it_moves_on(
         strings: Catalogue, federation: Federation, lang: Lang) -> None:

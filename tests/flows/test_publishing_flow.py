@@ -111,12 +111,12 @@ class PublishingBot:
     live: LivePolicy[NoIndex]
     files: TeamsFiles
 
-    async def sends(self, person: Person, document: Path, lang: Lang = Lang.EN) -> Reply:
-        """The person sends the document as a file in their 1:1 chat."""
+    async def sends(self, person: Person, document: Path, lang: Lang = Lang.EN, time_zone: str = "") -> Reply:
+        """The person sends the document as a file in their 1:1 chat (from Teams set to `time_zone`)."""
         url = f"https://llanidloes.example.cymru/download/{len(self.files.files)}"
         self.files.files[url] = await asyncio.to_thread(document.read_bytes)
         return await self.bot.router.route(Turn(actor=person, lang=lang, scope=Scope.PERSONAL,
-                                                files=(SentFile(document.name, url),)))
+                                                files=(SentFile(document.name, url),), time_zone=time_zone))
 
     async def publishes(self, document: Path, version: str) -> Reply:
         """Siân sends the document and clicks Publish; the campaign is queued and the bot answers from it."""
@@ -2286,3 +2286,25 @@ async def test_withdraw_pressed_late_in_the_evening_asks_staff_again_in_school_h
         assert [await bot.bot.cards_going_to(p, moment) for p in STAFF] == [[]] * len(STAFF), moment
     going = [await bot.bot.cards_going_to(p, goes) for p in STAFF]
     assert all(len(cards) == 1 and verb_data(cards[0], VERB_CONFIRM_READ) == {"version": "2"} for cards in going)
+
+
+@pytest.mark.parametrize(("lang", "zone", "said"), [
+    (Lang.EN, "Europe/Madrid", "They go at 08:00 UK time on Thursday 10 December"),
+    (Lang.CY, "Europe/Madrid", "Byddan nhw'n mynd am 08:00 amser y DU ddydd Iau 10 Rhagfyr"),
+    (Lang.EN, "Europe/London", "They go at 08:00 on Thursday 10 December"),
+    (Lang.EN, "Europe/Lisbon", "They go at 08:00 on Thursday 10 December"),  # Lisbon's clocks are UK clocks
+])
+async def test_a_head_abroad_is_told_the_staffs_cards_go_at_08_00_uk_time_not_her_own(
+        strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang, zone: str, said: str) -> None:
+    """On a school trip in Spain, Siân publishes at 23:00 UK time (midnight in Madrid): "They go at 08:00 on Thursday"
+    read as her own 08:00, an hour after the cards went. Teams gives her time zone (clientInfo's localTimezone): where
+    its clocks show another hour, the card says the time is UK time."""
+    clock = Clock(datetime(2026, 12, 9, 23, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+
+    preview = await bot.sends(SIAN, write_revised(tmp_path), lang, time_zone=zone)
+    published = await bot.bot.clicks(SIAN, VERB_PUBLISH, verb_data(preview.card or {}, VERB_PUBLISH), lang=lang,
+                                     time_zone=zone)
+
+    assert said in text_of(preview.card)
+    assert said in text_of(published.card)

@@ -9,9 +9,13 @@ import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+import pytest
+from botbuilder.schema import Activity
+
 from bot.domain.people import Lang
 from bot.domain.permission_requests import PermissionRequest, RequestState
-from bot.domain.uk_time import uk_today
+from bot.domain.uk_time import clocks_differ_from_uk, uk_today
+from bot.edge.teams import _time_zone
 from bot.export import decisions_csv, uk_time
 from cards import permission_requests as permission
 from cards.answer import when
@@ -111,3 +115,28 @@ def test_a_request_sent_and_decided_in_the_repeated_hour_reads_in_order_on_both_
         shown = json.dumps(permission.decision_card(load_catalogue(), lang, request, school="Llanidloes High School"),
                            ensure_ascii=False)
         assert "25/10/2026 01:30 BST" in shown and "25/10/2026 01:30 GMT" in shown
+
+
+@pytest.mark.parametrize(("zone", "moment", "differ"), [
+    ("Europe/Madrid", datetime(2026, 12, 10, 8, 0, tzinfo=UTC), True),  # 09:00 in Madrid
+    ("America/New_York", datetime(2026, 7, 10, 7, 0, tzinfo=UTC), True),
+    ("Europe/London", datetime(2026, 7, 10, 7, 0, tzinfo=UTC), False),
+    ("Europe/Lisbon", datetime(2026, 7, 10, 7, 0, tzinfo=UTC), False),  # Lisbon's clocks are UK clocks
+    ("Africa/Accra", datetime(2026, 12, 10, 8, 0, tzinfo=UTC), False),  # GMT all year: the same hour in winter...
+    ("Africa/Accra", datetime(2026, 7, 10, 7, 0, tzinfo=UTC), True),  # ... not in summer (BST)
+    ("", datetime(2026, 12, 10, 8, 0, tzinfo=UTC), False),  # not told
+    ("Not/AZone", datetime(2026, 12, 10, 8, 0, tzinfo=UTC), False),
+])
+def test_a_time_on_uk_clocks_says_uk_time_only_to_a_reader_whose_clocks_show_another_hour(
+        zone: str, moment: datetime, differ: bool) -> None:
+    assert clocks_differ_from_uk(zone, moment) is differ
+
+
+def test_the_edge_reads_the_readers_time_zone_from_teams_client_info() -> None:
+    """Teams sends the time zone of the person's client in the activity's clientInfo entity (`localTimezone`)."""
+    activity = Activity().deserialize({"type": "message", "entities": [
+        {"type": "mention", "text": "<at>bot</at>"},
+        {"type": "clientInfo", "locale": "en-GB", "country": "ES", "platform": "Android",
+         "timezone": "Europe/Madrid", "localTimezone": "Europe/Madrid"}]})
+    assert _time_zone(activity) == "Europe/Madrid"
+    assert _time_zone(Activity().deserialize({"type": "message"})) == ""
