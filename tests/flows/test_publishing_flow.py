@@ -2308,3 +2308,30 @@ async def test_a_head_abroad_is_told_the_staffs_cards_go_at_08_00_uk_time_not_he
 
     assert said in text_of(preview.card)
     assert said in text_of(published.card)
+
+
+@pytest.mark.parametrize(("lang", "high", "primary"), [
+    (Lang.EN, "now", "at 08:00 on Thursday 10 December"),
+    (Lang.CY, "nawr", "am 08:00 ddydd Iau 10 Rhagfyr"),
+])
+async def test_publish_on_an_inset_day_of_one_school_says_school_by_school_when_the_cards_go(
+        strings: Catalogue, tmp_path: Path, lang: Lang, high: str, primary: str) -> None:
+    """Wednesday 9 December is an INSET day at the primary school only. Siân publishes at 10:00: the high school's
+    staff are asked then; the primary's cards wait for its next school day, and her preview and confirmation say so,
+    school by school."""
+    federation = with_school_holidays({"from": "2026-12-09", "to": "2026-12-09", "name": "INSET",
+                                       "schools": ["primary"]})
+    clock = Clock(datetime(2026, 12, 9, 10, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+
+    preview = await bot.sends(SIAN, write_revised(tmp_path), lang)
+    published = await bot.bot.clicks(SIAN, VERB_PUBLISH, verb_data(preview.card or {}, VERB_PUBLISH), lang=lang)
+    await bot.publishing.drain()
+
+    schools = {school.school_id: school.name(lang) for school in federation.schools}
+    for card in (preview.card or {}, published.card or {}):
+        assert facts(card)[schools["high"]] == high and facts(card)[schools["primary"]] == primary
+    at_once = {p.name: len(await bot.bot.cards_going_to(p, clock.now)) for p in STAFF}
+    assert at_once == {CARYS.name: 1, SIAN.name: 1, GARETH.name: 1, OWAIN.name: 0, FFION.name: 0}
+    thursday = datetime(2026, 12, 10, 8, 0, tzinfo=UTC)
+    assert [len(await bot.bot.cards_going_to(p, thursday)) for p in STAFF] == [1] * len(STAFF)
