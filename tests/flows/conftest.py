@@ -76,7 +76,7 @@ class Clock:
         return self.now
 
 
-def with_school_holidays(*holidays: Mapping[str, str]) -> Federation:
+def with_school_holidays(*holidays: Mapping[str, str | list[str]]) -> Federation:
     """The fictional federation's settings with a `school_holidays` list, as the office writes it."""
     raw = json.loads((REPO / "config" / "federation.local.json").read_text(encoding="utf-8"))
     return parse_federation({**raw, "school_holidays": list(holidays)})
