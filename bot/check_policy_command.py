@@ -8,8 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from bot.command_lang import add_language_option, command_language
 from bot.domain.people import Lang
-from bot.import_policy_command import add_language_option, command_language
 from bot.policy.check import SHOWN, Report, check
 from bot.policy.loader import (
     PolicyFileError,

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
+from bot.command_lang import add_language_option, command_language
 from bot.domain.concerns import Role, Subject, Today
 from bot.domain.directory import StaffListChange, StaffMember, read_staff_csv, staff_list_change
 from bot.domain.errors import DomainError
@@ -120,7 +121,9 @@ def import_staff_command(argv: list[str]) -> int:
     parser.add_argument("--dry-run", action="store_true", help="check the file only; storage is not read")
     parser.add_argument("--replace-all", action="store_true",
                         help="import even if it takes more than half of a school's staff off the list")
+    add_language_option(parser)
     args = parser.parse_args(argv)
+    lang = command_language(args.lang)
     try:
         text = _staff_text(args.file)
     except OSError as error:
@@ -167,9 +170,8 @@ def import_staff_command(argv: list[str]) -> int:
                 await directory.replace_all(result.staff)
             except DomainError as error:
                 # Written in batches of 100: some may be in. Writing the same file again finishes the change.
-                print(f"import-staff: storage stopped part-way: {storage_fault(error)}; the staff list may now "
-                      f"hold part of this file beside the old list: run the same command again to complete it",
-                      file=sys.stderr)
+                print("import-staff: " + load_catalogue().text("import_staff.stopped_part_way", lang,
+                                                               fault=storage_fault(error, lang)), file=sys.stderr)
                 return 1
         gone = ", ".join(f"{school}: {n}" for school, n in change.by_school().items())
         print(f"imported {len(result.staff)} staff" + (f"; took {len(change.taken_off)} staff off the list ({gone})"
@@ -178,7 +180,7 @@ def import_staff_command(argv: list[str]) -> int:
             print(line)
         return 0
 
-    return run_tool("import-staff", write())
+    return run_tool("import-staff", write(), lang)
 
 
 def check_reports_command(argv: list[str]) -> int:
@@ -188,12 +190,14 @@ def check_reports_command(argv: list[str]) -> int:
         print("check-reports: there is no --dry-run: it queues the reminders and escalations that are due, "
               "so nothing was done", file=sys.stderr)
         return 2
-    argparse.ArgumentParser(
+    parser = argparse.ArgumentParser(
         prog="python -m bot check-reports",
         description="One pass of the concern-report task the running bot does every 15 minutes: queues the messages "
                     "a storage fault left owed, reminds a holder after two of their working days unacknowledged and "
                     "passes a report up two working days later (one and one for a report marked urgent). It has no "
-                    "dry run.").parse_args(argv)
+                    "dry run.")
+    add_language_option(parser)
+    lang = command_language(parser.parse_args(argv).lang)
 
     async def run() -> int:
         async with _store() as store:
@@ -201,7 +205,7 @@ def check_reports_command(argv: list[str]) -> int:
         print(f"{done} reminder(s) or escalation(s) queued")
         return 0
 
-    return run_tool("check-reports", run())
+    return run_tool("check-reports", run(), lang)
 
 
 def _retention_months(given: int | None, settings: Settings) -> tuple[int, str]:
@@ -253,7 +257,9 @@ def purge_reports_command(argv: list[str]) -> int:
     parser.add_argument("--months", type=_months, metavar="N",
                         help="months after closure the school keeps a concern report (its reportRetentionMonths); "
                              "needed unless REPORT_RETENTION_MONTHS is set")
+    add_language_option(parser)
     args = parser.parse_args(argv)
+    lang = command_language(args.lang)
 
     async def run() -> int:
         months, said_by = _retention_months(args.months, _purge_settings())
@@ -267,4 +273,4 @@ def purge_reports_command(argv: list[str]) -> int:
         print(f"{verb} {len(deleted)} report(s) closed more than {ago}: {', '.join(deleted)}")
         return 0
 
-    return run_tool("purge-reports", run())
+    return run_tool("purge-reports", run(), lang)

@@ -16,12 +16,14 @@ import asyncio
 import sys
 from collections import Counter
 
+from bot.command_lang import add_language_option, command_language
 from bot.domain.errors import DomainError
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.subject_access import Kind, erase, rows_about
 from bot.storage.tables import open_store
 from bot.subject_access_command import NotFound, person_in_records, settings_roles
 from bot.tools import not_confirmed, storage_fault
+from cards.i18n import load_catalogue
 
 COMMAND = "erase-person"
 # What `erase` deletes; every other kind of row is kept.
@@ -91,14 +93,16 @@ def erase_person_command(argv: list[str]) -> int:
     parser.add_argument("--yes", action="store_true",
                         help="delete without asking first (for a script); without it, it says what it would erase "
                              'and waits for "erase" to be typed')
+    add_language_option(parser)
     args = parser.parse_args(argv)
+    lang = command_language(args.lang)
     try:
         return asyncio.run(_erase(args))
     except (UnsafeSettings, NotFound) as error:
         print(f"{COMMAND}: {error}", file=sys.stderr)
         return 2
     except DomainError as error:
-        done = "nothing was changed" if args.dry_run else \
-            "what was deleted before it stays deleted: run it again to finish"
-        print(f"{COMMAND}: {storage_fault(error)}; {done}", file=sys.stderr)
+        strings = load_catalogue()
+        done = strings.text("tool.nothing_changed" if args.dry_run else "erase.stopped_part_way", lang)
+        print(f"{COMMAND}: {storage_fault(error, lang)}; {done}", file=sys.stderr)
         return 1

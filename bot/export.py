@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from bot.command_lang import add_language_option, command_language
 from bot.domain.errors import DomainError
 from bot.domain.permission_requests import PermissionRequest, RequestState
 from bot.domain.text import clean_user_text
@@ -20,6 +21,7 @@ from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import open_store
 from bot.tools import storage_fault
+from cards.i18n import load_catalogue
 
 # Excel opens a .csv by double-click as UTF-8 only when it starts with a byte-order mark; otherwise in the Windows
 # code page, which shows "SiÃ¢n" for Siân. Standard output stays plain UTF-8, for programs that read it.
@@ -135,7 +137,9 @@ def export_command(argv: list[str]) -> int:
     parser.add_argument("--from", dest="start", required=True, help="first day (UK time), YYYY-MM-DD")
     parser.add_argument("--to", dest="end", required=True, help="last day (UK time), YYYY-MM-DD")
     parser.add_argument("--out", help=OUT_HELP)
+    add_language_option(parser)
     args = parser.parse_args(argv)
+    lang = command_language(args.lang)
     try:
         start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
     except ValueError:
@@ -155,7 +159,8 @@ def export_command(argv: list[str]) -> int:
         print(f"export-decisions: {error}", file=sys.stderr)
         return 2
     except DomainError as error:
-        print(f"export-decisions: {storage_fault(error)}; nothing was written", file=sys.stderr)
+        print(f"export-decisions: {storage_fault(error, lang)}; {load_catalogue().text('tool.nothing_written', lang)}",
+              file=sys.stderr)
         return 1
     names = {s.school_id: s.name_en for s in federation.schools}
     text = decisions_csv(requests, start=start, end=end, school_names=names)

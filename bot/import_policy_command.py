@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bot.command_lang import add_language_option, command_language
 from bot.domain.people import Lang
 from bot.policy.importer import PolicyImportError, import_policy
 from bot.policy.loader import (
@@ -74,22 +75,6 @@ def import_policy_command(argv: list[str]) -> int:
     print(strings.text(wrote, lang, out=args.out, title=repr(data["title_en"]), version=data.get("version"),
                        sections=len(data["sections"]), passages=passages))
     return 0
-
-
-def add_language_option(parser: argparse.ArgumentParser) -> None:
-    """`--lang en|cy`: the language of the notes a command gives the policy owner."""
-    parser.add_argument("--lang", choices=[lang.value for lang in Lang], metavar="en|cy",
-                        help="the language of its notes: en (English) or cy (Cymraeg); without it, the system's "
-                             "language (Welsh when LANG, LC_MESSAGES or LC_ALL starts with cy)")
-
-
-def command_language(chosen: str | None) -> Lang:
-    """The language `--lang` chose, else the system's (LC_ALL, then LC_MESSAGES, then LANG, as gettext reads them):
-    Welsh for "cy_GB.UTF-8", English otherwise."""
-    if chosen:
-        return Lang(chosen)
-    system = next((value for name in ("LC_ALL", "LC_MESSAGES", "LANG") if (value := os.environ.get(name))), "")
-    return Lang.CY if system.casefold().startswith("cy") else Lang.EN
 
 
 def _current_policy(path: Path, strings: Catalogue, lang: Lang) -> Policy | None:

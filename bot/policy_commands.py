@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.command_lang import add_language_option, command_language
 from bot.domain.directory import StaffMember
 from bot.domain.errors import RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
@@ -33,7 +34,6 @@ from bot.domain.policy_reads import (
 )
 from bot.domain.policy_versions import BY_COMMAND, PublishRefused, version_number
 from bot.export import EXCEL_ENCODING, OUT_HELP, export_cell, not_a_csv, uk_time
-from bot.import_policy_command import add_language_option, command_language
 from bot.policy.documents import read_source
 from bot.policy.importer import PolicyImportError
 from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, load_policy, load_policy_data, policy_from_data
@@ -221,13 +221,15 @@ def publish_policy_command(argv: list[str]) -> int:
                 print(said)
         return 0
 
-    return run_tool("publish-policy", run())
+    return run_tool("publish-policy", run(), lang)
 
 
 def policy_versions_command(argv: list[str]) -> int:
     """`policy-versions`: every stored version, the current one marked, published times in UK time."""
-    argparse.ArgumentParser(prog="python -m bot policy-versions",
-                            description="List the policy versions kept in storage.").parse_args(argv)
+    parser = argparse.ArgumentParser(prog="python -m bot policy-versions",
+                                     description="List the policy versions kept in storage.")
+    add_language_option(parser)
+    lang = command_language(parser.parse_args(argv).lang)
 
     async def run() -> int:
         async with _tools() as tools:
@@ -251,7 +253,7 @@ def policy_versions_command(argv: list[str]) -> int:
             print("* current")
         return 0
 
-    return run_tool("policy-versions", run())
+    return run_tool("policy-versions", run(), lang)
 
 
 def rollback_policy_command(argv: list[str]) -> int:
@@ -266,7 +268,9 @@ def rollback_policy_command(argv: list[str]) -> int:
                         help="who is making it current, for the record")
     parser.add_argument("--yes", action="store_true",
                         help="make it current without asking first (for a script)")
+    add_language_option(parser)
     args = parser.parse_args(argv)
+    lang = command_language(args.lang)
 
     async def run() -> int:
         async with _tools() as tools:
@@ -307,7 +311,7 @@ def rollback_policy_command(argv: list[str]) -> int:
               f"again{settled}")
         return 0
 
-    return run_tool("rollback-policy", run())
+    return run_tool("rollback-policy", run(), lang)
 
 
 def _time(moment: datetime | None) -> str:
@@ -401,7 +405,9 @@ def export_acknowledgements_command(argv: list[str]) -> int:
     parser.add_argument("--version", required=True, metavar="V",
                         help="the version staff were asked to read, as policy-versions lists it")
     parser.add_argument("--out", type=Path, metavar="FILE", help=OUT_HELP)
+    add_language_option(parser)
     args = parser.parse_args(argv)
+    lang = command_language(args.lang)
     if refused := not_a_csv(args.out):
         print(f"export-acknowledgements: {refused}", file=sys.stderr)
         return 2
@@ -448,4 +454,4 @@ def export_acknowledgements_command(argv: list[str]) -> int:
             sys.stdout.write(text)
         return 0
 
-    return run_tool("export-acknowledgements", run())
+    return run_tool("export-acknowledgements", run(), lang)

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.command_lang import add_language_option, command_language
 from bot.domain.errors import DomainError
+from bot.domain.people import Lang
 from bot.settings import UnsafeSettings, load_settings
 from bot.storage.backup import (
     RECORD_TABLES,
@@ -21,13 +23,16 @@ from bot.storage.backup import (
 )
 from bot.storage.tables import open_store
 from bot.tools import storage_fault
+from cards.i18n import load_catalogue
 
 
-def _folder(argv: list[str], command: str, what: str, description: str) -> Path:
+def _folder(argv: list[str], command: str, what: str, description: str) -> tuple[Path, Lang]:
     parser = argparse.ArgumentParser(prog=f"python -m bot {command}", description=description)
     parser.add_argument("folder", type=Path, help=what)
-    folder: Path = parser.parse_args(argv).folder
-    return folder
+    add_language_option(parser)
+    args = parser.parse_args(argv)
+    folder: Path = args.folder
+    return folder, command_language(args.lang)
 
 
 async def _tables(*, backup: dict[str, list[dict[str, Any]]] | None) -> dict[str, list[str]] | str:
@@ -51,7 +56,7 @@ def _earlier(rows: int) -> str:
     return f" ({rows} of them from the run before)" if rows else ""
 
 
-def _main(command: str, folder: Path, *, restoring: bool) -> int:
+def _main(command: str, folder: Path, lang: Lang, *, restoring: bool) -> int:
     try:
         if not restoring and folder.exists() and not folder.is_dir():
             raise BackupError(f"{folder} is a file: name a new folder for the backup")
@@ -80,35 +85,35 @@ def _main(command: str, folder: Path, *, restoring: bool) -> int:
         return 2
     except RestoreStopped as stopped:
         done = ", ".join(f"{table} {stopped.restored[table]} of {_rows(n)}" for table, n in stopped.rows.items())
-        print(f"{command}: {storage_fault(stopped.fault)}; restored before it stopped: {done} (the row being written "
-              "as it stopped may be there too); run the same command again to finish: what is restored is left as it "
-              "is", file=sys.stderr)
+        print(f"{command}: {storage_fault(stopped.fault, lang)}; restored before it stopped: {done} (the row being "
+              "written as it stopped may be there too); run the same command again to finish: what is restored is left "
+              "as it is", file=sys.stderr)
         return 1
     except DomainError as error:
         # A backup reads every table before it writes a file; a restore, every table before it writes a row.
-        print(f"{command}: {storage_fault(error)}; nothing was {'restored' if restoring else 'written'}",
-              file=sys.stderr)
+        nothing = load_catalogue().text("records.nothing_restored" if restoring else "tool.nothing_written", lang)
+        print(f"{command}: {storage_fault(error, lang)}; {nothing}", file=sys.stderr)
         return 1
 
 
 def backup_command(argv: list[str]) -> int:
     """`python -m bot backup-records FOLDER`: the permission requests, their audit trails, the lists derived from them
     and the retention log (RECORD_TABLES, which the READMEs name)."""
-    folder = _folder(argv, "backup-records", f"where to write {', '.join(RECORD_TABLES)} (one .jsonl file each)",
+    folder, lang = _folder(argv, "backup-records", f"where to write {', '.join(RECORD_TABLES)} (one .jsonl file each)",
                      "Copy the decision record to a new folder readable by you alone: the permission requests and "
                      "their audit trail (permissions), the lists derived from them (permissionindex) and the retention "
                      "log (audit). Concern reports are left out on purpose: a copy would outlive their retention "
                      "period. Keep the folder where the school keeps its records.")
-    return _main("backup-records", folder, restoring=False)
+    return _main("backup-records", folder, lang, restoring=False)
 
 
 def restore_command(argv: list[str]) -> int:
     """`python -m bot restore-records FOLDER`: put a backup into empty tables, or finish a restore of the same backup
     that stopped part-way (it refuses tables that hold other rows)."""
-    folder = _folder(argv, "restore-records", "a folder written by backup-records",
+    folder, lang = _folder(argv, "restore-records", "a folder written by backup-records",
                      "Put a backup-records folder back into empty tables (after the storage account was lost: stop the "
                      "bot first). The whole backup is checked before anything is written; tables holding any row that "
                      "is not in the backup are refused; a restore that stopped part-way is finished by running it "
                      "again. The staff list, the policy in force and the chats the bot knows are not in a backup: see "
                      'infra/README.md, "Keeping the records".')
-    return _main("restore-records", folder, restoring=True)
+    return _main("restore-records", folder, lang, restoring=True)

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.command_lang import add_language_option, command_language
 from bot.domain.concerns import Role
 from bot.domain.directory import StaffMember
 from bot.domain.errors import DomainError, RecordNotFound
@@ -34,6 +35,7 @@ from bot.storage.directory import TableStaffDirectory
 from bot.storage.subject_access import DataSubject, FoundRow, Kind, known_as, rows_about
 from bot.storage.tables import TableStore, open_store
 from bot.tools import storage_fault
+from cards.i18n import load_catalogue
 
 COMMAND = "export-subject-access"
 SUMMARY, RECORDS = "summary.txt", "records.json"
@@ -326,7 +328,9 @@ def export_subject_access_command(argv: list[str]) -> int:
     parser.add_argument("--include-withheld", action="store_true",
                         help="also write the other people's data held back, marked, for the data protection "
                              "officer's own review: never send that folder as it is")
+    add_language_option(parser)
     args = parser.parse_args(argv)
+    lang = command_language(args.lang)
     try:
         _check_folder(args.out)
         return asyncio.run(_export(args))
@@ -337,5 +341,6 @@ def export_subject_access_command(argv: list[str]) -> int:
         print(f"{COMMAND}: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
         return 2
     except DomainError as error:
-        print(f"{COMMAND}: {storage_fault(error)}; nothing was written", file=sys.stderr)
+        print(f"{COMMAND}: {storage_fault(error, lang)}; {load_catalogue().text('tool.nothing_written', lang)}",
+              file=sys.stderr)
         return 1

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from azure.core.exceptions import ClientAuthenticationError
 
 from bot.domain.errors import DomainError, SignedInToAnotherTenant, StorageUnavailable
+from bot.domain.people import Lang
 from bot.settings import UnsafeSettings, load_settings
 from bot.storage.tables import TableStore, open_store
+from cards.i18n import load_catalogue
 
 
 @asynccontextmanager
@@ -29,9 +31,6 @@ async def tool_store(tables: Iterable[str]) -> AsyncIterator[TableStore]:
 
 # What storage answers a request signed with a wrong account key: Azure, and Azurite.
 KEY_REFUSED = ("AuthenticationFailed", "AuthorizationFailure")
-KEY_ADVICE = (": copy the connection string again, whole (for the Azurite of `make run`, UseDevelopmentStorage=true); "
-              "the federation's Azure tables take no key: for them, unset it and set AZURE_STORAGE_TABLE_ENDPOINT "
-              "(infra/README.md, step 8)")
 
 
 def _by_key() -> bool:
@@ -42,54 +41,52 @@ def _by_key() -> bool:
         return False
 
 
-def storage_fault(error: DomainError) -> str:
-    """Why storage failed a tool, in the README's words: with the HTTP status and error code when the service
-    answered (403 AuthorizationPermissionMismatch: the technician's data role of step 8 has not applied yet), else
-    the kind of fault; for a key or sign-in refused, what to do about that one. Never the service's message, a key or a
-    connection string."""
+def storage_fault(error: DomainError, lang: Lang = Lang.EN) -> str:
+    """Why storage failed a tool, in the README's words (in `lang`, a command's `--lang`): with the HTTP status and
+    error code when the service answered (403 AuthorizationPermissionMismatch: the technician's data role of step 8 has
+    not applied yet), else the kind of fault; for a key or sign-in refused, what to do about that one. Never the
+    service's message, a key or a connection string."""
+    strings = load_catalogue()
     if isinstance(error, SignedInToAnotherTenant):
-        return (f"signed in to tenant {error.signed_in_tenant}, but the federation's storage is in tenant "
-                f"{error.storage_tenant}: sign in to that one (az login --tenant {error.storage_tenant}) as someone "
-                "holding a data role on the tables (infra/README.md, step 8)")
+        return strings.text("tool.fault.other_tenant", lang, signed_in=error.signed_in_tenant,
+                            storage=error.storage_tenant)
     answer = error.__cause__
     status = getattr(answer, "status_code", None)
     code = getattr(answer, "error_code", None)
     code = getattr(code, "value", code)
     said = f"{status} {code}" if code else str(status)
     if code == "KeyBasedAuthenticationNotPermitted":  # the federation's storage (infra/main.bicep) takes no key
-        return (f"storage takes no key ({said}): unset AZURE_STORAGE_CONNECTION_STRING, set "
-                "AZURE_STORAGE_TABLE_ENDPOINT and sign in with the Azure CLI (az login) as someone holding a data role "
-                "on the tables (infra/README.md, step 8)")
+        return strings.text("tool.fault.no_key", lang, said=said)
     if _by_key() and (isinstance(answer, ClientAuthenticationError) or code in KEY_REFUSED):
         # Signed with the connection string's key: signing in with the Azure CLI would change nothing.
-        return (f"the key in AZURE_STORAGE_CONNECTION_STRING is not an account key ({type(answer).__name__})"
+        return (strings.text("tool.fault.not_a_key", lang, kind=type(answer).__name__)
                 if not isinstance(status, int) else
-                f"storage rejected the key in AZURE_STORAGE_CONNECTION_STRING ({said})") + KEY_ADVICE
+                strings.text("tool.fault.key_rejected", lang, said=said)) + ": " + strings.text("tool.fault.key_advice",
+                                                                                               lang)
     if isinstance(answer, ClientAuthenticationError) and not isinstance(status, int):
-        return ("could not sign in to storage (ClientAuthenticationError): sign in with the Azure CLI first "
-                "(az login), as someone holding a data role on the tables (infra/README.md, step 8)")
+        return strings.text("tool.fault.sign_in", lang)
     if not isinstance(status, int):
         # A StorageUnavailable names only the kind of fault (`bot.storage.tables.fault`); other errors may say more.
         kind = str(error) if isinstance(error, StorageUnavailable) and str(error) else type(error).__name__
-        return f"storage could not be reached ({kind})"
+        return strings.text("tool.fault.unreachable", lang, kind=kind)
     if code == "AuthorizationPermissionMismatch":
-        return (f"storage refused access ({said}): your sign-in has no data role on the tables yet, or it has not "
-                "applied (a few minutes, sometimes ten): wait and run it again")
+        return strings.text("tool.fault.role_applying", lang, said=said)
     if status == 403:
-        return f"storage refused access ({said})"
-    return f"storage answered {said}"
+        return strings.text("tool.fault.refused", lang, said=said)
+    return strings.text("tool.fault.answered", lang, said=said)
 
 
-def run_tool(command: str, coroutine: Coroutine[None, None, int]) -> int:
+def run_tool(command: str, coroutine: Coroutine[None, None, int], lang: Lang = Lang.EN) -> int:
     """Run a tool's work: 2 with the reason for unusable settings, input or an output file it cannot write, 1 with
-    `storage_fault`'s when storage failed it."""
+    `storage_fault`'s when storage failed it (in `lang`, a command's `--lang`)."""
     try:
         return asyncio.run(coroutine)
     except (UnsafeSettings, ValueError, OSError) as error:
         print(f"{command}: {error}", file=sys.stderr)
         return 2
     except DomainError as error:
-        print(f"{command}: {storage_fault(error)}; nothing was changed", file=sys.stderr)
+        print(f"{command}: {storage_fault(error, lang)}; {load_catalogue().text('tool.nothing_changed', lang)}",
+              file=sys.stderr)
         return 1
 
 

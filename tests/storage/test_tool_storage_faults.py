@@ -101,3 +101,42 @@ async def test_azure_refusing_a_connection_strings_key_says_what_to_do_in_one_li
 
     assert exit_code == 1 and asked
     assert line == f"policy-versions: {said}"
+
+
+WELSH_REFUSED = ("gwrthododd y storfa fynediad (403 AuthorizationPermissionMismatch): does dim rôl data ar y tablau "
+                 "gan y cyfrif rydych chi wedi mewngofnodi ag ef eto, neu dydy hi ddim wedi dod i rym eto (ychydig "
+                 "funudau, weithiau deg): arhoswch, a rhedwch y gorchymyn eto")
+PERSON = "a1000000-0000-4000-8000-000000000001"
+
+
+@pytest.mark.parametrize("argv", [
+    ["import-staff", str(REPO / "config" / "staff.local.csv")],
+    ["backup-records", "{tmp}/backup"],
+    ["export-decisions", "--from", "2026-09-01", "--to", "2026-12-31"],
+    ["purge-reports", "--dry-run", "--months", "24"],
+    ["check-reports"],
+    ["policy-versions"],
+    ["rollback-policy", "1", "--yes"],
+    ["publish-policy", str(REPO / "bot" / "policy" / "data" / "social-media-policy.json"), "--yes"],
+    ["export-acknowledgements", "--version", "1"],
+    ["export-subject-access", PERSON, "--out", "{tmp}/backup"],
+    ["erase-person", PERSON, "--dry-run"],
+], ids=lambda argv: argv[0])
+async def test_with_lang_cy_each_tool_says_why_storage_refused_it_and_what_changed_in_welsh(
+        argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The school's technician, who works in Welsh, ran the tools with `--lang cy` (`publish-policy` has it) while her
+    data role was still applying: most refused `--lang` outright, and `publish-policy`, which took it, said in English
+    that storage refused access and that nothing was changed."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    async with storage_refusing_access() as (connection_string, asked):
+        monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", connection_string)
+
+        code = await asyncio.to_thread(bot_main, [arg.format(tmp=tmp_path) for arg in [*argv, "--lang", "cy"]])
+
+    out, err = capsys.readouterr()
+    assert code == 1 and asked and out == "", err
+    [line] = err.splitlines()
+    assert line.startswith(f"{argv[0]}: {WELSH_REFUSED}; "), line
+    assert "nothing" not in line and "storage" not in line, line
+    assert not (tmp_path / "backup").exists()
