@@ -274,26 +274,28 @@ def rollback_policy_command(argv: list[str]) -> int:
 
     async def run() -> int:
         async with _tools() as tools:
-            versions = tools.versions()
+            strings, versions = tools.strings, tools.versions()
             try:
                 wanted = version_number(args.version)
                 # As stored ("2.0" is version 2), so the pointer names it as every record and card does.
                 version = (await versions.get(args.version)).version
             except (PublishRefused, RecordNotFound):
-                stored = ", ".join(v.version for v in await versions.list_versions()) or "none"
-                print(f"rollback-policy: version {args.version!r} is not stored (stored: {stored}); nothing was "
-                      "changed", file=sys.stderr)
+                stored = ", ".join(v.version for v in await versions.list_versions()) or strings.text(
+                    "rollback.none_stored", lang)
+                print("rollback-policy: " + strings.text("rollback.not_stored", lang, asked=repr(args.version),
+                                                         stored=stored), file=sys.stderr)
                 return 1
             pointer = await versions.get_pointer()
             if pointer is not None and version_number(pointer.version) == wanted:
-                print(f"version {pointer.version} is already current; nothing was changed")
+                print(strings.text("rollback.already_current", lang, version=pointer.version))
                 return 0
-            instead = f" in place of version {pointer.version}" if pointer else ""
-            print(f"rolling back makes version {version} current{instead}: every member of staff at every school is "
-                  "answered from it, and the cards of other versions still waiting for anyone are taken back "
-                  "(nobody is asked to read it again)")
+            print(strings.text("rollback.will_replacing", lang, version=version, current=pointer.version) if pointer
+                  else strings.text("rollback.will", lang, version=version))
+            asking = Asking(prompt=strings.text("rollback.type_to_confirm", lang, word=version),
+                            no_terminal=strings.text("rollback.no_terminal", lang),
+                            refused=strings.text("rollback.not_confirmed", lang))
             if not args.yes and (stopped := not_confirmed(version, command="rollback-policy", doing="make it current",
-                                                          undone="nothing was changed")):
+                                                          undone="nothing was changed", asking=asking)):
                 return stopped
             await versions.make_current(version, by=args.by, expected=pointer)
             try:
@@ -302,13 +304,10 @@ def rollback_policy_command(argv: list[str]) -> int:
                 await versions.campaign_queued(version)
                 settled = ""
             except StorageUnavailable:
-                settled = ("; storage could not be reached just after, so the cards of other versions still waiting "
-                           "are taken back at the running bot's next campaign check")
-        was = f" (was {pointer.version})" if pointer else ""
+                settled = strings.text("rollback.settled_later", lang)
+        was = strings.text("rollback.was", lang, previous=pointer.version) if pointer else ""
         # No number of seconds: this shell's POLICY_POLL_SECONDS is not the running bots', which it cannot read.
-        print(f"version {version} is current{was}; running bots answer from it once they next check which version is "
-              f"current (every POLICY_POLL_SECONDS of their own settings), and nobody is asked to read it "
-              f"again{settled}")
+        print(strings.text("rollback.done", lang, version=version, was=was, settled=settled))
         return 0
 
     return run_tool("rollback-policy", run(), lang)

@@ -408,3 +408,44 @@ async def test_publish_policy_with_lang_cy_asks_for_the_version_number_in_welsh(
     assert strings.text("publish.cmd_type_to_confirm", Lang.CY, word="2") in terminal.out
     assert f"publish-policy: {strings.text('publish.cmd_not_confirmed', Lang.CY)}\n" in terminal.err, terminal.err
     assert await TablePolicyVersions(store).get_pointer() is None
+
+
+async def test_rollback_policy_with_lang_cy_says_what_it_does_asks_and_did_in_welsh(
+        tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The technician who published version 3 with `publish-policy --lang cy` rolled it back to 2 the same way: it
+    refused `--lang` outright, and without it said what it would do, asked for the number and said what it had done
+    in English only (as it did a version not stored, and one already current)."""
+    await _the_staff_list(store)
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path, "v2.txt")), "--yes"]) == 0
+    assert await asyncio.to_thread(publish_policy_command, [
+        str(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027")), "--yes"]) == 0
+    capsys.readouterr()
+    strings = load_catalogue()
+
+    missing = await asyncio.to_thread(rollback_policy_command, ["7", "--lang", "cy"])
+    not_stored = capsys.readouterr()
+    from_a_script = await asyncio.to_thread(rollback_policy_command, ["2", "--lang", "cy"])
+    script = capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", Terminal("3\n"))
+    mistyped = await asyncio.to_thread(rollback_policy_command, ["2", "--lang", "cy"])
+    terminal = capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", Terminal("2\n"))
+    typed = await asyncio.to_thread(rollback_policy_command, ["2", "--lang", "cy"])
+    done = capsys.readouterr()
+    again = await asyncio.to_thread(rollback_policy_command, ["2", "--yes", "--lang", "cy"])
+    twice = capsys.readouterr()
+
+    assert (missing, from_a_script, mistyped, typed, again) == (1, 2, 1, 0, 0)
+    assert not_stored.err == "rollback-policy: " + strings.text("rollback.not_stored", Lang.CY, asked="'7'",
+                                                                stored="1, 2, 3") + "\n"
+    will = strings.text("rollback.will_replacing", Lang.CY, version="2", current="3")
+    assert script.out == will + "\n" and terminal.out.startswith(will + "\n")
+    assert script.err == f"rollback-policy: {strings.text('rollback.no_terminal', Lang.CY)}\n"
+    assert strings.text("rollback.type_to_confirm", Lang.CY, word="2") in terminal.out
+    assert terminal.err == f"rollback-policy: {strings.text('rollback.not_confirmed', Lang.CY)}\n"
+    was = strings.text("rollback.was", Lang.CY, previous="3")
+    assert done.out.endswith(strings.text("rollback.done", Lang.CY, version="2", was=was, settled="") + "\n"), done.out
+    assert twice.out == strings.text("rollback.already_current", Lang.CY, version="2") + "\n"
+    assert (await TablePolicyVersions(store).get_pointer() or CurrentPointer("", "")).version == "2"
+
