@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bot.command_lang import add_language_option, command_language
 from bot.domain.directory import StaffMember
-from bot.domain.errors import RecordNotFound, StorageUnavailable
+from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
@@ -297,7 +297,13 @@ def rollback_policy_command(argv: list[str]) -> int:
             if not args.yes and (stopped := not_confirmed(version, command="rollback-policy", doing="make it current",
                                                           undone="nothing was changed", asking=asking)):
                 return stopped
-            await versions.make_current(version, by=args.by, expected=pointer)
+            try:
+                await versions.make_current(version, by=args.by, expected=pointer)
+            except (ConcurrentChange, RecordExists):  # published or rolled back elsewhere while this waited
+                now = await versions.get_pointer()
+                print("rollback-policy: " + strings.text("rollback.in_force_changed", lang, version=version,
+                                                         now=now.version if now else "?"), file=sys.stderr)
+                return 1
             try:
                 # Cards of other versions still waiting would ask staff to confirm a version no longer in force.
                 await tools.reading().settle(version)

@@ -449,3 +449,25 @@ async def test_rollback_policy_with_lang_cy_says_what_it_does_asks_and_did_in_we
     assert twice.out == strings.text("rollback.already_current", Lang.CY, version="2") + "\n"
     assert (await TablePolicyVersions(store).get_pointer() or CurrentPointer("", "")).version == "2"
 
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+async def test_rollback_policy_changes_nothing_when_the_version_in_force_changed_while_it_waited(
+        tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    """The technician ran `rollback-policy 1`, which said it replaces version 2, and went to fetch the head before
+    typing 1; meanwhile the office published version 3. Typing 1 changed nothing (rightly), but the command said
+    "storage answered 412 UpdateConditionNotSatisfied", a storage fault, and she went looking for one."""
+    await _the_staff_list(store)
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path, "v2.txt")), "--yes"]) == 0
+    v3 = write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027")
+    monkeypatch.setattr("sys.stdin", _WhileItWaits("1\n", [str(v3), "--yes"]))
+    capsys.readouterr()
+
+    code = await asyncio.to_thread(rollback_policy_command, ["1", "--lang", lang])
+
+    out, err = capsys.readouterr()
+    said = load_catalogue().text("rollback.in_force_changed", Lang(lang), version="1", now="3")
+    assert code == 1, (out, err)
+    assert err.splitlines()[-1] == f"rollback-policy: {said}", err
+    assert (await TablePolicyVersions(store).get_pointer() or CurrentPointer("", "")).version == "3"
