@@ -173,7 +173,8 @@ def publish_policy_command(argv: list[str]) -> int:
                 imported = read_source(args.source, await _current_policy(tools),
                                        earlier=(load_policy(DEFAULT_POLICY_FILE),))
             except PolicyImportError as error:
-                print(f"publish-policy: {refusal_text(tools.strings, error, lang)}", file=sys.stderr)
+                print(f"publish-policy: {refusal_text(tools.strings, error, lang)}; "
+                      + tools.strings.text("publish.cmd_nothing_published", lang), file=sys.stderr)
                 return 1
             for noticed in imported.warnings:
                 print(f"{'nodyn' if lang is Lang.CY else 'note'}: {note_text(tools.strings, noticed, lang)}",

@@ -471,3 +471,28 @@ async def test_rollback_policy_changes_nothing_when_the_version_in_force_changed
     assert code == 1, (out, err)
     assert err.splitlines()[-1] == f"rollback-policy: {said}", err
     assert (await TablePolicyVersions(store).get_pointer() or CurrentPointer("", "")).version == "3"
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+@pytest.mark.parametrize(("name", "content"), [
+    ("policy-2026.txt", "Social Media Policy\nsome words with no heading under the title\n"),
+    ("policy-2026.json", '{"title_en": "Social Media Policy", "sections": '),
+    ("policy-2026.pdf", "%PDF-1.7\n"),
+], ids=["no-headings", "cut-off-json", "pdf"])
+async def test_publish_policy_refusing_a_document_says_nothing_was_published(
+        tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str,
+        name: str, content: str) -> None:
+    """A document the policy check refused (no headings, a policy file cut off, a PDF) was answered with the reason
+    alone: "policy-2026.txt: no headings found: …", exit 1, and the technician could not tell whether staff had been
+    sent anything, as every other refusal of the command says."""
+    document = tmp_path / name
+    document.write_text(content, encoding="utf-8")
+
+    code = await asyncio.to_thread(publish_policy_command, [str(document), "--yes", "--lang", lang])
+
+    out, err = capsys.readouterr()
+    [line] = err.splitlines()
+    assert (code, out) == (1, "")
+    assert line.startswith(f"publish-policy: {name}: ") and line.endswith(
+        "; " + load_catalogue().text("publish.cmd_nothing_published", Lang(lang))), line
+    assert await TablePolicyVersions(store).list_versions() == []
