@@ -11,10 +11,12 @@ from typing import Any
 from bot.command_lang import add_language_option, command_language
 from bot.domain.errors import DomainError
 from bot.domain.people import Lang
+from bot.policy.notes import note, os_fault
 from bot.settings import UnsafeSettings, load_settings
 from bot.storage.backup import (
     RECORD_TABLES,
     BackupError,
+    Restored,
     RestoreStopped,
     read_backup,
     read_tables,
@@ -23,7 +25,7 @@ from bot.storage.backup import (
 )
 from bot.storage.tables import open_store
 from bot.tools import storage_fault
-from cards.i18n import load_catalogue
+from cards.i18n import Catalogue, load_catalogue, note_text
 
 
 def _folder(argv: list[str], command: str, what: str, description: str) -> tuple[Path, Lang]:
@@ -35,7 +37,7 @@ def _folder(argv: list[str], command: str, what: str, description: str) -> tuple
     return folder, command_language(args.lang)
 
 
-async def _tables(*, backup: dict[str, list[dict[str, Any]]] | None) -> dict[str, list[str]] | str:
+async def _tables(*, backup: dict[str, list[dict[str, Any]]] | None) -> dict[str, list[str]] | Restored:
     """Read the record tables, or (given a backup) restore it; return the rows read or what was restored."""
     settings = load_settings(tool=True)
     async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
@@ -43,55 +45,56 @@ async def _tables(*, backup: dict[str, list[dict[str, Any]]] | None) -> dict[str
                           call_seconds=10) as store:
         if backup is None:
             return await read_tables(store)
-        done = await restore(store, backup)
-        return "restored " + ", ".join(f"{table} {_rows(n)}" + _earlier(done.already[table])
-                                       for table, n in done.rows.items())
+        return await restore(store, backup)
 
 
-def _rows(count: int) -> str:
-    return f"{count} row{'' if count == 1 else 's'}"
-
-
-def _earlier(rows: int) -> str:
-    return f" ({rows} of them from the run before)" if rows else ""
+def _rows(strings: Catalogue, count: int, lang: Lang) -> str:
+    return strings.text("records.rows_one" if count == 1 else "records.rows", lang, count=count)
 
 
 def _main(command: str, folder: Path, lang: Lang, *, restoring: bool) -> int:
+    strings = load_catalogue()
+    nothing = strings.text("records.nothing_restored" if restoring else "tool.nothing_written", lang)
     try:
         if not restoring and folder.exists() and not folder.is_dir():
-            raise BackupError(f"{folder} is a file: name a new folder for the backup")
+            raise BackupError(f"{folder} is a file: name a new folder for the backup",
+                              note("records.backup_is_a_file", folder=folder))
         if not restoring and (held := [name for name in ("backup.json", *(f"{t}.jsonl" for t in RECORD_TABLES))
                                        if (folder / name).exists()]):
             # An earlier backup (perhaps the one good copy) is never written over.
             raise BackupError(f"{folder} already holds a backup ({held[0]}): name a new folder, such as "
-                              "backup-YYYY-MM-DD")
+                              "backup-YYYY-MM-DD", note("records.already_holds", folder=folder, file=held[0]))
         result = asyncio.run(_tables(backup=read_backup(folder) if restoring else None))
-        if isinstance(result, str):
-            print(result)
+        if isinstance(result, Restored):
+            print(strings.text("records.restored", lang, tables=", ".join(
+                f"{table} {_rows(strings, n, lang)}"
+                + (strings.text("records.earlier", lang, count=result.already[table]) if result.already[table] else "")
+                for table, n in result.rows.items())))
         else:
             counts = write_backup(folder, result)
-            print(f"backed up to {folder}: " + ", ".join(f"{table} {_rows(n)}" for table, n in counts.items()))
+            print(strings.text("records.backed_up", lang, folder=folder, tables=", ".join(
+                f"{table} {_rows(strings, n, lang)}" for table, n in counts.items())))
         return 0
     except BackupError as error:
         # Every check (the whole backup, the tables restored into; the folder and storage before a backup) comes
         # before the first write.
-        print(f"{command}: {error}; nothing was {'restored' if restoring else 'written'}", file=sys.stderr)
+        print(f"{command}: {note_text(strings, error.note, lang)}; {nothing}", file=sys.stderr)
         return 2
     except OSError as error:  # the backup's folder or files could not be written
-        print(f"{command}: cannot write {error.filename or folder}: {error.strerror or error}", file=sys.stderr)
+        print(f"{command}: " + strings.text("records.cannot_write", lang, file=error.filename or folder,
+                                            reason=note_text(strings, os_fault(error), lang)), file=sys.stderr)
         return 2
     except UnsafeSettings as error:
         print(f"{command}: {error}", file=sys.stderr)
         return 2
     except RestoreStopped as stopped:
-        done = ", ".join(f"{table} {stopped.restored[table]} of {_rows(n)}" for table, n in stopped.rows.items())
-        print(f"{command}: {storage_fault(stopped.fault, lang)}; restored before it stopped: {done} (the row being "
-              "written as it stopped may be there too); run the same command again to finish: what is restored is left "
-              "as it is", file=sys.stderr)
+        done = ", ".join(strings.text("records.restored_of", lang, table=table, restored=stopped.restored[table],
+                                      rows=_rows(strings, n, lang)) for table, n in stopped.rows.items())
+        print(f"{command}: " + strings.text("records.stopped", lang, fault=storage_fault(stopped.fault, lang),
+                                            done=done), file=sys.stderr)
         return 1
     except DomainError as error:
         # A backup reads every table before it writes a file; a restore, every table before it writes a row.
-        nothing = load_catalogue().text("records.nothing_restored" if restoring else "tool.nothing_written", lang)
         print(f"{command}: {storage_fault(error, lang)}; {nothing}", file=sys.stderr)
         return 1
 

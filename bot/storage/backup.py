@@ -26,6 +26,7 @@ from typing import Any
 from azure.data.tables import EdmType, EntityProperty
 
 from bot.domain.errors import DomainError, RecordExists, RecordNotFound
+from bot.policy.notes import Note, note, os_fault
 from bot.storage.table_client import Table
 from bot.storage.tables import TableStore
 
@@ -35,7 +36,12 @@ RECORD_TABLES = ("permissions", "permissionindex", "audit")
 
 
 class BackupError(ValueError):
-    """A backup folder is missing, incomplete or not one of ours; the message says which file and why."""
+    """A backup folder is missing, incomplete or not one of ours; the message says which file and why, and `note` says
+    it in the string tables' words (`records.*`), for the language of a command's `--lang`."""
+
+    def __init__(self, message: str, note: Note) -> None:
+        super().__init__(message)
+        self.note = note
 
 
 # What str.splitlines() ends a line at that JSON writes as it is: escaped, so any reader sees one row a line.
@@ -68,7 +74,8 @@ def decode(value: Any) -> Any:
     if isinstance(kind, str) and kind.startswith("Edm.") and kind != EdmType.INT64.value:
         return EntityProperty(decode(raw), EdmType(kind))
     if not isinstance(raw, str):
-        raise BackupError(f"a {kind} value must be written as text, not {raw!r}")
+        raise BackupError(f"a {kind} value must be written as text, not {raw!r}",
+                          note("records.value_not_text", kind=kind, raw=repr(raw)))
     if kind == "datetime":
         return datetime.fromisoformat(raw)
     if kind == "binary":
@@ -77,7 +84,7 @@ def decode(value: Any) -> Any:
         return uuid.UUID(raw)
     if kind == EdmType.INT64.value:
         return EntityProperty(int(raw), EdmType.INT64)
-    raise BackupError(f"unknown value type {kind!r}")
+    raise BackupError(f"unknown value type {kind!r}", note("records.unknown_type", kind=repr(kind)))
 
 
 async def read_tables(store: TableStore, tables: Iterable[str] = RECORD_TABLES) -> dict[str, list[str]]:
@@ -93,7 +100,8 @@ async def read_tables(store: TableStore, tables: Iterable[str] = RECORD_TABLES) 
         except RecordNotFound:
             # The bot makes every table as it starts: none here is another prefix's or another account's storage.
             raise BackupError(f"storage has no {table} table: check TABLE_PREFIX, and that this is the bot's storage "
-                              "account (the bot makes its tables when it first starts)") from None
+                              "account (the bot makes its tables when it first starts)",
+                              note("records.no_table", table=table)) from None
     return read
 
 
@@ -124,7 +132,8 @@ def read_backup(folder: Path) -> dict[str, list[dict[str, Any]]]:
     tables = {table: _rows(folder, table) for table in counts}
     for table, rows in tables.items():
         if len(rows) != counts[table]:
-            raise BackupError(f"{table}.jsonl has {len(rows)} rows; backup.json says {counts[table]}")
+            raise BackupError(f"{table}.jsonl has {len(rows)} rows; backup.json says {counts[table]}",
+                              note("records.count_mismatch", table=table, count=len(rows), said=counts[table]))
     return tables
 
 
@@ -133,15 +142,18 @@ def _row_counts(folder: Path) -> dict[str, int]:
     try:
         summary = json.loads((folder / "backup.json").read_text(encoding="utf-8"))
     except NotADirectoryError:
-        raise BackupError(f"{folder} is a file: name the folder backup-records wrote") from None
+        raise BackupError(f"{folder} is a file: name the folder backup-records wrote",
+                          note("records.restore_is_a_file", folder=folder)) from None
     except (OSError, ValueError) as error:
-        raise BackupError(f"{folder} is not a complete backup: {_unreadable(folder, 'backup.json', error)}") from None
+        raise _incomplete(folder, "backup.json", error) from None
     counts = summary.get("rows") if isinstance(summary, dict) else None
     if not isinstance(counts, dict) or not all(isinstance(n, int) and n >= 0 for n in counts.values()):
-        raise BackupError("backup.json: has no row count for each table")
+        raise BackupError("backup.json: has no row count for each table", note("records.no_counts"))
     if sorted(counts) != sorted(RECORD_TABLES):
         raise BackupError(f"backup.json: lists {', '.join(counts) or 'no table'}; a backup holds "
-                          f"{', '.join(RECORD_TABLES)}")
+                          f"{', '.join(RECORD_TABLES)}",
+                          note("records.wrong_tables", listed=", ".join(counts) or note("records.no_table_listed"),
+                               tables=", ".join(RECORD_TABLES)))
     return counts
 
 
@@ -151,58 +163,78 @@ def _rows(folder: Path, table: str) -> list[dict[str, Any]]:
     try:
         text = (folder / name).read_text(encoding="utf-8")
     except (OSError, ValueError) as error:
-        raise BackupError(f"{folder} is not a complete backup: {_unreadable(folder, name, error)}") from None
+        raise _incomplete(folder, name, error) from None
     lines = text.split("\n")  # only a newline ends a row: what splitlines() also breaks at may be in the text
     if lines[-1] == "":
         lines.pop()
     rows: list[dict[str, Any]] = []
     first_seen: dict[tuple[str, str], int] = {}
     for number, line in enumerate(lines, start=1):
-        where = f"{name} line {number}"
-        row = _row(line, where)
+        row = _row(line, name, number)
         key = (row["PartitionKey"], row["RowKey"])
         if key in first_seen:
-            raise BackupError(f"{where}: the same PartitionKey and RowKey as line {first_seen[key]}: a row is in a "
-                              "backup once")
+            raise _at(name, number, f"the same PartitionKey and RowKey as line {first_seen[key]}: a row is in a backup "
+                      "once", "records.twice", first=first_seen[key])
         first_seen[key] = number
         rows.append(row)
     return rows
 
 
-def _unreadable(folder: Path, name: str, error: OSError | ValueError) -> str:
-    """Why a backup's file could not be read, in words: no folder, no such file, or the reason."""
+def _incomplete(folder: Path, name: str, error: OSError | ValueError) -> BackupError:
+    """A backup whose file could not be read, and why: no folder, no such file, or the reason."""
+    said, why = _unreadable(folder, name, error)
+    return BackupError(f"{folder} is not a complete backup: {said}", note("records.incomplete", folder=folder, why=why))
+
+
+def _unreadable(folder: Path, name: str, error: OSError | ValueError) -> tuple[str, Note]:
+    """Why a backup's file could not be read, in words (and as a note): no folder, no such file, or the reason."""
     if isinstance(error, FileNotFoundError):
-        return f"it has no {name}" if folder.is_dir() else "there is no such folder"
+        return ((f"it has no {name}", note("records.no_file", file=name)) if folder.is_dir() else
+                ("there is no such folder", note("records.no_folder")))
     if isinstance(error, OSError):
-        return f"{name}: {error.strerror or error}"
+        return f"{name}: {error.strerror or error}", note("records.os", file=name, reason=os_fault(error))
     if isinstance(error, UnicodeDecodeError):
-        return f"{name} is not text"
-    return f"{name} is not as backup-records writes it ({error})"  # JSON that does not parse
+        return f"{name} is not text", note("records.not_text", file=name)
+    # JSON that does not parse
+    return f"{name} is not as backup-records writes it ({error})", note("records.not_as_written", file=name,
+                                                                        error=str(error))
 
 
-def _row(line: str, where: str) -> dict[str, Any]:
+def _at(name: str, number: int, reason: str, key: str, /, **values: object) -> BackupError:
+    """Line `number` of the backup's file `name` refused, and why (`reason`; as a note, `key` with `values`)."""
+    return BackupError(f"{name} line {number}: {reason}",
+                       note(key, where=note("records.where", file=name, line=number), **values))
+
+
+def _row(line: str, name: str, number: int) -> dict[str, Any]:
     """One line as the row it stands for."""
     if not line.strip():
-        raise BackupError(f"{where}: empty, not a row")
+        raise _at(name, number, "empty, not a row", "records.empty")
     try:
         encoded = json.loads(line)
     except json.JSONDecodeError as error:
-        raise BackupError(f"{where}: cut off, or not JSON ({error.msg}, column {error.colno})") from None
+        raise _at(name, number, f"cut off, or not JSON ({error.msg}, column {error.colno})", "records.cut_off",
+                  message=error.msg, column=error.colno) from None
     if not isinstance(encoded, dict):
-        raise BackupError(f"{where}: {line[:40]!r} is not a row (a JSON object)")
+        raise _at(name, number, f"{line[:40]!r} is not a row (a JSON object)", "records.not_object",
+                  start=repr(line[:40]))
     for key in ("PartitionKey", "RowKey"):
         value = encoded.get(key)
         if value is None:
-            raise BackupError(f"{where}: the row has no {key}")
+            raise _at(name, number, f"the row has no {key}", "records.no_key", key=key)
         if not isinstance(value, str) or _NOT_IN_A_KEY.search(value):
-            raise BackupError(f"{where}: {key} {value!r} is not a key a table takes")
+            raise _at(name, number, f"{key} {value!r} is not a key a table takes", "records.bad_key", key=key,
+                      value=repr(value))
     try:
-        row = {name: decode(value) for name, value in encoded.items()}
-    except (ValueError, TypeError) as error:  # BackupError is a ValueError
-        raise BackupError(f"{where}: {error}") from None
-    for name, value in row.items():
+        row = {prop: decode(value) for prop, value in encoded.items()}
+    except BackupError as error:
+        raise _at(name, number, str(error), "records.bad_value", reason=error.note) from None
+    except (ValueError, TypeError) as error:
+        raise _at(name, number, str(error), "records.bad_value", reason=str(error)) from None
+    for prop, value in row.items():
         if not isinstance(value, _VALUES):
-            raise BackupError(f"{where}: {name} is {value!r}, which no table holds")
+            raise _at(name, number, f"{prop} is {value!r}, which no table holds", "records.no_table_holds",
+                      name=prop, value=repr(value))
     return row
 
 
@@ -261,7 +293,8 @@ async def restore(store: TableStore, tables: dict[str, list[dict[str, Any]]]) ->
                 already[table].add(key)
     if occupied:
         raise BackupError(f"{', '.join(occupied)} already hold rows that are not in this backup: restore into empty "
-                          "tables (a new storage account, or TABLE_PREFIX set to a new prefix)")
+                          "tables (a new storage account, or TABLE_PREFIX set to a new prefix)",
+                          note("records.occupied", tables=", ".join(occupied)))
     restored = {table: len(keys) for table, keys in already.items()}
     try:
         for table, rows in tables.items():

@@ -17,13 +17,14 @@ import pytest
 from azure.data.tables import EdmType, EntityProperty
 
 from bot.__main__ import main as bot_main
-from bot.domain.people import Person
+from bot.domain.people import Lang, Person
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
 from bot.export import decisions_csv
 from bot.settings import LOCAL_FEDERATION, REPO_ROOT
 from bot.storage.backup import RECORD_TABLES, BackupError, read_backup, read_tables, restore, write_backup
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import TableStore, service_client
+from cards.i18n import load_catalogue
 from tests.support.faults import StorageAnswering500
 from tests.support.outage import storage_outage
 
@@ -502,3 +503,75 @@ async def test_a_backup_is_readable_by_its_owner_only(
         for path in folder.iterdir():
             assert path.stat().st_mode & 0o777 == 0o600, f"{path} is {path.stat().st_mode:o}"
     assert (tmp_path / "new" / "b").stat().st_mode & 0o777 == 0o700
+
+
+async def test_with_lang_cy_the_commands_say_what_they_did_and_what_stopped_them_in_welsh(
+        stores: tuple[TableStore, TableStore], step_8: pytest.MonkeyPatch, table_prefix: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The technician, who works in Welsh, restoring the record after the storage account was lost: `restore-records`
+    and `backup-records` refused `--lang cy` (as `publish-policy` takes it), and said in English only what they did and
+    why they stopped."""
+    await _decided(stores[0])
+    a_file = tmp_path / "backup-2026-12"
+    a_file.write_text("", encoding="utf-8")
+    good = tmp_path / "good"
+    strings = load_catalogue()
+
+    def cy(key: str, **values: object) -> str:
+        return strings.text(key, Lang.CY, **values)
+
+    codes = [await asyncio.to_thread(bot_main, [*argv, "--lang", "cy"]) for argv in (
+        ["backup-records", str(a_file)], ["restore-records", str(a_file)], ["backup-records", str(good)],
+        ["backup-records", str(good)], ["restore-records", str(tmp_path / "none")])]
+    async with stores[0].call():  # a decision made since the backup was taken
+        await stores[0].table("audit").create_entity({**EVERY_TYPE, "RowKey": "2026-12-01|C-7HJ2KD"})
+    codes.append(await asyncio.to_thread(bot_main, ["restore-records", str(good), "--lang", "cy"]))
+    step_8.setenv("TABLE_PREFIX", table_prefix + "r")
+    codes.append(await asyncio.to_thread(bot_main, ["restore-records", str(good), "--lang", "cy"]))
+
+    out, err = capsys.readouterr()
+    rows = {"permissions": cy("records.rows", count=8), "permissionindex": cy("records.rows", count=4),
+            "audit": cy("records.rows_one", count=1)}
+    listed = ", ".join(f"{table} {n}" for table, n in rows.items())
+    assert codes == [2, 2, 0, 2, 2, 2, 0], err
+    assert out.splitlines() == [cy("records.backed_up", folder=good, tables=listed), cy("records.restored",
+                                                                                       tables=listed)]
+    nothing_written, nothing_restored = cy("tool.nothing_written"), cy("records.nothing_restored")
+    assert err.splitlines() == [
+        f"backup-records: {cy('records.backup_is_a_file', folder=a_file)}; {nothing_written}",
+        f"restore-records: {cy('records.restore_is_a_file', folder=a_file)}; {nothing_restored}",
+        f"backup-records: {cy('records.already_holds', folder=good, file='backup.json')}; {nothing_written}",
+        f"restore-records: {cy('records.incomplete', folder=tmp_path / 'none', why=cy('records.no_folder'))}; "
+        f"{nothing_restored}",
+        f"restore-records: {cy('records.occupied', tables='audit')}; "
+        f"{nothing_restored}",
+    ]
+
+
+ENGLISH = re.compile(r"\b(?:the|is|not|has|no|row|line|cut off|empty|value|type|table takes|once)\b")
+
+
+@pytest.mark.parametrize("edit", HAND_EDITS, ids=str)
+async def test_with_lang_cy_a_hand_edited_backup_is_refused_in_welsh_naming_the_file_and_line(
+        edit: str, stores: tuple[TableStore, TableStore], azurite: str, table_prefix: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """With `--lang cy`, each reason a backup is refused was English ("permissions.jsonl line 2: the row has no
+    PartitionKey; nothing was restored")."""
+    original, elsewhere = stores
+    await _decided(original)
+    write_backup(tmp_path / "b", await read_tables(original))
+    damage, where = HAND_EDITS[edit]
+    damage(tmp_path / "b")
+    last = len((tmp_path / "b" / "permissions.jsonl").read_text(encoding="utf-8").split("\n")) - 1
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix + "r")
+
+    code = await asyncio.to_thread(bot_main, ["restore-records", str(tmp_path / "b"), "--lang", "cy"])
+
+    [line] = capsys.readouterr().err.splitlines()
+    welsh_where = where.replace(" line ", " llinell ").format(last=last + (edit == "cut off mid-row"))
+    assert code == 2
+    assert line.startswith("restore-records: " + welsh_where), line
+    assert line.endswith("; " + load_catalogue().text("records.nothing_restored", Lang.CY)), line
+    assert not ENGLISH.findall(line.replace("PartitionKey", "").replace("RowKey", "")), line
