@@ -273,4 +273,6 @@ def purge_reports_command(argv: list[str]) -> int:
         print(f"{verb} {len(deleted)} report(s) closed more than {ago}: {', '.join(deleted)}")
         return 0
 
-    return run_tool("purge-reports", run(), lang)
+    # Reports are deleted one by one: those deleted before storage stopped it stay deleted.
+    return run_tool("purge-reports", run(), lang,
+                    part_way="tool.nothing_changed" if args.dry_run else "purge.stopped_part_way")

@@ -76,17 +76,18 @@ def storage_fault(error: DomainError, lang: Lang = Lang.EN) -> str:
     return strings.text("tool.fault.answered", lang, said=said)
 
 
-def run_tool(command: str, coroutine: Coroutine[None, None, int], lang: Lang = Lang.EN) -> int:
+def run_tool(command: str, coroutine: Coroutine[None, None, int], lang: Lang = Lang.EN, *,
+             part_way: str = "tool.nothing_changed") -> int:
     """Run a tool's work: 2 with the reason for unusable settings, input or an output file it cannot write, 1 with
-    `storage_fault`'s when storage failed it (in `lang`, a command's `--lang`)."""
+    `storage_fault`'s when storage failed it (in `lang`, a command's `--lang`), then what that left (`part_way`, a key
+    of the string tables: for a tool that changes things one by one, what it changed before it stopped)."""
     try:
         return asyncio.run(coroutine)
     except (UnsafeSettings, ValueError, OSError) as error:
         print(f"{command}: {error}", file=sys.stderr)
         return 2
     except DomainError as error:
-        print(f"{command}: {storage_fault(error, lang)}; {load_catalogue().text('tool.nothing_changed', lang)}",
-              file=sys.stderr)
+        print(f"{command}: {storage_fault(error, lang)}; {load_catalogue().text(part_way, lang)}", file=sys.stderr)
         return 1
 
 

@@ -24,6 +24,7 @@ from bot.storage.concerns import TableConcernReports
 from bot.storage.tables import TableStore, service_client
 from tests.storage.conftest import Backend
 from tests.support.concerns import concern_flow
+from tests.support.outage import storage_outage
 
 TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
 CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
@@ -499,3 +500,35 @@ async def test_a_record_written_before_the_chain_existed_reads_as_two_holders(st
     assert old.state is ReportState.ACKNOWLEDGED  # the old release kept "escalated" after the head acknowledged
     assert [(n.text, n.level) for n in old.notes] == [("for the head", 0)]
     assert old.notes_for(CARYS) == () and old.notes_for(Person(TENANT, SIAN.aad_object_id)) == old.notes
+
+
+async def test_purge_reports_that_storage_stopped_part_way_does_not_say_nothing_was_changed(
+        store: TableStore, step_8: pytest.MonkeyPatch, azurite: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Storage went away after the first of two reports past the school's period was deleted: the technician was told
+    "storage could not be reached (…); nothing was changed", though that report was gone for good (its audit line
+    written, its cards in Teams being replaced). She is told what it deleted before it stopped stays deleted, and to
+    run it again to finish; running it again deletes the other."""
+    reports = TableConcernReports(store)
+    closed = datetime.now(UTC) - timedelta(days=915)
+    for reference in ("C-AAAAAA", "C-BBBBBB"):
+        await reports.create(replace(_report(reference), submitted_at=closed, state=ReportState.CLOSED,
+                                     closed_at=closed))
+    async with storage_outage(azurite) as outage:
+        step_8.setenv("AZURE_STORAGE_CONNECTION_STRING", outage.connection_string)
+        outage.down_after = b"C-BBBBBB"
+
+        stopped = await asyncio.to_thread(_purge, "--months", "24")
+        first = capsys.readouterr()
+        left = [r.reference for r in await reports.list_all()]
+        await outage.up()
+        again = await asyncio.to_thread(_purge, "--months", "24")
+        second = capsys.readouterr()
+
+    assert stopped == 1 and first.out == ""
+    [line] = first.err.splitlines()
+    assert line.startswith("purge-reports: storage could not be reached ("), line
+    assert "nothing was changed" not in line, line
+    assert line.endswith("; the reports deleted before it stopped stay deleted: run it again to finish"), line
+    assert "C-AAAAAA" not in left
+    assert again == 0, second.err
+    assert await reports.list_all() == []
