@@ -14,14 +14,16 @@ from pathlib import Path
 
 from bot.command_lang import add_language_option, command_language
 from bot.domain.errors import DomainError
+from bot.domain.people import Lang
 from bot.domain.permission_requests import PermissionRequest, RequestState
 from bot.domain.text import clean_user_text
 from bot.domain.uk_time import uk_clock, uk_today
+from bot.policy.notes import os_fault
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import open_store
 from bot.tools import storage_fault
-from cards.i18n import load_catalogue
+from cards.i18n import load_catalogue, note_text
 
 # Excel opens a .csv by double-click as UTF-8 only when it starts with a byte-order mark; otherwise in the Windows
 # code page, which shows "SiÃ¢n" for Siân. Standard output stays plain UTF-8, for programs that read it.
@@ -30,13 +32,12 @@ OUT_HELP = (".csv file to write, UTF-8 with a byte-order mark so that Excel show
             "output, plain UTF-8)")
 
 
-def not_a_csv(out: str | Path | None) -> str:
-    """Why an export's --out cannot be used, or "": the export is CSV, and a name Excel takes for another kind of file
-    (decisions.xlsx) gives a file it refuses to open."""
+def not_a_csv(out: str | Path | None, lang: Lang = Lang.EN) -> str:
+    """Why an export's --out cannot be used, or "" (in `lang`, a command's `--lang`): the export is CSV, and a name
+    Excel takes for another kind of file (decisions.xlsx) gives a file it refuses to open."""
     if out is None or Path(out).suffix.lower() == ".csv":
         return ""
-    return (f"--out {out} is not a .csv file: the export is CSV, which Excel opens as such only by that name (such as "
-            "governors-2026.csv); nothing was written")
+    return load_catalogue().text("export.not_a_csv", lang, out=out)
 
 
 CELL_LIMIT = 5000  # longer than any field a form accepts
@@ -140,16 +141,17 @@ def export_command(argv: list[str]) -> int:
     add_language_option(parser)
     args = parser.parse_args(argv)
     lang = command_language(args.lang)
+    strings = load_catalogue()
     try:
         start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
     except ValueError:
-        print("export-decisions: dates must be written YYYY-MM-DD, e.g. --from 2026-09-01 --to 2026-12-31",
-              file=sys.stderr)
+        print(f"export-decisions: {strings.text('export.bad_date', lang)}", file=sys.stderr)
         return 2
     if end < start:
-        print(f"export-decisions: --to ({end}) is before --from ({start})", file=sys.stderr)
+        print(f"export-decisions: {strings.text('export.to_before_from', lang, start=start, end=end)}",
+              file=sys.stderr)
         return 2
-    if refused := not_a_csv(args.out):
+    if refused := not_a_csv(args.out, lang):
         print(f"export-decisions: {refused}", file=sys.stderr)
         return 2
     try:
@@ -159,7 +161,7 @@ def export_command(argv: list[str]) -> int:
         print(f"export-decisions: {error}", file=sys.stderr)
         return 2
     except DomainError as error:
-        print(f"export-decisions: {storage_fault(error, lang)}; {load_catalogue().text('tool.nothing_written', lang)}",
+        print(f"export-decisions: {storage_fault(error, lang)}; {strings.text('tool.nothing_written', lang)}",
               file=sys.stderr)
         return 1
     names = {s.school_id: s.name_en for s in federation.schools}
@@ -169,9 +171,12 @@ def export_command(argv: list[str]) -> int:
             with open(args.out, "w", encoding=EXCEL_ENCODING, newline="") as handle:
                 handle.write(text)
         except OSError as error:  # a folder that does not exist, no permission, a full disk
-            print(f"cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+            reason = note_text(strings, os_fault(error), lang)
+            said = strings.text("tool.cannot_write", lang, file=args.out, reason=reason)
+            print(f"export-decisions: {said}; {strings.text('tool.nothing_written', lang)}", file=sys.stderr)
             return 2
-        print(f"wrote {text.count(chr(10)) - 1} decisions to {args.out}", file=sys.stderr)
+        print(strings.text("export.wrote_decisions", lang, count=text.count(chr(10)) - 1, out=args.out),
+              file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0

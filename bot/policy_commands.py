@@ -38,6 +38,7 @@ from bot.policy.documents import read_source
 from bot.policy.importer import PolicyImportError
 from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, load_policy, load_policy_data, policy_from_data
 from bot.policy.model import Policy
+from bot.policy.notes import os_fault
 from bot.settings import Settings, load_federation_settings, load_settings
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
@@ -414,25 +415,26 @@ def export_acknowledgements_command(argv: list[str]) -> int:
     add_language_option(parser)
     args = parser.parse_args(argv)
     lang = command_language(args.lang)
-    if refused := not_a_csv(args.out):
+    if refused := not_a_csv(args.out, lang):
         print(f"export-acknowledgements: {refused}", file=sys.stderr)
         return 2
 
     async def run() -> int:
         async with _tools() as tools:
-            versions = tools.versions()
+            strings, versions = tools.strings, tools.versions()
             try:
                 version_number(args.version)
                 record = await versions.get(args.version)
             except (PublishRefused, RecordNotFound):
-                print(f"export-acknowledgements: version {args.version!r} is not stored", file=sys.stderr)
+                print("export-acknowledgements: " + strings.text("acknowledgements.not_stored", lang,
+                                                                 asked=repr(args.version)), file=sys.stderr)
                 return 1
             if not record.campaign:  # "not yet" beside everyone would tell the governors nobody read it
                 asked = [v.version for v in await versions.list_versions() if v.campaign]
                 latest = max(asked, key=version_number, default="")
-                print(f"export-acknowledgements: staff were not asked to confirm version {record.version} (the version "
-                      "the bot was installed with), so there is nobody to list"
-                      + (f"; staff were asked to read version {latest}: --version {latest}" if latest else ""),
+                print("export-acknowledgements: "
+                      + strings.text("acknowledgements.never_asked", lang, version=record.version)
+                      + (strings.text("acknowledgements.asked_instead", lang, version=latest) if latest else ""),
                       file=sys.stderr)
                 return 1
             reads = TablePolicyReads(tools.store)
@@ -447,15 +449,18 @@ def export_acknowledgements_command(argv: list[str]) -> int:
                 delivery=await reminders_delivered(TableOutbox(tools.store), record.version, were_asked,
                                                    tools.federation.tenant_ids[0]))
             if replaced and pointer is not None:
-                print(f"note: version {record.version} is no longer in force (version {pointer.version} is): staff "
-                      "who were never asked to read it are not listed", file=sys.stderr)
+                print(strings.text("acknowledgements.replaced", lang, version=record.version,
+                                   current=pointer.version), file=sys.stderr)
         if args.out:
             try:
                 args.out.write_text(text, encoding=EXCEL_ENCODING, newline="")
             except OSError as error:  # a folder that does not exist, no permission, a full disk
-                print(f"export-acknowledgements: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+                print("export-acknowledgements: " + strings.text("tool.cannot_write", lang, file=args.out,
+                                                                 reason=note_text(strings, os_fault(error), lang)),
+                      file=sys.stderr)
                 return 2
-            print(f"wrote {text.count(chr(10)) - 1} row(s) to {args.out}", file=sys.stderr)
+            print(strings.text("acknowledgements.wrote", lang, count=text.count(chr(10)) - 1, out=args.out),
+                  file=sys.stderr)
         else:
             sys.stdout.write(text)
         return 0

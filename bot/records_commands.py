@@ -81,7 +81,7 @@ def _main(command: str, folder: Path, lang: Lang, *, restoring: bool) -> int:
         print(f"{command}: {note_text(strings, error.note, lang)}; {nothing}", file=sys.stderr)
         return 2
     except OSError as error:  # the backup's folder or files could not be written
-        print(f"{command}: " + strings.text("records.cannot_write", lang, file=error.filename or folder,
+        print(f"{command}: " + strings.text("tool.cannot_write", lang, file=error.filename or folder,
                                             reason=note_text(strings, os_fault(error), lang)), file=sys.stderr)
         return 2
     except UnsafeSettings as error:

@@ -8,6 +8,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -16,12 +17,14 @@ from pathlib import Path
 import pytest
 from azure.data.tables import TableServiceClient
 
+from bot.__main__ import main as bot_main
 from bot.domain.directory import read_staff_csv
-from bot.domain.people import Person
+from bot.domain.people import Lang, Person
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
 from bot.domain.policy_versions import PolicyVersion
 from bot.export import export_command
 from bot.policy.loader import DEFAULT_POLICY_FILE
+from bot.policy.notes import note
 from bot.policy_commands import export_acknowledgements_command
 from bot.settings import REPO_ROOT
 from bot.storage.directory import TableStaffDirectory
@@ -29,6 +32,8 @@ from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.tables import TableStore, service_client
 from bot.tools import run_tool
+from cards.i18n import load_catalogue, note_text
+from tests.support.policies import write_revised
 
 TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
 LLYR = Person(TENANT, "a1000000-0000-4000-8000-0000000000aa", "Llŷr ap Siôn")
@@ -128,3 +133,52 @@ async def test_acknowledgements_exported_to_a_folder_that_does_not_exist_are_ref
 
     assert code == 2
     assert capsys.readouterr().err == f"export-acknowledgements: cannot write {out}: No such file or directory\n"
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_decisions_that_cannot_be_written_are_refused_in_one_line_naming_the_command_and_what_was_written(
+        tool_environment: None, azurite: str, table_prefix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        lang: str) -> None:
+    """`export-decisions` alone began its line "cannot write …", without its name (a script running several tools
+    could not tell which failed) nor whether anything was written, and said it in English with `--lang cy`."""
+    with TableServiceClient.from_connection_string(azurite) as service:
+        service.create_table_if_not_exists(f"{table_prefix}permissions")
+    out = tmp_path / "nodir" / "d.csv"
+    strings = load_catalogue()
+
+    code = export_command(["--from", "2026-01-01", "--to", "2026-12-31", "--out", str(out), "--lang", lang])
+
+    reason = "No such file or directory" if lang == "en" else note_text(
+        strings, note("import.os.no_folder"), Lang.CY)
+    assert code == 2
+    said = strings.text("tool.cannot_write", Lang(lang), file=out, reason=reason)
+    assert capsys.readouterr().err == f"export-decisions: {said}; {strings.text('tool.nothing_written', Lang(lang))}\n"
+
+
+@pytest.mark.parametrize("argv", [
+    ["export-decisions", "--from", "1 Sept", "--to", "2026-12-31"],
+    ["export-decisions", "--from", "2026-12-31", "--to", "2026-09-01"],
+    ["export-decisions", "--from", "2026-09-01", "--to", "2026-12-31", "--out", "{tmp}/decisions.xlsx"],
+    ["export-acknowledgements", "--version", "2", "--out", "{tmp}/reads.xlsx"],
+    ["export-acknowledgements", "--version", "7"],
+    ["export-acknowledgements", "--version", "1"],
+], ids=["bad-date", "to-before-from", "decisions-xlsx", "acknowledgements-xlsx", "not-stored", "never-asked"])
+async def test_with_lang_cy_the_exports_say_why_they_wrote_nothing_in_welsh(
+        argv: list[str], tool_environment: None, store: TableStore, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The technician exporting for the governors with `--lang cy` was told in English that a date was not YYYY-MM-DD,
+    that --to was before --from, that decisions.xlsx is not a .csv, that a version is not stored or was never asked
+    to be read."""
+    await store.ensure_tables(["permissions"])
+    assert await asyncio.to_thread(bot_main, ["publish-policy", str(write_revised(tmp_path)), "--yes"]) == 0
+    english = await asyncio.to_thread(bot_main, [arg.format(tmp=tmp_path) for arg in argv])
+    in_english = capsys.readouterr().err
+
+    code = await asyncio.to_thread(bot_main, [*(arg.format(tmp=tmp_path) for arg in argv), "--lang", "cy"])
+
+    err = capsys.readouterr().err
+    assert code == english != 0
+    [line] = err.splitlines()
+    assert line.startswith(f"{argv[0]}: ") and line != in_english.strip(), line
+    assert not re.search(r"\b(?:must|is|was|were|not|nothing|before|written|stored)\b",
+                         line.replace("--version", "")), line
