@@ -18,7 +18,7 @@ class Command(NamedTuple):
 # Imported only when run, so start-up (and --help) is fast.
 COMMANDS: dict[str, Command] = {
     "ask": Command("bot.policy.cli:ask_command", "answer a question from the policy, without Teams or storage"),
-    "validate-policy": Command("bot.policy.cli:validate_policy_command",
+    "validate-policy": Command("bot.validate_policy_command:validate_policy_command",
                                "check a policy file and say exactly what is wrong"),
     "import-policy": Command("bot.import_policy_command:import_policy_command",
                              "turn the policy document (.docx, .txt, .md) into a policy file"),

@@ -1,6 +1,7 @@
-"""Command-line checks of the policy without Teams or storage: `ask` and `validate-policy`.
+"""Command-line checks of the policy without Teams or storage: `ask` (`validate-policy`, which speaks Welsh too, is
+bot/validate_policy_command.py).
 
-Each reads the policy file named by `--policy`, else POLICY_FILE, else the shipped one (`loader.policy_file`).
+It reads the policy file named by `--policy`, else POLICY_FILE, else the shipped one (`loader.policy_file`).
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from bot.policy.details import PolicyDetails
 from bot.policy.loader import (
@@ -16,9 +16,7 @@ from bot.policy.loader import (
     PolicyFileUnreadable,
     add_policy_option,
     load_policy,
-    policy_file_origin,
     readable_policy_file,
-    validate_policy_file,
 )
 from bot.policy.model import quotes
 from bot.policy.retrieval import Answer, PolicyIndex
@@ -122,46 +120,3 @@ def _not_given(details: PolicyDetails, detail: str, lang: str) -> str:
     if what == "date_of_issue":
         return f"(the document does not say; its date of issue is {value})"
     return f"(the document does not name the schools it covers; it applies to {value})"
-
-
-def validate_policy_command(argv: list[str]) -> int:
-    """`validate-policy [FILE | --policy FILE]`: print every problem, then how many in which file (and where its name
-    came from), and exit 1; or print OK with the file, where its name came from, its title, version and date of
-    issue, and exit 0; exit 2 when the file cannot be read at all."""
-    parser = argparse.ArgumentParser(prog="python -m bot validate-policy", description="Check a policy file.")
-    parser.add_argument("path", type=Path, nargs="?", metavar="FILE",
-                        help="the policy file (the same as --policy)")
-    add_policy_option(parser)
-    args = parser.parse_args(argv)
-    if args.path and args.policy and args.path != args.policy:
-        parser.error("name the policy file once: FILE or --policy FILE")
-    named = "on the command line" if args.path else "by --policy"
-    try:
-        path = readable_policy_file(args.path or args.policy, named=named)
-    except PolicyFileUnreadable as error:
-        print(f"validate-policy: {error}", file=sys.stderr)
-        return 2
-    problems = validate_policy_file(path)
-    # Named as the error line names it, so a POLICY_FILE left at last year's file shows here.
-    where = policy_file_origin(args.path or args.policy, named=named)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} problem{'' if len(problems) == 1 else 's'} in {path}, {where}")
-        return 1
-    print(f"OK: {path}, {where}: {_identity(load_policy(path).details)}")
-    return 0
-
-
-def _identity(details: PolicyDetails) -> str:
-    """The title with the version and date of issue the file gives: "Social Media Policy, Version 1, issued
-    12.10.2022"."""
-    parts = [details.title.en]
-    if details.version:
-        parts.append(f"Version {details.version}")
-    issued = details.issued()
-    if issued is not None:
-        parts.append(f"issued {issued.en}")
-    if len(parts) == 1:
-        return f"{parts[0]} (it gives no version or date of issue)"
-    return ", ".join(parts)

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.policy.details import details_from
 from bot.policy.model import NEXT_STEP_TAGS, Policy, PolicyPassage, PolicySection
+from bot.policy.notes import Note, note, os_fault
 
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parent / "data" / "social-media-policy.json"
 POLICY_FILE_VARIABLE = "POLICY_FILE"
@@ -54,7 +55,12 @@ def policy_file(option: Path | str | None = None, environ: Mapping[str, str] | N
 
 class PolicyFileUnreadable(Exception):
     """The policy file a command was given cannot be opened at all (not there, a folder, not permitted); the message
-    is one line naming the file and what named it. Every command stops with it, exit 2."""
+    is one line naming the file and what named it, and `note` says it in the string tables' words (for a command's
+    `--lang`). Every command stops with it, exit 2."""
+
+    def __init__(self, message: str, said: Note) -> None:
+        super().__init__(message)
+        self.note = said
 
 
 def readable_policy_file(option: Path | str | None = None, environ: Mapping[str, str] | None = None, *,
@@ -69,8 +75,21 @@ def readable_policy_file(option: Path | str | None = None, environ: Mapping[str,
             pass
     except OSError as error:
         where = policy_file_origin(option, environ, named=named)
-        raise PolicyFileUnreadable(f"cannot read {path}, {where}: {error.strerror or error}") from error
+        said = note("policy.cannot_read", path=str(path), where=origin_note(option, environ, named=named),
+                    reason=os_fault(error))
+        raise PolicyFileUnreadable(f"cannot read {path}, {where}: {error.strerror or error}", said) from error
     return path
+
+
+def origin_note(option: Path | str | None = None, environ: Mapping[str, str] | None = None, *,
+                named: str = "by --policy") -> Note:
+    """`policy_file_origin` as a note of the string tables, for a command's `--lang`."""
+    environ = os.environ if environ is None else environ
+    if str(option or "").strip():
+        return note("policy.origin.command_line" if named == "on the command line" else "policy.origin.option")
+    if environ.get(POLICY_FILE_VARIABLE, "").strip():
+        return note("policy.origin.environment")
+    return note("policy.origin.shipped")
 
 
 def policy_file_origin(option: Path | str | None = None, environ: Mapping[str, str] | None = None, *,

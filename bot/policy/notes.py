@@ -86,7 +86,9 @@ _WHAT = ((re.compile(r"missing"), "import.problem.missing", ()),
          (re.compile(r"(\d+) passages, more than (\d+): the file should hold the staff social-media policy alone"),
           "import.problem.too_many_passages", ("count", "limit")),
          (re.compile(r"duplicate (section|passage) id (.*) \(also at (.*)\)"), "import.problem.duplicate_id",
-          ("kind", "id", "other")))
+          ("kind", "id", "other")),
+         (re.compile(r"(.*) is the policy document, not a policy file: turn it into one with (.*)"),
+          "import.problem.a_document", ("file", "command")))
 
 
 def problem_note(problem: str, data: object, *, by_path: bool = False) -> Note:

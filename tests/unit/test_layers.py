@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 SDKS = ("botbuilder", "botframework", "aiohttp", "azure", "msal", "msrest")
 COMMANDS = ("bot.__main__", "bot.concern_commands", "bot.policy_commands", "bot.records_commands",
             "bot.federation_command", "bot.export", "bot.tools", "bot.subject_access_command", "bot.erase_command",
-            "bot.import_policy_command", "bot.check_policy_command", "bot.command_lang")
+            "bot.import_policy_command", "bot.check_policy_command", "bot.command_lang",
+            "bot.validate_policy_command")
 BASE = ("bot.settings", "bot.logs", "bot.loop_lag", "bot.jobs")
 SHELLS = ("app", "bot.edge", *COMMANDS)
 ADAPTERS = ("bot.storage", "bot.graph")

@@ -200,3 +200,34 @@ def test_validate_policy_names_a_file_given_on_the_command_line_that_is_not_ther
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == f"validate-policy: cannot read {missing}, the policy file named on the command line: " \
                             "No such file or directory\n"
+
+
+def test_validate_policy_with_lang_cy_says_what_is_wrong_and_what_it_checked_in_welsh(variant: Path,
+                                                                                      tmp_path: Path) -> None:
+    """The primary school's office checks the policy file in Welsh, as `import-policy --lang cy` and `check-policy
+    --lang cy` speak: `validate-policy` refused `--lang` outright, and said every line in English."""
+    from bot.domain.people import Lang
+    from cards.i18n import load_catalogue
+
+    strings = load_catalogue()
+    missing, bad, document = tmp_path / "policy-2026.json", tmp_path / "bad.json", tmp_path / "policy.txt"
+    bad.write_text('{"sections": []}', encoding="utf-8")
+    document.write_text("Social Media Policy\n", encoding="utf-8")
+
+    not_there = run("validate-policy", str(missing), "--lang", "cy")
+    problems = run("validate-policy", str(bad), "--lang", "cy")
+    a_document = run("validate-policy", "--policy", str(document), "--lang", "cy")
+    fine = run("validate-policy", "--lang", "cy", policy_env=variant)
+
+    assert (not_there.returncode, problems.returncode, a_document.returncode, fine.returncode) == (2, 1, 1, 0)
+    assert not_there.stderr == "validate-policy: " + strings.text(
+        "policy.cannot_read", Lang.CY, path=missing, where=strings.text("policy.origin.command_line", Lang.CY),
+        reason=strings.text("import.os.no_folder", Lang.CY)) + "\n"
+    assert problems.stdout.splitlines()[-1] == strings.text(
+        "validate.problems", Lang.CY, count=2, path=bad, where=strings.text("policy.origin.command_line", Lang.CY))
+    assert "missing" not in problems.stdout and "is the policy document" not in a_document.stdout
+    assert a_document.stdout.splitlines()[-1] == strings.text(
+        "validate.problems_one", Lang.CY, count=1, path=document, where=strings.text("policy.origin.option", Lang.CY))
+    assert fine.stdout == strings.text(
+        "validate.ok", Lang.CY, path=variant, where=strings.text("policy.origin.environment", Lang.CY),
+        identity="Polisi Cyfryngau Cymdeithasol i Staff, Fersiwn 1, cyhoeddwyd 12 Hydref 2022") + "\n", fine.stdout

@@ -188,7 +188,7 @@ def test_load_raises_with_every_problem(tmp_path: Path) -> None:
 
 
 def test_validate_policy_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.policy.cli import validate_policy_command
+    from bot.validate_policy_command import validate_policy_command
 
     raw = good()
     del raw["title_en"]
