@@ -66,7 +66,7 @@ def check_policy_command(argv: list[str]) -> int:
     try:
         path = readable_policy_file(args.policy)
     except PolicyFileUnreadable as error:
-        print(f"check-policy: {error}", file=sys.stderr)
+        print(f"check-policy: {note_text(strings, error.note, lang)}", file=sys.stderr)
         return 2
     problems = validate_policy_file(path)
     if problems:

@@ -47,7 +47,7 @@ def import_policy_command(argv: list[str]) -> int:
     try:  # a --policy or POLICY_FILE that is not there is a slip: carrying no Welsh headings over would hide it
         current = _current_policy(readable_policy_file(args.policy), strings, lang)
     except PolicyFileUnreadable as error:
-        print(f"import-policy: {error}", file=sys.stderr)
+        print(f"import-policy: {note_text(strings, error.note, lang)}", file=sys.stderr)
         return 2
     try:
         if args.source.exists() and args.out.exists() and args.source.resolve() == args.out.resolve():

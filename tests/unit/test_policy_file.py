@@ -231,3 +231,23 @@ def test_validate_policy_with_lang_cy_says_what_is_wrong_and_what_it_checked_in_
     assert fine.stdout == strings.text(
         "validate.ok", Lang.CY, path=variant, where=strings.text("policy.origin.environment", Lang.CY),
         identity="Polisi Cyfryngau Cymdeithasol i Staff, Fersiwn 1, cyhoeddwyd 12 Hydref 2022") + "\n", fine.stdout
+
+
+@pytest.mark.parametrize("command", ["validate-policy", "check-policy", "import-policy"])
+def test_with_lang_cy_a_policy_file_that_is_not_there_is_named_in_welsh(command: str, tmp_path: Path) -> None:
+    """`check-policy --lang cy` and `import-policy --lang cy`, whose every other line is Welsh, named a POLICY_FILE left
+    pointing at a file that has gone in English."""
+    from bot.domain.people import Lang
+    from cards.i18n import load_catalogue
+
+    strings = load_catalogue()
+    missing, out = tmp_path / "policy-2026.json", tmp_path / "out.json"
+    args = [arg.format(out=out) for arg in MISSING_POLICY_COMMANDS[command]]
+
+    result = run(*args, "--lang", "cy", policy_env=missing)
+
+    assert result.returncode == 2 and result.stdout == "", result.stdout + result.stderr
+    assert result.stderr == f"{command}: " + strings.text(
+        "policy.cannot_read", Lang.CY, path=missing, where=strings.text("policy.origin.environment", Lang.CY),
+        reason=strings.text("import.os.no_folder", Lang.CY)) + "\n"
+    assert not out.exists()
