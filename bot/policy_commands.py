@@ -81,17 +81,18 @@ class _Tools:
                               reading=self.reading(), directory=TableStaffDirectory(self.store),
                               shipped=lambda: load_policy_data(DEFAULT_POLICY_FILE))
 
-    def checking_note(self) -> str:
-        """One line naming POLICY_FILE when it names another file than the one the bot ships with, else ""."""
+    def checking_note(self, lang: Lang) -> str:
+        """One line naming POLICY_FILE when it names another file than the one the bot ships with, else "" (in
+        `lang`, a command's `--lang`)."""
         chosen = self.settings.policy_file
         if chosen.resolve() == DEFAULT_POLICY_FILE.resolve():
             return ""
         try:
-            named = f"{chosen} (version {load_policy(chosen).details.version or '?'})"
+            named = self.strings.text("versions.named", lang, file=chosen,
+                                      version=load_policy(chosen).details.version or "?")
         except (PolicyFileError, OSError):
             named = str(chosen)
-        return (f"note: POLICY_FILE names {named}, a file for checking (ask, validate-policy, check-policy); the "
-                f"version in force is the one stored, else {DEFAULT_POLICY_FILE}, the file the bot ships with")
+        return self.strings.text("versions.checking_note", lang, named=named, shipped=DEFAULT_POLICY_FILE)
 
 
 @asynccontextmanager
@@ -167,7 +168,7 @@ def publish_policy_command(argv: list[str]) -> int:
 
     async def run() -> int:
         async with _tools() as tools:
-            if note := tools.checking_note():
+            if note := tools.checking_note(lang):
                 print(note, file=sys.stderr)
             try:
                 # The shipped file lends the Welsh of a heading the version in force dropped and this one brings back.
@@ -235,24 +236,28 @@ def policy_versions_command(argv: list[str]) -> int:
 
     async def run() -> int:
         async with _tools() as tools:
-            if note := tools.checking_note():
+            strings = tools.strings
+            if note := tools.checking_note(lang):
                 print(note, file=sys.stderr)
             versions = tools.versions()
             pointer = await versions.get_pointer()
             stored = await versions.list_versions()
             if not stored:
                 default = load_policy(DEFAULT_POLICY_FILE).details.version or "?"
-                print(f"no version is stored: the bot answers from {DEFAULT_POLICY_FILE} (version {default})")
+                print(strings.text("versions.none_stored", lang, file=DEFAULT_POLICY_FILE, version=default))
                 return 0
             for record in stored:
                 mark = "*" if pointer is not None and record.version == pointer.version else " "
                 issued = record.date_of_issue.isoformat() if record.date_of_issue else "-"
                 # The version the bot was installed with was never published: it was kept when the first one was.
-                published = (f"published {uk_time(record.published_at)} by {record.published_by}" if record.campaign
-                             else f"shipped with the bot (kept in storage since {uk_time(record.published_at)})")
-                print(f"{mark} version {record.version:<6} issued {issued}  {published}  {record.title}  "
-                      f"({record.file or 'policy file'}, sha256 {record.sha256[:12]})")
-            print("* current")
+                at = uk_time(record.published_at)
+                published = (strings.text("versions.published", lang, at=at, by=record.published_by)
+                             if record.campaign else strings.text("versions.shipped", lang, at=at))
+                print(strings.text("versions.line", lang, mark=mark, version=record.version, issued=issued,
+                                   published=published, title=record.title,
+                                   file=record.file or strings.text("versions.policy_file", lang),
+                                   sha=record.sha256[:12]))
+            print(strings.text("versions.current_mark", lang))
         return 0
 
     return run_tool("policy-versions", run(), lang)

@@ -496,3 +496,32 @@ async def test_publish_policy_refusing_a_document_says_nothing_was_published(
     assert line.startswith(f"publish-policy: {name}: ") and line.endswith(
         "; " + load_catalogue().text("publish.cmd_nothing_published", Lang(lang))), line
     assert await TablePolicyVersions(store).list_versions() == []
+
+
+async def test_policy_versions_with_lang_cy_lists_the_versions_in_welsh(
+        tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`policy-versions`, run before `rollback-policy --lang cy` to find the number, said in English that nothing was
+    stored, how each version was published or shipped, which is current, and that POLICY_FILE names a file for
+    checking (as `publish-policy --lang cy` did)."""
+    strings = load_catalogue()
+    checked = _checked_policy_file(tmp_path)
+    none = await asyncio.to_thread(policy_versions_command, ["--lang", "cy"])
+    nothing_stored = capsys.readouterr().out
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path)), "--yes"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("POLICY_FILE", str(checked))
+
+    listed = await asyncio.to_thread(policy_versions_command, ["--lang", "cy"])
+    shown = capsys.readouterr()
+
+    assert (none, listed) == (0, 0)
+    assert nothing_stored == strings.text("versions.none_stored", Lang.CY, file=DEFAULT_POLICY_FILE,
+                                          version="1") + "\n"
+    lines = shown.out.splitlines()
+    assert lines[-1] == strings.text("versions.current_mark", Lang.CY)
+    assert strings.text("versions.shipped", Lang.CY, at="")[:20] in lines[0], lines
+    assert strings.text("versions.published", Lang.CY, at="", by="")[:10] in lines[1], lines
+    assert shown.err == strings.text("versions.checking_note", Lang.CY, named=f"{checked} (fersiwn 2)",
+                                     shipped=DEFAULT_POLICY_FILE) + "\n"
+    assert not re.search(r"\b(?:version|issued|published|shipped|current)\b", shown.out), shown.out
