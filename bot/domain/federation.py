@@ -15,10 +15,16 @@ from typing import Any
 
 from bot.domain.people import Lang, Person, StaffContact, entra_id, is_entra_id
 from bot.domain.school_calendar import SchoolCalendar, SchoolHoliday, SchoolHours
+from bot.policy.notes import Note, note, os_fault
 
 
 class FederationConfigError(ValueError):
-    """The federation settings file is not usable; the message says where and why."""
+    """The federation settings file is not usable; the message says where and why, and `note` says it in the string
+    tables' words (`federation.*`), for the language of `check-federation --lang`."""
+
+    def __init__(self, message: str, said: Note | None = None) -> None:
+        super().__init__(message)
+        self.note = said
 
 
 @dataclass(frozen=True)
@@ -150,14 +156,18 @@ def _distinct(contacts: Iterable[StaffContact]) -> tuple[StaffContact, ...]:
 
 def _contact(raw: Any, where: str) -> StaffContact:
     if not isinstance(raw, dict):
-        raise FederationConfigError(f"{where}: expected an object with aad_object_id and name")
+        raise FederationConfigError(f"{where}: expected an object with aad_object_id and name",
+                                    note("federation.not_a_contact", where=where))
     object_id, name = raw.get("aad_object_id"), raw.get("name")
     if not isinstance(object_id, str) or not object_id or not isinstance(name, str) or not name:
-        raise FederationConfigError(f"{where}: aad_object_id and name are required strings")
+        raise FederationConfigError(f"{where}: aad_object_id and name are required strings",
+                                    note("federation.contact_fields", where=where))
     if not is_entra_id(object_id):
         # An email or a name here is never matched: the bot would not know the person.
         raise FederationConfigError(f"{where}.aad_object_id: {object_id!r} is not an Entra object id "
-                                    "(az ad user show --id EMAIL --query id -o tsv prints it)")
+                                    "(az ad user show --id EMAIL --query id -o tsv prints it)",
+                                    note("federation.not_an_entra_id", where=f"{where}.aad_object_id",
+                                         value=repr(object_id)))
     email = raw.get("email", "")
     return StaffContact(aad_object_id=entra_id(object_id), name=name, email=email if isinstance(email, str) else "")
 
@@ -165,20 +175,23 @@ def _contact(raw: Any, where: str) -> StaffContact:
 def _text(raw: dict[str, Any], key: str, where: str) -> str:
     value = raw.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise FederationConfigError(f"{where}.{key}: a non-empty string is required")
+        raise FederationConfigError(f"{where}.{key}: a non-empty string is required",
+                                    note("federation.text_required", where=f"{where}.{key}"))
     return value
 
 
 def _day(raw: dict[str, Any], key: str, where: str) -> date:
     value = raw.get(key)
     if value is None:
-        raise FederationConfigError(f"{where}.{key}: a date written YYYY-MM-DD is required")
+        raise FederationConfigError(f"{where}.{key}: a date written YYYY-MM-DD is required",
+                                    note("federation.date_required", where=f"{where}.{key}"))
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
             return date.fromisoformat(value)
         except ValueError:
             pass  # 2026-02-30
-    raise FederationConfigError(f"{where}.{key}: {value!r} is not a date written YYYY-MM-DD (2026-10-26)")
+    raise FederationConfigError(f"{where}.{key}: {value!r} is not a date written YYYY-MM-DD (2026-10-26)",
+                                note("federation.not_a_date", where=f"{where}.{key}", value=repr(value)))
 
 
 def _holiday_schools(raw: dict[str, Any], where: str, schools: Sequence[School]) -> tuple[str, ...]:
@@ -187,18 +200,23 @@ def _holiday_schools(raw: dict[str, Any], where: str, schools: Sequence[School])
         return ()
     named = raw["schools"]
     if not isinstance(named, list):
-        raise FederationConfigError(f'{where}.schools: expected a list of schools, such as ["{schools[-1].school_id}"]')
+        raise FederationConfigError(f'{where}.schools: expected a list of schools, such as ["{schools[-1].school_id}"]',
+                                    note("federation.schools_not_a_list", where=f"{where}.schools",
+                                         example=schools[-1].school_id))
     if not named:
         raise FederationConfigError(f'{where}.schools: name at least one school, or leave "schools" out for a day '
-                                    "every school is closed")
+                                    "every school is closed",
+                                    note("federation.schools_empty", where=f"{where}.schools"))
     ids: list[str] = []
     for index, name in enumerate(named):
         school = next((s for s in schools if isinstance(name, str) and name.strip().casefold() in
                        {s.school_id.casefold(), s.name_en.casefold(), s.name_cy.casefold()}), None)
         if school is None:
+            known = ", ".join(s.school_id for s in schools)
             raise FederationConfigError(
                 f"{where}.schools[{index}]: {name!r} is not a school of the federation: give its id "
-                f"({', '.join(s.school_id for s in schools)}), English name or Welsh name, as under \"schools\"")
+                f'({known}), English name or Welsh name, as under "schools"',
+                note("federation.not_a_school", where=f"{where}.schools[{index}]", name=repr(name), ids=known))
         ids.append(school.school_id)
     return tuple(dict.fromkeys(ids))
 
@@ -213,22 +231,26 @@ def _school_holidays(raw: Any, schools: Sequence[School]) -> tuple[SchoolHoliday
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise FederationConfigError("school_holidays: expected a list")
+        raise FederationConfigError("school_holidays: expected a list",
+                                    note("federation.not_a_list", where="school_holidays"))
     holidays: list[SchoolHoliday] = []
     for index, item in enumerate(raw):
         where = f"school_holidays[{index}]"
         if not isinstance(item, dict):
-            raise FederationConfigError(f'{where}: expected an object with "from" and "to"')
+            raise FederationConfigError(f'{where}: expected an object with "from" and "to"',
+                                        note("federation.not_a_holiday", where=where))
         first = _day(item, "from", where)
         last = _day(item, "to", where) if "to" in item else first
         if last < first:
-            raise FederationConfigError(f'{where}: "to" ({last}) is before "from" ({first})')
+            raise FederationConfigError(f'{where}: "to" ({last}) is before "from" ({first})',
+                                        note("federation.to_before_from", where=where, first=first, last=last))
         if (days := (last - first).days + 1) > LONGEST_HOLIDAY_DAYS:
             # A mistyped year or month would make every day until then a day off for reminders and escalations.
             raise FederationConfigError(
                 f"{where}: {first} to {last} is {days} days, longer than any school holiday (the summer's is about "
                 f'six weeks; at most {LONGEST_HOLIDAY_DAYS} days are taken): check the year and month of "from" and '
-                '"to"')
+                '"to"', note("federation.too_long", where=where, first=first, last=last, count=days,
+                              limit=LONGEST_HOLIDAY_DAYS))
         name = item.get("name", "")
         holidays.append(SchoolHoliday(first, last, name if isinstance(name, str) else "",
                                       _holiday_schools(item, where, schools)))
@@ -238,21 +260,23 @@ def _school_holidays(raw: Any, schools: Sequence[School]) -> tuple[SchoolHoliday
 def parse_federation(raw: Any) -> Federation:
     """Build the federation from parsed JSON, raising `FederationConfigError` with the exact place."""
     if not isinstance(raw, dict):
-        raise FederationConfigError("the file must hold a JSON object")
+        raise FederationConfigError("the file must hold a JSON object", note("federation.not_an_object_file"))
     tenants = raw.get("tenant_ids")
     if not isinstance(tenants, list) or not tenants or not all(isinstance(t, str) and t for t in tenants):
-        raise FederationConfigError("tenant_ids: a non-empty list of tenant id strings is required")
+        raise FederationConfigError("tenant_ids: a non-empty list of tenant id strings is required",
+                                    note("federation.tenants_required"))
     schools_raw = raw.get("schools")
     if not isinstance(schools_raw, list) or not schools_raw:
-        raise FederationConfigError("schools: a non-empty list is required")
+        raise FederationConfigError("schools: a non-empty list is required", note("federation.schools_required"))
     schools: list[School] = []
     for index, item in enumerate(schools_raw):
         where = f"schools[{index}]"
         if not isinstance(item, dict):
-            raise FederationConfigError(f"{where}: expected an object")
+            raise FederationConfigError(f"{where}: expected an object", note("federation.not_an_object", where=where))
         delegates_raw = item.get("delegates", [])
         if not isinstance(delegates_raw, list):
-            raise FederationConfigError(f"{where}.delegates: expected a list")
+            raise FederationConfigError(f"{where}.delegates: expected a list",
+                                        note("federation.not_a_list", where=f"{where}.delegates"))
         schools.append(School(
             school_id=_text(item, "id", where),
             name_en=_text(item, "name_en", where),
@@ -262,7 +286,7 @@ def parse_federation(raw: Any) -> Federation:
         ))
     ids = [school.school_id for school in schools]
     if len(set(ids)) != len(ids):
-        raise FederationConfigError("schools: school ids must be unique")
+        raise FederationConfigError("schools: school ids must be unique", note("federation.ids_unique"))
     chair = raw.get("chair_of_governors")
     return Federation(
         tenant_ids=tuple(entra_id(tenant) for tenant in tenants),
@@ -281,9 +305,12 @@ def load_federation(path: Path) -> Federation:
     try:
         raw = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as error:
-        raise FederationConfigError(f"cannot read it ({error.strerror or error})") from None
+        raise FederationConfigError(f"cannot read it ({error.strerror or error})",
+                                    note("federation.cannot_read", reason=os_fault(error, reading=True))) from None
     except UnicodeDecodeError as error:
-        raise FederationConfigError(f"not UTF-8 text (byte {error.start + 1}): save it as UTF-8") from None
+        raise FederationConfigError(f"not UTF-8 text (byte {error.start + 1}): save it as UTF-8",
+                                    note("federation.not_utf8", byte=error.start + 1)) from None
     except json.JSONDecodeError as error:
-        raise FederationConfigError(f"not JSON ({error.msg} at line {error.lineno})") from None
+        raise FederationConfigError(f"not JSON ({error.msg} at line {error.lineno})",
+                                    note("federation.not_json", message=error.msg, line=error.lineno)) from None
     return parse_federation(raw)

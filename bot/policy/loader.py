@@ -76,7 +76,7 @@ def readable_policy_file(option: Path | str | None = None, environ: Mapping[str,
     except OSError as error:
         where = policy_file_origin(option, environ, named=named)
         said = note("policy.cannot_read", path=str(path), where=origin_note(option, environ, named=named),
-                    reason=os_fault(error))
+                    reason=os_fault(error, reading=True))
         raise PolicyFileUnreadable(f"cannot read {path}, {where}: {error.strerror or error}", said) from error
     return path
 

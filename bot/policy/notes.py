@@ -141,9 +141,14 @@ _OS_FAULTS = {errno.ENOENT: "import.os.no_folder", errno.EACCES: "import.os.deni
               errno.ENOTDIR: "import.os.not_folder"}
 
 
-def os_fault(error: OSError) -> Note:
-    """Why the system refused, to be said in the reader's language: the common faults in the string tables (their
-    English is what Linux says), any other as the system said it."""
-    if key := _OS_FAULTS.get(error.errno or 0):
+# Why a file cannot be read, where that is said otherwise than for a write ("there is no such file", not folder).
+_READ_FAULTS = {errno.ENOENT: "import.os.no_file", errno.EACCES: "import.os.denied_reading",
+                errno.EPERM: "import.os.denied_reading"}
+
+
+def os_fault(error: OSError, *, reading: bool = False) -> Note:
+    """Why the system refused a write (`reading`: a read), to be said in the reader's language: the common faults in
+    the string tables (their English is what Linux says), any other as the system said it."""
+    if key := (_READ_FAULTS.get(error.errno or 0) if reading else None) or _OS_FAULTS.get(error.errno or 0):
         return note(key)
     return note("import.os.other", said=str(error.strerror or error))

@@ -192,7 +192,7 @@ def _unreadable(folder: Path, name: str, error: OSError | ValueError) -> tuple[s
         return ((f"it has no {name}", note("records.no_file", file=name)) if folder.is_dir() else
                 ("there is no such folder", note("records.no_folder")))
     if isinstance(error, OSError):
-        return f"{name}: {error.strerror or error}", note("records.os", file=name, reason=os_fault(error))
+        return f"{name}: {error.strerror or error}", note("records.os", file=name, reason=os_fault(error, reading=True))
     if isinstance(error, UnicodeDecodeError):
         return f"{name} is not text", note("records.not_text", file=name)
     # JSON that does not parse

@@ -222,7 +222,7 @@ def test_validate_policy_with_lang_cy_says_what_is_wrong_and_what_it_checked_in_
     assert (not_there.returncode, problems.returncode, a_document.returncode, fine.returncode) == (2, 1, 1, 0)
     assert not_there.stderr == "validate-policy: " + strings.text(
         "policy.cannot_read", Lang.CY, path=missing, where=strings.text("policy.origin.command_line", Lang.CY),
-        reason=strings.text("import.os.no_folder", Lang.CY)) + "\n"
+        reason=strings.text("import.os.no_file", Lang.CY)) + "\n"
     assert problems.stdout.splitlines()[-1] == strings.text(
         "validate.problems", Lang.CY, count=2, path=bad, where=strings.text("policy.origin.command_line", Lang.CY))
     assert "missing" not in problems.stdout and "is the policy document" not in a_document.stdout
@@ -249,5 +249,5 @@ def test_with_lang_cy_a_policy_file_that_is_not_there_is_named_in_welsh(command:
     assert result.returncode == 2 and result.stdout == "", result.stdout + result.stderr
     assert result.stderr == f"{command}: " + strings.text(
         "policy.cannot_read", Lang.CY, path=missing, where=strings.text("policy.origin.environment", Lang.CY),
-        reason=strings.text("import.os.no_folder", Lang.CY)) + "\n"
+        reason=strings.text("import.os.no_file", Lang.CY)) + "\n"
     assert not out.exists()

@@ -445,3 +445,41 @@ def test_a_token_key_address_over_plain_http_to_another_computer_is_refused_in_p
     [line] = str(refused.value).splitlines()
     assert line.startswith("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL is for testing only"), line
     assert local.openid_metadata_url.startswith("http://127.0.0.1:8123/")
+
+
+# English words of check-federation's own lines, none of which its Welsh lines hold (names, ids and keys aside).
+_ENGLISH = re.compile(r"\b(?:the|is|not|no|none|headteacher|delegates?|warning|school holidays|listed|owner|chair|"
+                      r"nobody|requests|cannot|read|expected|required|only|still|fictional|put|add)\b")
+
+
+def _said_in_welsh(line: str) -> bool:
+    """A line of check-federation with --lang cy, besides the names, ids, keys and commands it quotes."""
+    kept = re.sub(r'"[^"]*"|\([a-z_.]+\)|az [^)]*|config/\S+|infra/\S+|\S+\.json|[A-Z][a-zâ]+(?: [A-Z][a-zâ]+)*'
+                  r"|[a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)+", "", line)
+    return not _ENGLISH.search(kept)
+
+
+def test_check_federation_with_lang_cy_says_every_line_in_welsh(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """The technician, who works in Welsh, checks the federation's settings before deploying them, as she ran the other
+    tools with `--lang cy`: check-federation refused `--lang` outright, and said in English who decides for each school,
+    each warning (a copy of the example still holding its fictional tenant and people, a head whose own requests
+    nobody may decide, no chair of governors) and each mistake in the file."""
+    settings = json.loads(FEDERATION)
+    for school in settings["schools"]:
+        school["delegates"] = []
+    del settings["chair_of_governors"]
+    copy = tmp_path / "federation.json"
+    copy.write_text(json.dumps(settings), encoding="utf-8")
+    email_as_id = tmp_path / "email.json"
+    email_as_id.write_text(FEDERATION.replace('"a1000000-0000-4000-8000-000000000003"', '"sian@llanidloes.example"', 1),
+                           encoding="utf-8")
+
+    codes = [bot_main(["check-federation", str(path), "--lang", "cy"])
+             for path in (copy, email_as_id, tmp_path / "federaton.json")]
+
+    out, err = capsys.readouterr()
+    assert codes == [0, 2, 2], err
+    lines = [*out.splitlines(), *err.splitlines()]
+    assert any(line.startswith("rhybudd: ") for line in lines), lines
+    assert [line for line in lines if not _said_in_welsh(line)] == []
