@@ -42,8 +42,7 @@ async def _erase(args: argparse.Namespace) -> int:
         on_list = any(m.aad_object_id.lower() == object_id for m in staff)
         roles = settings_roles(federation, object_id)
         if not on_list and not roles and not await rows_about(store, subject):
-            raise NotFound(f"nothing in the records names Entra object id {object_id}: check the id; nothing was "
-                           "deleted")
+            raise NotFound(f"nothing in the records names Entra object id {object_id}: check the id")
 
         async def once(dry_run: bool) -> None:
             """Erase (or, dry, find) and say what went and what is kept."""
@@ -98,8 +97,11 @@ def erase_person_command(argv: list[str]) -> int:
     lang = command_language(args.lang)
     try:
         return asyncio.run(_erase(args))
-    except (UnsafeSettings, NotFound) as error:
+    except UnsafeSettings as error:
         print(f"{COMMAND}: {error}", file=sys.stderr)
+        return 2
+    except NotFound as error:  # the person cannot be told, so nothing of theirs was touched
+        print(f"{COMMAND}: {error.said('nothing was deleted')}", file=sys.stderr)
         return 2
     except DomainError as error:
         strings = load_catalogue()

@@ -68,7 +68,17 @@ NO_ADDRESS = ("no email address of theirs is known (not on the staff list, and n
 
 
 class NotFound(ValueError):
-    """The person asked for cannot be told from the staff list; the message says why, and what to give instead."""
+    """The person asked for cannot be told from the staff list; the message says why, and what to give instead, then
+    that nothing was written (`said` ends with what another command did not do instead), then `more` lines (the
+    people it could be)."""
+
+    def __init__(self, reason: str, more: str = "") -> None:
+        super().__init__(f"{reason}; nothing was written{more}")
+        self.reason, self.more = reason, more
+
+    def said(self, nothing: str) -> str:
+        """The message, ending the first line with `nothing` ("nothing was deleted") in place of nothing written."""
+        return f"{self.reason}; {nothing}{self.more}"
 
 
 @dataclass(frozen=True)
@@ -97,7 +107,7 @@ def find_person(written: str, staff: Sequence[StaffMember], *, emails: Sequence[
         rows = [m for m in staff if m.email.lower() == written.strip().lower()]
         if not rows:
             raise NotFound(f"{written} is not on the staff list: for someone who has left it, give their Entra object "
-                           f"id, with --email {written}; nothing was written")
+                           f"id, with --email {written}")
         how = "their email on the staff list"
     else:
         wanted = _name_words(written)
@@ -106,18 +116,17 @@ def find_person(written: str, staff: Sequence[StaffMember], *, emails: Sequence[
             near = [m for m in staff if set(_name_words(m.name)) & set(wanted)]
             hint = ("; on the list with part of that name: " + "; ".join(_candidate(m) for m in near[:5])) if near \
                 else ""
-            raise NotFound(f"nobody on the staff list is called {written!r}{hint}; nothing was written")
+            raise NotFound(f"nobody on the staff list is called {written!r}{hint}")
         how = "their name on the staff list"
     people = {m.aad_object_id.lower() or m.email.lower() for m in rows}
     if len(people) > 1:
         lines = "\n".join(f"  {_candidate(m)}" for m in rows)
         raise NotFound(f"{len(people)} people on the staff list are {written!r}: give the email or Entra object id of "
-                       f"the one who asked; nothing was written\n{lines}")
+                       "the one who asked", more=f"\n{lines}")
     if not rows[0].aad_object_id:
         member = rows[0]
         raise NotFound(f"the staff list has no Entra object id for {member.name} ({member.email}): give it instead "
-                       f"(Entra admin centre, Users, {member.name}, Object ID), with --email {member.email}; nothing "
-                       "was written")
+                       f"(Entra admin centre, Users, {member.name}, Object ID), with --email {member.email}")
     return _wanted(rows[0].aad_object_id.lower(), rows, extra, how)
 
 
@@ -252,7 +261,7 @@ def _addresses(wanted: Wanted) -> str:
 def _check_folder(folder: Path) -> None:
     """Refuse a folder that holds anything: one person's export is never mixed with another's."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise NotFound(f"{folder} already exists and is not an empty folder: give a new one; nothing was written")
+        raise NotFound(f"{folder} already exists and is not an empty folder: give a new one")
 
 
 def _write(folder: Path, files: dict[str, str]) -> None:

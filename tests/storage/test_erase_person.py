@@ -172,3 +172,25 @@ async def test_nothing_is_erased_until_erase_is_typed_or_with_yes(
     assert len(before) == len(kept) == 2
     assert f"erased for Carys Jenkins ({CARYS['aadObjectId']}): 2 question(s)" in typed[1]
     assert _hers(await _rows(azurite, table_prefix + "questions")) == []
+
+
+@pytest.mark.parametrize(("person", "said"), [
+    ("carys.jenkinz@llanidloes.example", "carys.jenkinz@llanidloes.example is not on the staff list: for someone who "
+                                         "has left it, give their Entra object id, with --email "
+                                         "carys.jenkinz@llanidloes.example"),
+    ("Carys Jenkinz", "nobody on the staff list is called 'Carys Jenkinz'"),
+], ids=["email", "name"])
+async def test_a_person_the_staff_list_does_not_know_is_refused_saying_nothing_was_deleted(
+        person: str, said: str, client: TestClient, tool_environment: None,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The data protection officer mistyped the leaver's email (or name): erase-person ended its refusal "nothing was
+    written", the words of export-subject-access, which writes a folder: she could not tell whether anything of hers
+    had been deleted."""
+    await import_staff(client.app[STORE])
+
+    code, out, err = await _run(capsys, person, "--yes")
+
+    assert (code, out) == (2, "")
+    [line] = err.splitlines()
+    assert line.startswith(f"{COMMAND}: {said}"), line
+    assert line.endswith("; nothing was deleted"), line
