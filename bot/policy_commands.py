@@ -439,7 +439,8 @@ def export_acknowledgements_command(argv: list[str]) -> int:
                 latest = max(asked, key=version_number, default="")
                 print("export-acknowledgements: "
                       + strings.text("acknowledgements.never_asked", lang, version=record.version)
-                      + (strings.text("acknowledgements.asked_instead", lang, version=latest) if latest else ""),
+                      + (strings.text("acknowledgements.asked_instead", lang, version=latest,
+                                      option=f"--version {latest}") if latest else ""),
                       file=sys.stderr)
                 return 1
             reads = TablePolicyReads(tools.store)
