@@ -256,22 +256,27 @@ def _asked_then_named(core: str) -> list[tuple[bool, str]]:
     return found
 
 
-# Words straight after "my concern", "my report", "fy mhryder (i)" that make them the opening of a sentence about
-# something else ("My concern is whether I can…", "Fy mhryder i yw bod…"), not her report.
-_OPENS_A_SENTENCE = frozenset({"is", "was", "are", "were", "here", "would", "will", "yw", "ydy", "ydi", "oedd", "ydyn",
-                               "fydd", "bod"})
+# What, straight after "my concern", "my report", "fy mhryder (i)", makes them the opening of a sentence about something
+# else ("My concern is whether I can…", "my concern was that a parent…", "Fy mhryder i yw bod…"): a verb "to be", then
+# what opens a clause. Any other words go on about her report ("My report was sent to Gareth…", "my concern is still
+# open", "Fy adroddiad i oedd am y pennaeth…").
+_OPENS_A_SENTENCE = re.compile(
+    r"(?:(?:i|fi|here|though|really|mainly) )?(?:is|s|was|are|were|would be|will be|yw|ydy|ydi|oedd|ydyn|fydd|fyddai) "
+    r"(?:that|whether|if|how|what|when|why|where|bod|fod|y|yr|na|nad|os|sut|beth|pam|pryd) ")
 
 
-def _names_my_report(said: str, typed: str) -> str | None:
-    """The words of concern-my-reports.txt ("my report", "fy adroddiad") that normalised words speak of anywhere, or
-    None; not where the message, as typed, goes straight on with a verb ("My concern is…": a question about the
-    rules)."""
-    padded = f" {said} "
-    words = next((words for words in sorted(MINE_WORDS, key=len, reverse=True) if f" {words} " in padded), None)
-    if words is None:
-        return None
-    going_on = re.search(rf"{re.escape(words)}(?:\s+i)?\s+([^\W\d_]+)", " ".join(typed.casefold().split()))
-    return None if going_on is not None and going_on.group(1) in _OPENS_A_SENTENCE else words
+def _names_my_report(typed: str) -> str | None:
+    """The words of concern-my-reports.txt ("my report", "fy adroddiad") that the message speaks of anywhere, or None:
+    not where each time they open a sentence about something else ("My concern is whether…": a question about the
+    rules), but wherever one of them does not ("My concern is that nobody has read my report"). A comma, a full stop
+    and the like end what goes on from them ("… about my report, is that normal?")."""
+    marked = re.sub(r"[^\w\s|]", " ", re.sub(r"[,.;:!?()\[\]\u2013\u2014]+", " | ", fold(typed)))
+    padded = f" {' '.join(marked.split())} "
+    for words in sorted(MINE_WORDS, key=len, reverse=True):
+        for found in re.finditer(rf"(?<= ){re.escape(words)} ", padded):
+            if _OPENS_A_SENTENCE.match(padded, found.end()) is None:
+                return words
+    return None
 
 
 def _mentions(pattern: str, said: str) -> bool:
@@ -516,7 +521,7 @@ class ConcernFlow:
 
             return in_the_listed_language(self._private_chat.only(typed_reference),
                                           listed_in_welsh=(word or "").lower() in _WELSH_SHOW_WORDS)
-        if self._question is not None and (mine := _names_my_report(said, turn.text)) is not None and (
+        if self._question is not None and (mine := _names_my_report(turn.text)) is not None and (
                 turn.text.rstrip().endswith("?") or not being_targeted(said)):
             return in_the_listed_language(self._mine_if_any, listed_in_welsh=mine in _IN_WELSH)
         if turn.text.rstrip().endswith("?"):

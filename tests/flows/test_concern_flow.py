@@ -4537,3 +4537,25 @@ async def test_my_concern_opening_a_question_about_the_rules_is_still_asked_of_t
 
     assert reply.card is not None and "Your reports" not in text_of(reply.card)
     assert "Eich adroddiadau" not in text_of(reply.card)
+
+
+@pytest.mark.parametrize("typed", [
+    "My report was sent to Gareth last week but he hasn't answered?",
+    "My report is about the head, who can see it?",
+    "My concern was sent to Mr Hughes weeks ago, has he read it?",
+    "My concern is that nobody has read my report",
+    "Fy adroddiad i oedd am y pennaeth, pwy sy'n ei weld?",
+    "'Y mhryder i ydy'r un am y pennaeth, ydy o wedi cyrraedd?"])
+async def test_my_report_going_on_with_a_verb_about_the_report_itself_shows_her_reports_and_is_never_kept(
+        answering_bot: BotInMemory, typed: str) -> None:
+    """"My report was sent to Gareth…", "Fy adroddiad i oedd am y pennaeth…" speak of her report: only a verb "to be"
+    opening a clause ("My concern is whether…", "… yw bod…") opens a question about the rules. Before, any verb after
+    the words sent the message to the policy, kept for the review of the headteacher her report may be about."""
+    await answering_bot.has_the_staff_list()
+    await answering_bot.meets(CARYS, GARETH, SIAN)
+    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
+
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
+    assert answering_bot.store.questions == {}, "kept for the review of the headteacher her report may be about"
