@@ -25,7 +25,7 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -277,6 +277,14 @@ def _names_my_report(typed: str) -> str | None:
             if _OPENS_A_SENTENCE.match(padded, found.end()) is None:
                 return words
     return None
+
+
+def _says_others(said: object, now: Iterable[StaffContact]) -> bool:
+    """True when a form said it goes to other people (`goes_to`, their object ids in order) than `now`; False for a
+    form that did not say (posted before it did)."""
+    if not isinstance(said, str) or not said.strip():
+        return False
+    return said.lower().split() != [contact.aad_object_id.lower() for contact in now]
 
 
 def _mentions(pattern: str, said: str) -> bool:
@@ -657,13 +665,11 @@ class ConcernFlow:
     def _goes_elsewhere_now(said: object, routes: Callable[[Subject], Routing], kind: ReportKind) -> bool:
         """True when the form said it goes to other people (`goes_to`, their object ids in order) than a form opened
         now would say; False for a form that did not say (posted before it did)."""
-        if not isinstance(said, str) or not said.strip():
-            return False
         try:
             now = routes(Subject(kind=kind)).chain
         except NobodyToSendTo:
             now = ()
-        return said.lower().split() != [contact.aad_object_id.lower() for contact in now]
+        return _says_others(said, now)
 
     def _about(self, value: str, staff: Sequence[StaffMember]) -> StaffContact | None:
         """The colleague picked from the staff list (the form sends their object id; forms posted before, and rows
@@ -707,6 +713,11 @@ class ConcernFlow:
             """The form once more, with what they typed, and why it was not sent (or what she is asked first, and
             `answered`, what she said of anyone asked about before)."""
             view = await self._view(turn.actor, kind, token, staff_list)
+            moved = self._strings.text("concern.goes_elsewhere_now", turn.lang)
+            if notice != moved and _says_others(turn.data.get("goes_to"), (c for c, _ in view.chain)):
+                # Whatever else sends it back (a box too long, whom her words may mean), the form said others: before,
+                # it came back naming who now without a word, and the next Send went to them.
+                notice = f"{notice}\n\n{moved}" if notice else moved
             return Reply(card=cards.form_card(self._strings, turn.lang, view, values=texts, error=error,
                                               notice=notice, asked=asked, errors=errors, answered=answered))
 

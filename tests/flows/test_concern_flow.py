@@ -4559,3 +4559,26 @@ async def test_my_report_going_on_with_a_verb_about_the_report_itself_shows_her_
 
     assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
     assert answering_bot.store.questions == {}, "kept for the review of the headteacher her report may be about"
+
+
+@pytest.mark.parametrize(("lang", "what", "told"), [
+    (Lang.EN, "She keeps sending me messages late at night",
+     "Who this report goes to has changed since this form was opened"),
+    (Lang.CY, "Mae hi'n anfon negeseuon ataf yn hwyr y nos",
+     "Mae'r bobl y bydd yr adroddiad hwn yn mynd atyn nhw wedi newid ers i'r ffurflen hon gael ei hagor")])
+async def test_a_form_sent_back_for_a_box_too_long_after_her_line_manager_changed_says_who_it_goes_to_now(
+        staffed: BotInMemory, lang: Lang, what: str, told: str) -> None:
+    """As test_a_form_whose_line_manager_changed_before_send_…, but Send also finds a box too long: the form that came
+    back (to shorten it) carried who it goes to now without a word of the change, so the next Send went to Ffion
+    Morgan, the person "She…" is about, with Carys never told the form no longer said Gareth Hughes."""
+    await staffed.meets(FFION, CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    await MemoryStaffDirectory(staffed.store).replace_all(_staff_list_with_ffion_as_carys_line_manager())
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": what, "about": "rather_not_say",
+            "where": "Teams " * 100}
+
+    again = await staffed.clicks(CARYS, "concern.submit", data, lang=lang)
+
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+    assert "Mrs Ffion Morgan" in _who_sees(again.card)
+    assert _says(again.card, told), "the form now names Ffion without saying it changed"
