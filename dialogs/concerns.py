@@ -264,17 +264,24 @@ _OPENS_A_SENTENCE = re.compile(
     r"(?:(?:i|fi|here|though|really|mainly) )?(?:is|s|was|are|were|would be|will be|yw|ydy|ydi|oedd|ydyn|fydd|fyddai) "
     r"(?:that|whether|if|how|what|when|why|where|bod|fod|y|yr|na|nad|os|sut|beth|pam|pryd) ")
 
+# Words straight after "my report(s)", "fy adroddiad(au)" that make them pupils' reports, written for parents ("my
+# report comments", "my report cards", "fy adroddiadau diwedd blwyddyn"): a question about those is one about the rules.
+_A_PUPILS_REPORT = re.compile(r"(?:comments?|cards?|writing|templates?|grades?|marks|targets?|deadlines?|season|"
+                              r"evening|bank|ysgol|diwedd|disgyblion|disgybl|tymor|sylwadau) ")
+
 
 def _names_my_report(typed: str) -> str | None:
     """The words of concern-my-reports.txt ("my report", "fy adroddiad") that the message speaks of anywhere, or None:
     not where each time they open a sentence about something else ("My concern is whether…": a question about the
-    rules), but wherever one of them does not ("My concern is that nobody has read my report"). A comma, a full stop
-    and the like end what goes on from them ("… about my report, is that normal?")."""
+    rules), but wherever one of them does not ("My concern is that nobody has read my report"); nor pupils' reports
+    ("my report comments"). A comma, a full stop and the like end what goes on from them ("… about my report, is that
+    normal?")."""
     marked = re.sub(r"[^\w\s|]", " ", re.sub(r"[,.;:!?()\[\]\u2013\u2014]+", " | ", fold(typed)))
     padded = f" {' '.join(marked.split())} "
     for words in sorted(MINE_WORDS, key=len, reverse=True):
         for found in re.finditer(rf"(?<= ){re.escape(words)} ", padded):
-            if _OPENS_A_SENTENCE.match(padded, found.end()) is None:
+            pupils = ("report" in words or "adroddiad" in words) and _A_PUPILS_REPORT.match(padded, found.end())
+            if _OPENS_A_SENTENCE.match(padded, found.end()) is None and not pupils:
                 return words
     return None
 

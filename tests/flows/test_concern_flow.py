@@ -4582,3 +4582,21 @@ async def test_a_form_sent_back_for_a_box_too_long_after_her_line_manager_change
     assert await MemoryConcernReports(staffed.store).list_all() == []
     assert "Mrs Ffion Morgan" in _who_sees(again.card)
     assert _says(again.card, told), "the form now names Ffion without saying it changed"
+
+
+@pytest.mark.parametrize("typed", [
+    "can I post my report comments on Class Dojo?",
+    "Can I share my report cards with parents on Seesaw?",
+    "Ga i bostio fy adroddiadau diwedd blwyddyn ar Class Dojo?"])
+async def test_a_question_about_pupils_reports_is_still_asked_of_the_policy_after_a_report(
+        answering_bot: BotInMemory, typed: str) -> None:
+    """"my report comments", "fy adroddiadau diwedd blwyddyn" are pupils' reports: someone who has sent a concern
+    report still gets the policy's answer. Before, she got her concern reports, and no answer."""
+    await answering_bot.has_the_staff_list()
+    await answering_bot.meets(CARYS, GARETH, SIAN)
+    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
+
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert "Your reports" not in text_of(reply.card) and "Eich adroddiadau" not in text_of(reply.card)
+    assert len(answering_bot.store.questions) == 1, "not asked of the policy"
