@@ -880,8 +880,11 @@ class ConcernFlow:
         else:
             try:
                 view = await self._view(turn.actor, kind, token, staff_list)
-                card = cards.form_card(self._strings, turn.lang, view, values=texts, notice=self._strings.text(
-                    "concern.not_sent_from_a_group", turn.lang))
+                notice = self._strings.text("concern.not_sent_from_a_group", turn.lang)
+                if _says_others(turn.data.get("goes_to"), (c for c, _ in view.chain)):
+                    # The form she pressed said others: her own chat's form says so, as a form sent back does.
+                    notice = f"{notice}\n\n{self._strings.text('concern.goes_elsewhere_now', turn.lang)}"
+                card = cards.form_card(self._strings, turn.lang, view, values=texts, notice=notice)
             except NobodyToSendTo as nobody:
                 card = cards.nobody_card(self._strings, turn.lang, no_chair=nobody.no_chair)
         # Each press its own message: words changed before a second press come too.

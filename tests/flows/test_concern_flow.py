@@ -4600,3 +4600,26 @@ async def test_a_question_about_pupils_reports_is_still_asked_of_the_policy_afte
 
     assert "Your reports" not in text_of(reply.card) and "Eich adroddiadau" not in text_of(reply.card)
     assert len(answering_bot.store.questions) == 1, "not asked of the policy"
+
+
+@pytest.mark.parametrize(("lang", "what", "told"), [
+    (Lang.EN, "She keeps sending me messages late at night",
+     "Who this report goes to has changed since this form was opened"),
+    (Lang.CY, "Mae hi'n anfon negeseuon ataf yn hwyr y nos",
+     "Mae'r bobl y bydd yr adroddiad hwn yn mynd atyn nhw wedi newid ers i'r ffurflen hon gael ei hagor")])
+async def test_a_form_pressed_in_a_group_after_her_line_manager_changed_says_so_in_her_own_chat(
+        staffed: BotInMemory, lang: Lang, what: str, told: str) -> None:
+    """As test_a_form_whose_line_manager_changed_before_send_…, but Carys presses Send on the form where she had shared
+    it in a group: the form that came to her own chat named Mrs Ffion Morgan without a word of the change, only that
+    reports are sent from her own chat, so the next Send went to Ffion, the person "She…" is about."""
+    await staffed.meets(FFION, CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    await MemoryStaffDirectory(staffed.store).replace_all(_staff_list_with_ffion_as_carys_line_manager())
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": what, "about": "rather_not_say"}
+
+    await staffed.clicks(CARYS, "concern.submit", data, lang=lang, scope=Scope.GROUP)
+    [own] = [m for m in await MemoryOutbox(staffed.store).list_for_recipient(CARYS)]
+
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+    assert "Mrs Ffion Morgan" in _who_sees(dict(own.card))
+    assert _says(dict(own.card), told), "her own chat's form names Ffion without saying it changed"
