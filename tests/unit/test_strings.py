@@ -472,3 +472,18 @@ def test_welsh_the_publish_command_counts_staff_without_an_entra_id_as_it_counts
     said = strings.text("publish.cmd_unreachable", Lang.CY, count=2)
 
     assert re.search(r"\b2 aelod o staff\b", said), said
+
+
+def test_welsh_rolling_back_a_version_is_dychwelyd_not_adfer_which_restore_records_says() -> None:
+    """rollback-policy --lang cy said "bydd adfer yn gwneud fersiwn 2 yn fersiwn bresennol", and restore-records --lang
+    cy says "adferwyd …" of the tables it restored: a technician reading both could not tell putting an old policy
+    back in force from restoring the record from a backup. Going back to a version is "dychwelyd at fersiwn", as the
+    head's Withdraw card says ("Tynnu fersiwn 3 yn ôl a dychwelyd at fersiwn 2?"); "adfer" stays for restoring."""
+    strings = load_catalogue()
+    rolling_back = [key for key in strings.keys() if re.search(r"\broll(?:s|ed|ing)? back\b|\brollback\b",
+                                                             strings.text(key, Lang.EN), re.IGNORECASE)]
+
+    assert len(rolling_back) >= 4
+    assert {key: strings.text(key, Lang.CY) for key in rolling_back if "adfer" in strings.text(key, Lang.CY)} == {}
+    assert "dychwelyd at fersiwn 2" in strings.text("rollback.will", Lang.CY, version="2")
+    assert "adferwyd" in strings.text("records.restored", Lang.CY, tables="Audit 3")
