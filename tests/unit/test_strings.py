@@ -487,3 +487,16 @@ def test_welsh_rolling_back_a_version_is_dychwelyd_not_adfer_which_restore_recor
     assert {key: strings.text(key, Lang.CY) for key in rolling_back if "adfer" in strings.text(key, Lang.CY)} == {}
     assert "dychwelyd at fersiwn 2" in strings.text("rollback.will", Lang.CY, version="2")
     assert "adferwyd" in strings.text("records.restored", Lang.CY, tables="Audit 3")
+
+
+def test_welsh_an_earlier_approval_stands_again_for_the_days_approved_without_a_masculine_it() -> None:
+    """A wider approval ended or run out: "Mae R-12, eich cymeradwyaeth gynharach …, mewn grym eto, ar gyfer y dyddiau y
+    cafodd ei gymeradwyo: … terfynwch hwnnw hefyd" named the approval (feminine) then called it masculine, as the
+    English "it" led. "Ar gyfer y dyddiau a gymeradwywyd" needs no pronoun, and what to end is named ("terfynwch R-12
+    hefyd")."""
+    strings = load_catalogue()
+    earlier = [key for key in strings.keys() if "ymeradwyaeth gynharach" in strings.text(key, Lang.CY)]
+
+    assert len(earlier) >= 5
+    assert {key: strings.text(key, Lang.CY) for key in earlier
+            if re.search(r"\by cafodd ei gymeradwyo\b|\bterfynwch hwnnw\b", strings.text(key, Lang.CY))} == {}
