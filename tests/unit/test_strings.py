@@ -500,3 +500,14 @@ def test_welsh_an_earlier_approval_stands_again_for_the_days_approved_without_a_
     assert len(earlier) >= 5
     assert {key: strings.text(key, Lang.CY) for key in earlier
             if re.search(r"\by cafodd ei gymeradwyo\b|\bterfynwch hwnnw\b", strings.text(key, Lang.CY))} == {}
+
+
+def test_welsh_a_named_thing_that_is_missing_is_said_with_dydy_not_does_dim() -> None:
+    """check-federation --lang cy, no chair named: "does dim cadeirydd y llywodraethwyr wedi'i enwi". "Does dim" takes
+    an indefinite noun ("does dim ffeil"); the chair of governors is a definite one: "dydy cadeirydd y llywodraethwyr
+    ddim wedi'i enwi"."""
+    strings = load_catalogue()
+    definite = re.compile(r"\b[Dd]oes dim \w+ (?:y|yr)\b")
+
+    assert {key: strings.text(key, Lang.CY) for key in strings.keys()
+            if definite.search(strings.text(key, Lang.CY))} == {}
