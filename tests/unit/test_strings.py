@@ -511,3 +511,12 @@ def test_welsh_a_named_thing_that_is_missing_is_said_with_dydy_not_does_dim() ->
 
     assert {key: strings.text(key, Lang.CY) for key in strings.keys()
             if definite.search(strings.text(key, Lang.CY))} == {}
+
+
+def test_welsh_a_schools_days_off_are_the_days_it_is_closed() -> None:
+    """Publish on an INSET day of one school: "y tu allan i oriau eu hysgol (nac ar ei diwrnodau i ffwrdd)" put a
+    person's "days off" on a school; the settings' own Welsh says "diwrnod pan fydd pob ysgol ar gau"."""
+    said = load_catalogue().text("reads.cards_go_by_school", Lang.CY)
+
+    assert "i ffwrdd" not in said, said
+    assert "ar gau" in said, said
