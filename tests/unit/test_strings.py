@@ -520,3 +520,13 @@ def test_welsh_a_schools_days_off_are_the_days_it_is_closed() -> None:
 
     assert "i ffwrdd" not in said, said
     assert "ar gau" in said, said
+
+
+def test_welsh_says_whose_with_the_noun_not_eich_un_chi() -> None:
+    """check-federation --lang cy on a copy of the example: "{tenant} yw tenant yr enghraifft ffug, nid eich un chi"
+    and "mae az account show … yn argraffu'ch un chi" followed the English "not yours", "prints yours" word for word;
+    a Welsh-speaking technician says whose it is with the noun: "nid eich tenant chi", "eich ID tenant chi"."""
+    strings = load_catalogue()
+
+    assert {key: strings.text(key, Lang.CY) for key in strings.keys()
+            if re.search(r"\b(?:eich|'ch) un chi\b", strings.text(key, Lang.CY))} == {}
