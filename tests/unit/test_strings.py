@@ -530,3 +530,13 @@ def test_welsh_says_whose_with_the_noun_not_eich_un_chi() -> None:
 
     assert {key: strings.text(key, Lang.CY) for key in strings.keys()
             if re.search(r"\b(?:eich|'ch) un chi\b", strings.text(key, Lang.CY))} == {}
+
+
+def test_welsh_rollback_says_running_bots_answer_from_it_the_next_time_they_check() -> None:
+    """rollback-policy --lang cy, done: "unwaith y byddan nhw'n gwirio nesaf pa fersiwn sy'n bresennol" put "nesaf"
+    after the verb, the English "once they next check" word for word; "the next time they check" is "y tro nesaf y
+    byddan nhw'n gwirio", as publish-policy's line for its cards already says."""
+    said = load_catalogue().text("rollback.done", Lang.CY, version="2", was="", settled="")
+
+    assert "gwirio nesaf" not in said, said
+    assert "y tro nesaf y byddan nhw'n gwirio pa fersiwn sy'n bresennol" in said, said
