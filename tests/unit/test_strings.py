@@ -540,3 +540,14 @@ def test_welsh_rollback_says_running_bots_answer_from_it_the_next_time_they_chec
 
     assert "gwirio nesaf" not in said, said
     assert "y tro nesaf y byddan nhw'n gwirio pa fersiwn sy'n bresennol" in said, said
+
+
+def test_welsh_restore_records_given_a_file_asks_for_the_folder_the_backup_was_written_in() -> None:
+    """restore-records --lang cy given a file: "rhowch enw'r ffolder a ysgrifennodd backup-records" reads first as
+    "the folder that wrote backup-records" (after "a", the next name is read as what was written). The technician is
+    asked for the folder backup-records wrote the backup in: "enw'r ffolder lle ysgrifennodd backup-records y copi wrth
+    gefn"."""
+    said = load_catalogue().text("records.restore_is_a_file", Lang.CY, folder="backup.json")
+
+    assert "ffolder a ysgrifennodd" not in said, said
+    assert "enw'r ffolder lle ysgrifennodd backup-records y copi wrth gefn" in said, said
