@@ -205,7 +205,8 @@ def check_reports_command(argv: list[str]) -> int:
         print(f"{done} reminder(s) or escalation(s) queued")
         return 0
 
-    return run_tool("check-reports", run(), lang)
+    # Reports are reminded and passed up one by one: what was queued before storage stopped it stays queued.
+    return run_tool("check-reports", run(), lang, part_way="check_reports.stopped_part_way")
 
 
 def _retention_months(given: int | None, settings: Settings) -> tuple[int, str]:

@@ -532,3 +532,35 @@ async def test_purge_reports_that_storage_stopped_part_way_does_not_say_nothing_
     assert "C-AAAAAA" not in left
     assert again == 0, second.err
     assert await reports.list_all() == []
+
+
+async def test_check_reports_that_storage_stopped_part_way_does_not_say_nothing_was_changed(
+        store: TableStore, step_8: pytest.MonkeyPatch, azurite: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Storage went away after the first of two reports due a reminder was reminded: the technician was told "storage
+    could not be reached (…); nothing was changed", though that report's holder was already reminded (its reminder
+    queued, the report marked reminded). She is told what it queued before it stopped stays queued, and to run it
+    again to finish; running it again reminds the other, and only the other."""
+    reports = TableConcernReports(store)
+    sent = datetime.now(UTC) - timedelta(days=60)  # two working days have passed, even across the summer holiday
+    for reference in ("C-AAAAAA", "C-BBBBBB"):
+        await reports.create(replace(_report(reference), submitted_at=sent))
+    async with storage_outage(azurite) as outage:
+        step_8.setenv("AZURE_STORAGE_CONNECTION_STRING", outage.connection_string)
+        outage.down_after = b"C-BBBBBB"
+
+        stopped = await asyncio.to_thread(bot_main, ["check-reports"])
+        first = capsys.readouterr()
+        reminded = {r.reference: r.reminded_at is not None for r in await reports.list_all()}
+        await outage.up()
+        again = await asyncio.to_thread(bot_main, ["check-reports"])
+        second = capsys.readouterr()
+
+    assert stopped == 1 and first.out == ""
+    [line] = first.err.splitlines()
+    assert line.startswith("check-reports: storage could not be reached ("), line
+    assert "nothing was changed" not in line, line
+    assert line.endswith("; the reminders and escalations queued before it stopped stay queued: run it again to "
+                         "finish (nothing is sent twice)"), line
+    assert reminded["C-AAAAAA"]
+    assert (again, second.out) == (0, "1 reminder(s) or escalation(s) queued\n"), second.err
+    assert all(r.reminded_at is not None for r in await reports.list_all())
