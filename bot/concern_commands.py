@@ -15,7 +15,7 @@ from bot.domain.directory import StaffListChange, StaffMember, read_staff_csv, s
 from bot.domain.errors import DomainError
 from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
-from bot.domain.people import StaffContact
+from bot.domain.people import Lang, StaffContact
 from bot.settings import Settings, UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
@@ -47,40 +47,39 @@ def _flow(store: TableStore) -> ConcernFlow:
 WORKBOOKS = (b"PK\x03\x04", bytes.fromhex("d0cf11e0a1b11ae1"))
 
 
-def _staff_text(path: Path) -> str:
+def _staff_text(path: Path, lang: Lang) -> str:
     """The staff list's text, UTF-8 with or without Excel's byte-order mark; anything else is refused, not guessed:
     Excel's plain "CSV (Comma delimited)" writes Windows-1252, which has no ŵ or ŷ (they are already "?" in the
     file), so reading it as such would import names wrongly without a word. Such a file that is plain ASCII reads as
     UTF-8 here; `read_staff_csv` refuses its names with a "?"."""
     data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
     if data.startswith(WORKBOOKS):
-        raise ValueError(f"{path} is a workbook (such as Excel's .xlsx), not a CSV file: in Excel, File > Save As > "
-                         '"CSV UTF-8 (Comma delimited)", then import that file; nothing was imported')
+        raise ValueError(load_catalogue().text("import_staff.workbook", lang, file=path))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise ValueError(f"cannot read {path}: line {line} is not UTF-8 (byte 0x{data[error.start]:02x}); Excel's "
-                         '"CSV (Comma delimited)" loses Welsh letters such as ŵ and ŷ: in Excel, File > Save As > '
-                         '"CSV UTF-8 (Comma delimited)", then import that file; nothing was imported') from None
+        raise ValueError(load_catalogue().text("import_staff.not_utf8", lang, file=path, line=line,
+                                               byte=f"0x{data[error.start]:02x}")) from None
 
 
-def _check_off(staff: Sequence[StaffMember]) -> str:
+def _check_off(staff: Sequence[StaffMember], lang: Lang) -> str:
     """The end of the import's last line while a row has no Entra object id: the staff-only check is off."""
     without = sum(1 for m in staff if not m.aad_object_id)
     if not without:
         return ""
-    return (f"; {without} without an Entra object id: nobody in the Hwb tenant is refused as not staff until every "
-            "row has one (see the warning above for the lines and how to fix it)")
+    return load_catalogue().text("import_staff.check_off", lang, count=without)
 
 
-def _some(references: list[str]) -> str:
+def _some(references: list[str], lang: Lang) -> str:
     """Up to five references, and how many more."""
-    more = f" and {len(references) - 5} more" if len(references) > 5 else ""
-    return ", ".join(references[:5]) + more
+    some = ", ".join(references[:5])
+    if len(references) <= 5:
+        return some
+    return load_catalogue().text("import_staff.and_more", lang, references=some, count=len(references) - 5)
 
 
-async def _taking_off(store: TableStore, change: StaffListChange, federation: Federation) -> list[str]:
+async def _taking_off(store: TableStore, change: StaffListChange, federation: Federation, lang: Lang) -> list[str]:
     """What taking those staff off the list does to work under way, by reference only (never a report's text).
 
     Who has left is told by the rule the next check passes reports on by (`Today.still_there`: a row with their object
@@ -97,13 +96,12 @@ async def _taking_off(store: TableStore, change: StaffListChange, federation: Fe
     schools = [s.school_id for s in federation.schools]
     asked = [r.request_id for r in await TablePermissionRequests(store).list_pending(schools)
              if leaves(StaffContact(r.requester.aad_object_id, r.requester.name))]
+    strings = load_catalogue()
     said = []
     if held:
-        said.append(f"{len(held)} open concern report(s) held by staff not in the file ({_some(held)}): once they "
-                    f"are off the list, the next check passes each on to the next person up and tells its reporter")
+        said.append(strings.text("import_staff.held", lang, count=len(held), references=_some(held, lang)))
     if asked:
-        said.append(f"{len(asked)} pending permission request(s) made by staff not in the file ({_some(asked)}): "
-                    f"these stay with the headteacher to decide")
+        said.append(strings.text("import_staff.asked", lang, count=len(asked), references=_some(asked, lang)))
     return said
 
 
@@ -124,11 +122,12 @@ def import_staff_command(argv: list[str]) -> int:
     add_language_option(parser)
     args = parser.parse_args(argv)
     lang = command_language(args.lang)
+    strings = load_catalogue()
     try:
-        text = _staff_text(args.file)
+        text = _staff_text(args.file, lang)
     except OSError as error:
-        print(f"import-staff: cannot read {args.file}: {error.strerror or error}; nothing was imported",
-              file=sys.stderr)
+        print("import-staff: " + strings.text("import_staff.cannot_read", lang, file=args.file,
+                                              reason=error.strerror or error), file=sys.stderr)
         return 2
     except ValueError as error:
         print(f"import-staff: {error}", file=sys.stderr)
@@ -140,42 +139,44 @@ def import_staff_command(argv: list[str]) -> int:
         return 2
     result = read_staff_csv(text, schools=[s.school_id for s in federation.schools])
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(strings.text("import_staff.warning", lang, warning=warning), file=sys.stderr)
     if result.problems:
         for problem in result.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(result.problems)} problem(s); nothing was imported", file=sys.stderr)
+        print(strings.text("import_staff.problems", lang, count=len(result.problems)), file=sys.stderr)
         return 1
     if args.dry_run:
-        print(f"{len(result.staff)} staff would be imported{_check_off(result.staff)}")
+        print(strings.text("import_staff.would_import", lang, count=len(result.staff),
+                           check_off=_check_off(result.staff, lang)))
         return 0
 
     async def write() -> int:
         async with tool_store(["directory", "reports", "permissions", "permissionindex"]) as store:
             directory = TableStaffDirectory(store)
             change = staff_list_change(await directory.list_members(), result.staff)
-            consequences = await _taking_off(store, change, federation) if change.taken_off else []
+            consequences = await _taking_off(store, change, federation, lang) if change.taken_off else []
             sweeping = change.sweeping()
             if sweeping and not args.replace_all:
                 for school in sweeping:
-                    print(f"import-staff: this file would take {change.by_school()[school]} of the "
-                          f"{change.on_the_list[school]} staff at {school} off the list (is it one school's export, "
-                          f"or cut short?); nothing was changed", file=sys.stderr)
+                    print("import-staff: " + strings.text("import_staff.sweeping", lang,
+                                                          count=change.by_school()[school],
+                                                          staff=change.on_the_list[school], school=school),
+                          file=sys.stderr)
                 for line in consequences:
                     print(f"import-staff: {line}", file=sys.stderr)
-                print("import-staff: if they have left, run it again with --replace-all; to import one school's "
-                      "export, put every school's staff in one file first", file=sys.stderr)
+                print("import-staff: " + strings.text("import_staff.replace_all", lang), file=sys.stderr)
                 return 1
             try:
                 await directory.replace_all(result.staff)
             except DomainError as error:
                 # Written in batches of 100: some may be in. Writing the same file again finishes the change.
-                print("import-staff: " + load_catalogue().text("import_staff.stopped_part_way", lang,
-                                                               fault=storage_fault(error, lang)), file=sys.stderr)
+                print("import-staff: " + strings.text("import_staff.stopped_part_way", lang,
+                                                      fault=storage_fault(error, lang)), file=sys.stderr)
                 return 1
         gone = ", ".join(f"{school}: {n}" for school, n in change.by_school().items())
-        print(f"imported {len(result.staff)} staff" + (f"; took {len(change.taken_off)} staff off the list ({gone})"
-                                                       if change.taken_off else "") + _check_off(result.staff))
+        took = strings.text("import_staff.took_off", lang, count=len(change.taken_off), schools=gone)
+        print(strings.text("import_staff.imported", lang, count=len(result.staff),
+                           taken_off=took if change.taken_off else "", check_off=_check_off(result.staff, lang)))
         for line in consequences:
             print(line)
         return 0
@@ -185,11 +186,6 @@ def import_staff_command(argv: list[str]) -> int:
 
 def check_reports_command(argv: list[str]) -> int:
     """`python -m bot check-reports`: one pass of reminders and escalations."""
-    if "--dry-run" in argv:
-        # Refused, not ignored: a "dry run" that ran would queue real messages.
-        print("check-reports: there is no --dry-run: it queues the reminders and escalations that are due, "
-              "so nothing was done", file=sys.stderr)
-        return 2
     parser = argparse.ArgumentParser(
         prog="python -m bot check-reports",
         description="One pass of the concern-report task the running bot does every 15 minutes: queues the messages "
@@ -197,35 +193,37 @@ def check_reports_command(argv: list[str]) -> int:
                     "passes a report up two working days later (one and one for a report marked urgent). It has no "
                     "dry run.")
     add_language_option(parser)
+    if "--dry-run" in argv:
+        # Refused, not ignored: a "dry run" that ran would queue real messages.
+        lang = command_language(parser.parse_known_args(argv)[0].lang)
+        print("check-reports: " + load_catalogue().text("check_reports.no_dry_run", lang), file=sys.stderr)
+        return 2
     lang = command_language(parser.parse_args(argv).lang)
 
     async def run() -> int:
         async with _store() as store:
             done = await _flow(store).check_reports()
-        print(f"{done} reminder(s) or escalation(s) queued")
+        print(load_catalogue().text("check_reports.queued", lang, count=done))
         return 0
 
     # Reports are reminded and passed up one by one: what was queued before storage stopped it stays queued.
     return run_tool("check-reports", run(), lang, part_way="check_reports.stopped_part_way")
 
 
-def _retention_months(given: int | None, settings: Settings) -> tuple[int, str]:
+def _retention_months(given: int | None, settings: Settings, lang: Lang) -> tuple[int, str]:
     """The school's retention period for concern reports and where it was said: never a default, as what it deletes
     is gone for good (a school keeping 36 months had reports deleted at 24)."""
     if "report_retention_months" not in settings.model_fields_set:
         if given is None:
-            raise ValueError("say how many months after closure the school keeps a concern report: set "
-                             "REPORT_RETENTION_MONTHS (the running bot's, from reportRetentionMonths in "
-                             "infra/main.parameters.json) or add --months N; nothing was deleted")
+            raise ValueError(load_catalogue().text("purge.no_period", lang))
         return given, "--months"
     setting = settings.report_retention_months
     if given is not None and given != setting:
-        raise ValueError(f"--months {given} and REPORT_RETENTION_MONTHS {setting} differ: give the school's period "
-                         "once; nothing was deleted")
+        raise ValueError(load_catalogue().text("purge.periods_differ", lang, given=given, setting=setting))
     return setting, "REPORT_RETENTION_MONTHS" if given is None else "--months"
 
 
-def _purge_settings() -> Settings:
+def _purge_settings(lang: Lang) -> Settings:
     """The tools' settings, with a REPORT_RETENTION_MONTHS that is not a number (an `az` command that filled it printed
     nothing) refused with how to give the period."""
     try:
@@ -233,8 +231,8 @@ def _purge_settings() -> Settings:
     except UnsafeSettings as error:
         if error.setting != "REPORT_RETENTION_MONTHS":
             raise
-        raise UnsafeSettings(f"{error}; set it to the school's reportRetentionMonths (infra/main.parameters.json), or "
-                             "unset it and add --months N; nothing was deleted", setting=error.setting) from None
+        raise UnsafeSettings(load_catalogue().text("purge.bad_setting", lang, error=error),
+                             setting=error.setting) from None
 
 
 def _months(text: str) -> int:
@@ -263,15 +261,16 @@ def purge_reports_command(argv: list[str]) -> int:
     lang = command_language(args.lang)
 
     async def run() -> int:
-        months, said_by = _retention_months(args.months, _purge_settings())
+        strings = load_catalogue()
+        months, said_by = _retention_months(args.months, _purge_settings(lang), lang)
         async with _store() as store:
             deleted = await _flow(store).purge(months=months, dry_run=args.dry_run)
-        ago = f"{months} month{'' if months == 1 else 's'} ago ({said_by})"
+        ago = strings.text("purge.ago_one" if months == 1 else "purge.ago", lang, months=months, said_by=said_by)
         if not deleted:
-            print(f"nothing to delete: no concern report was closed more than {ago}")
+            print(strings.text("purge.nothing_to_delete", lang, ago=ago))
             return 0
-        verb = "would delete" if args.dry_run else "deleted"
-        print(f"{verb} {len(deleted)} report(s) closed more than {ago}: {', '.join(deleted)}")
+        print(strings.text("purge.would_delete" if args.dry_run else "purge.deleted", lang, count=len(deleted),
+                           ago=ago, references=", ".join(deleted)))
         return 0
 
     # Reports are deleted one by one: those deleted before storage stopped it stay deleted.

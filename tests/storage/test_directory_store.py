@@ -14,8 +14,9 @@ from bot.concern_commands import import_staff_command
 from bot.domain.concerns import ConcernReport, Route
 from bot.domain.directory import StaffDirectory, StaffMember, read_staff_csv
 from bot.domain.errors import StorageUnavailable
-from bot.domain.people import Person, StaffContact
+from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest
+from cards.i18n import load_catalogue
 from tests.storage.conftest import Backend, opened_tables
 
 REPO = Path(__file__).resolve().parents[2]
@@ -273,3 +274,67 @@ async def test_a_leaver_whose_row_has_no_object_id_is_named_with_the_open_report
     assert "1 open concern report(s) held by staff not in the file (C-BBBBBB)" in told.out, told.out
     assert "1 pending permission request(s) made by staff not in the file (P-GGGGGG)" in told.out, told.out
     assert "C-CCCCCC" not in told.out and SECRET not in told.out + told.err
+
+
+async def test_with_lang_cy_import_staff_says_its_own_lines_in_welsh(
+        azurite: str, table_prefix: str, tmp_path: Path, tool_storage: None,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The primary's office, which works in Welsh, imports the staff list with `--lang cy`: only a storage fault was in
+    Welsh; a refused one-school export (with the open work it would take off), and what it imported and took off once
+    told they had left, were English."""
+    strings = load_catalogue()
+
+    def cy(key: str, **values: object) -> str:
+        return strings.text(key, Lang.CY, **values)
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    primary = tmp_path / "primary.csv"
+    primary.write_text("\n".join([lines[0], *(line for line in lines[1:]
+                                              if ",primary," in line or line.startswith("Siân Roberts,"))]) + "\n",
+                       encoding="utf-8")
+    codes = [await asyncio.to_thread(import_staff_command, [str(SAMPLE), "--lang", "cy"])]
+    async with opened_tables(azurite, table_prefix) as tables:
+        await (await tables.concern_reports()).create(ConcernReport(
+            reference="C-AAAAAA", reporter=CARYS, what=SECRET, since="", where="", who="", evidence="",
+            wants_meeting=False, urgent=False, submitted_at=NOW, chain=(GARETH, SIAN_CONTACT),
+            route=Route.LINE_MANAGER))
+    capsys.readouterr()
+    codes += [await asyncio.to_thread(import_staff_command, [*argv, "--lang", "cy"]) for argv in (
+        [str(primary)], [str(primary), "--replace-all"])]
+
+    out, err = capsys.readouterr()
+    held = cy("import_staff.held", count=1, references="C-AAAAAA")
+    assert codes == [0, 1, 0], err
+    assert err.splitlines() == [
+        "import-staff: " + cy("import_staff.sweeping", count=2, staff=3, school="high"), f"import-staff: {held}",
+        "import-staff: " + cy("import_staff.replace_all")]
+    assert out.splitlines() == [
+        cy("import_staff.imported", count=3, taken_off=cy("import_staff.took_off", count=2, schools="high: 2"),
+           check_off=""), held]
+    assert out.splitlines()[0] == "mewnforiwyd 3 aelod o staff; tynnwyd 2 aelod o staff oddi ar y rhestr (high: 2)"
+
+
+def test_with_lang_cy_import_staff_refuses_a_file_in_welsh(
+        tmp_path: Path, tool_storage: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """What the office is told of a file it cannot import, and what a dry run would import, were English with
+    `--lang cy`; the line of each bad row is the reader's own (English), its count Welsh."""
+    strings = load_catalogue()
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    workbook, bad, latin = tmp_path / "staff.xlsx", tmp_path / "bad.csv", tmp_path / "latin.csv"
+    workbook.write_bytes(b"PK\x03\x04 a workbook")
+    bad.write_text("\n".join([*lines, "Carys Jenkins,carys.jenkins@llanidloes.example.cymru,high,Teacher,,"]) + "\n",
+                   encoding="utf-8")
+    latin.write_bytes("\n".join(lines).encode("cp1252", errors="replace"))
+
+    codes = [import_staff_command([*argv, "--lang", "cy"]) for argv in (
+        [str(workbook)], [str(tmp_path / "none.csv")], [str(latin)], [str(bad)], [str(SAMPLE), "--dry-run"])]
+
+    out, err = capsys.readouterr()
+    said = err.splitlines()
+    assert codes == [2, 2, 2, 1, 0], err
+    assert said[0] == "import-staff: " + strings.text("import_staff.workbook", Lang.CY, file=workbook)
+    assert said[1].startswith(f"import-staff: does dim modd darllen {tmp_path / 'none.csv'}: "), said[1]
+    assert said[1].endswith("; chafodd dim byd ei fewnforio"), said[1]
+    assert said[2].startswith(f"import-staff: does dim modd darllen {latin}: dydy llinell "), said[2]
+    assert said[-1] == "1 problem; chafodd dim byd ei fewnforio"
+    assert out == "byddai 5 aelod o staff yn cael eu mewnforio\n"

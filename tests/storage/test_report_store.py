@@ -564,3 +564,39 @@ async def test_check_reports_that_storage_stopped_part_way_does_not_say_nothing_
     assert reminded["C-AAAAAA"]
     assert (again, second.out) == (0, "1 reminder(s) or escalation(s) queued\n"), second.err
     assert all(r.reminded_at is not None for r in await reports.list_all())
+
+
+async def test_with_lang_cy_purge_reports_and_check_reports_say_their_own_lines_in_welsh(
+        store: TableStore, step_8: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The technician, who works in Welsh, ran the concern-report tools with `--lang cy`: only a storage fault was in
+    Welsh; what they did, the missing or doubled retention period and check-reports' refused dry run were English."""
+    reports = await _closed_30_months_ago(store)
+
+    codes = [await asyncio.to_thread(bot_main, [*argv, "--lang", "cy"]) for argv in (
+        ["purge-reports"], ["purge-reports", "--months", "36"], ["purge-reports", "--dry-run", "--months", "1"],
+        ["check-reports", "--dry-run"], ["check-reports"])]
+    step_8.setenv("REPORT_RETENTION_MONTHS", "36")
+    codes.append(await asyncio.to_thread(bot_main, ["purge-reports", "--months", "24", "--lang", "cy"]))
+    step_8.setenv("REPORT_RETENTION_MONTHS", "")
+    codes.append(await asyncio.to_thread(bot_main, ["purge-reports", "--lang", "cy"]))
+    step_8.delenv("REPORT_RETENTION_MONTHS")
+    codes.append(await asyncio.to_thread(bot_main, ["purge-reports", "--months", "24", "--lang", "cy"]))
+
+    out, err = capsys.readouterr()
+    assert codes == [2, 0, 0, 2, 0, 2, 2, 0], err
+    assert out.splitlines() == [
+        "does dim i'w ddileu: chafodd dim un adroddiad pryder ei gau cyn 36 mis yn ôl (--months)",
+        "byddai'n dileu 1 adroddiad a gafodd eu cau cyn 1 mis yn ôl (--months): C-4QX9TB",
+        "rhoddwyd 0 nodyn atgoffa neu uwchgyfeiriad yn y ciw",
+        "dilëwyd 1 adroddiad a gafodd eu cau cyn 24 mis yn ôl (--months): C-4QX9TB"]
+    no_period, no_dry_run, differ, empty = err.splitlines()
+    assert no_period.startswith("purge-reports: dywedwch am sawl mis ") and no_period.endswith(
+        "chafodd dim byd ei ddileu"), no_period
+    assert no_dry_run == ("check-reports: does dim --dry-run: mae'n rhoi'r nodiadau atgoffa a'r uwchgyfeiriadau "
+                          "sy'n ddyledus yn y ciw, felly chafodd dim byd ei wneud")
+    assert differ == ("purge-reports: mae --months 24 a REPORT_RETENTION_MONTHS 36 yn wahanol: rhowch gyfnod yr ysgol "
+                      "unwaith; chafodd dim byd ei ddileu")
+    assert empty.startswith("purge-reports: REPORT_RETENTION_MONTHS") and empty.endswith(
+        "; gosodwch ef i reportRetentionMonths yr ysgol (infra/main.parameters.json), neu dadosodwch ef ac "
+        "ychwanegwch --months N; chafodd dim byd ei ddileu"), empty
+    assert await reports.list_all() == []
