@@ -18,11 +18,13 @@ from collections import Counter
 
 from bot.command_lang import add_language_option, command_language
 from bot.domain.errors import DomainError
+from bot.domain.people import Lang
+from bot.policy.notes import note
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.subject_access import Kind, erase, rows_about
 from bot.storage.tables import open_store
-from bot.subject_access_command import NotFound, person_in_records, settings_roles
-from bot.tools import not_confirmed, storage_fault
+from bot.subject_access_command import NotFound, kind_text, person_in_records, settings_roles
+from bot.tools import Asking, not_confirmed, storage_fault
 from cards.i18n import load_catalogue
 
 COMMAND = "erase-person"
@@ -30,7 +32,8 @@ COMMAND = "erase-person"
 ERASED = frozenset({Kind.QUESTION_ASKED, Kind.DAILY_LIMIT, Kind.PROFILE})
 
 
-async def _erase(args: argparse.Namespace) -> int:
+async def _erase(args: argparse.Namespace, lang: Lang) -> int:
+    strings = load_catalogue()
     settings = load_settings(tool=True)
     federation = load_federation_settings(settings)
     async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
@@ -42,7 +45,7 @@ async def _erase(args: argparse.Namespace) -> int:
         on_list = any(m.aad_object_id.lower() == object_id for m in staff)
         roles = settings_roles(federation, object_id)
         if not on_list and not roles and not await rows_about(store, subject):
-            raise NotFound(f"nothing in the records names Entra object id {object_id}: check the id")
+            raise NotFound(note("erase.not_in_records", object_id=object_id))
 
         async def once(dry_run: bool) -> None:
             """Erase (or, dry, find) and say what went and what is kept."""
@@ -52,26 +55,30 @@ async def _erase(args: argparse.Namespace) -> int:
             kept = Counter(row.kind for row in await rows_about(store, subject)
                            if row.kind not in ERASED and row.reference.partition("|")[0] not in gone)
             name = wanted.name or next(iter(sorted(subject.names)), "") or object_id
-            verb = "would erase" if dry_run else "erased"
-            print(f"{verb} for {name} ({object_id}): {len(erased.questions)} question(s) they asked, with their "
-                  f"messages; {erased.counts} daily count row(s); "
-                  + (f"{erased.profiles} profile row(s)" if not (on_list or roles) else
-                     "not their profile: " + ("they are on the staff list" if on_list
-                                              else f"the settings name them as {', '.join(roles)}")))
+            profile = (strings.text("erase.profiles", lang, count=erased.profiles) if not (on_list or roles) else
+                       strings.text("erase.not_profile_listed", lang) if on_list else
+                       strings.text("erase.not_profile_settings", lang,
+                                    roles=", ".join(settings_roles(federation, object_id, lang))))
+            print(strings.text("erase.would_erase" if dry_run else "erase.erased", lang, name=name,
+                               object_id=object_id, count=len(erased.questions), counts=erased.counts,
+                               profile=profile))
             if erased.changed:
-                print(f"  {len(erased.changed)} question(s) changed while this ran (rated, or replied to): run it "
-                      "again")
+                print(strings.text("erase.changed", lang, count=len(erased.changed)))
             if kept:
-                print("kept (the school's records: the data protection officer decides, see README \"Limits\"):")
+                print(strings.text("erase.kept", lang))
                 for kind in Kind:
                     if kept[kind]:
-                        print(f"  {kept[kind]:>4}  {kind.value}")
+                        print(f"  {kept[kind]:>4}  {kind_text(kind, lang)}")
 
         if args.dry_run or not args.yes:
             await once(dry_run=True)
             if args.dry_run:
                 return 0
-            if stopped := not_confirmed("erase", command=COMMAND, doing="delete it", undone="nothing was deleted"):
+            asking = Asking(prompt=strings.text("erase.type_to_confirm", lang, word="erase"),
+                            no_terminal=strings.text("erase.no_terminal", lang),
+                            refused=strings.text("erase.not_confirmed", lang))
+            if stopped := not_confirmed("erase", command=COMMAND, doing="delete it", undone="nothing was deleted",
+                                        asking=asking):
                 return stopped
         await once(dry_run=False)
     return 0
@@ -96,12 +103,12 @@ def erase_person_command(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     lang = command_language(args.lang)
     try:
-        return asyncio.run(_erase(args))
+        return asyncio.run(_erase(args, lang))
     except UnsafeSettings as error:
         print(f"{COMMAND}: {error}", file=sys.stderr)
         return 2
     except NotFound as error:  # the person cannot be told, so nothing of theirs was touched
-        print(f"{COMMAND}: {error.said('nothing was deleted')}", file=sys.stderr)
+        print(f"{COMMAND}: {error.said('erase.nothing_deleted', lang)}", file=sys.stderr)
         return 2
     except DomainError as error:
         strings = load_catalogue()

@@ -27,15 +27,16 @@ from bot.domain.concerns import Role
 from bot.domain.directory import StaffMember
 from bot.domain.errors import DomainError, RecordNotFound
 from bot.domain.federation import Federation
-from bot.domain.people import entra_id, is_entra_id
+from bot.domain.people import Lang, entra_id, is_entra_id
 from bot.domain.text import fold
 from bot.domain.uk_time import in_uk
+from bot.policy.notes import Note, note
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.subject_access import DataSubject, FoundRow, Kind, known_as, rows_about
 from bot.storage.tables import TableStore, open_store
 from bot.tools import storage_fault
-from cards.i18n import load_catalogue
+from cards.i18n import load_catalogue, note_text
 
 COMMAND = "export-subject-access"
 SUMMARY, RECORDS = "summary.txt", "records.json"
@@ -68,17 +69,28 @@ NO_ADDRESS = ("no email address of theirs is known (not on the staff list, and n
 
 
 class NotFound(ValueError):
-    """The person asked for cannot be told from the staff list; the message says why, and what to give instead, then
+    """The person asked for cannot be told from the staff list; the message says why (`reason`, a note of the string
+    tables; a value that is a list of notes is said as their lines joined by "; "), and what to give instead, then
     that nothing was written (`said` ends with what another command did not do instead), then `more` lines (the
     people it could be)."""
 
-    def __init__(self, reason: str, more: str = "") -> None:
-        super().__init__(f"{reason}; nothing was written{more}")
-        self.reason, self.more = reason, more
+    def __init__(self, reason: Note, more: Sequence[Note] = ()) -> None:
+        self.reason, self.more = reason, tuple(more)
+        super().__init__(self.said("tool.nothing_written", Lang.EN))
 
-    def said(self, nothing: str) -> str:
-        """The message, ending the first line with `nothing` ("nothing was deleted") in place of nothing written."""
-        return f"{self.reason}; {nothing}{self.more}"
+    def said(self, nothing: str, lang: Lang) -> str:
+        """The message in `lang`, ending the first line with `nothing` (a key of the string tables: "nothing was
+        deleted") in place of nothing written."""
+        strings = load_catalogue()
+
+        def value(given: object) -> object:
+            if isinstance(given, list):
+                return "; ".join(note_text(strings, item, lang) for item in given)
+            return given
+
+        reason = note_text(strings, Note(self.reason.key, {k: value(v) for k, v in self.reason.values.items()}), lang)
+        more = "".join(f"\n  {note_text(strings, line, lang)}" for line in self.more)
+        return f"{reason}; {strings.text(nothing, lang)}{more}"
 
 
 @dataclass(frozen=True)
@@ -106,33 +118,31 @@ def find_person(written: str, staff: Sequence[StaffMember], *, emails: Sequence[
     if "@" in written:
         rows = [m for m in staff if m.email.lower() == written.strip().lower()]
         if not rows:
-            raise NotFound(f"{written} is not on the staff list: for someone who has left it, give their Entra object "
-                           f"id, with --email {written}")
+            raise NotFound(note("subject.not_on_list", written=written))
         how = "their email on the staff list"
     else:
         wanted = _name_words(written)
         rows = [m for m in staff if _name_words(m.name) == wanted]
         if not rows:
             near = [m for m in staff if set(_name_words(m.name)) & set(wanted)]
-            hint = ("; on the list with part of that name: " + "; ".join(_candidate(m) for m in near[:5])) if near \
-                else ""
-            raise NotFound(f"nobody on the staff list is called {written!r}{hint}")
+            raise NotFound(note("subject.nobody_called_near", written=repr(written),
+                                near=[_candidate(m) for m in near[:5]]) if near else
+                           note("subject.nobody_called", written=repr(written)))
         how = "their name on the staff list"
     people = {m.aad_object_id.lower() or m.email.lower() for m in rows}
     if len(people) > 1:
-        lines = "\n".join(f"  {_candidate(m)}" for m in rows)
-        raise NotFound(f"{len(people)} people on the staff list are {written!r}: give the email or Entra object id of "
-                       "the one who asked", more=f"\n{lines}")
+        raise NotFound(note("subject.several", count=len(people), written=repr(written)),
+                       more=[_candidate(m) for m in rows])
     if not rows[0].aad_object_id:
         member = rows[0]
-        raise NotFound(f"the staff list has no Entra object id for {member.name} ({member.email}): give it instead "
-                       f"(Entra admin centre, Users, {member.name}, Object ID), with --email {member.email}")
+        raise NotFound(note("subject.no_id_on_list", name=member.name, email=member.email))
     return _wanted(rows[0].aad_object_id.lower(), rows, extra, how)
 
 
-def _candidate(member: StaffMember) -> str:
-    object_id = member.aad_object_id or "no Entra object id on the list"
-    return f"{member.name} <{member.email}>, {member.school}, {member.role or 'no role'}, {object_id}"
+def _candidate(member: StaffMember) -> Note:
+    return note("subject.candidate", name=member.name, email=member.email, school=member.school,
+                role=member.role or note("subject.no_role"),
+                object_id=member.aad_object_id or note("subject.no_entra_id"))
 
 
 def _wanted(object_id: str, rows: Sequence[StaffMember], emails: frozenset[str], how: str) -> Wanted:
@@ -142,19 +152,26 @@ def _wanted(object_id: str, rows: Sequence[StaffMember], emails: frozenset[str],
     return Wanted(subject, rows[0].name if rows else "", how)
 
 
-def settings_roles(federation: Federation, object_id: str) -> list[str]:
-    """What the federation's settings name them as (not a table, but the bot's own data about them)."""
+def settings_roles(federation: Federation, object_id: str, lang: Lang = Lang.EN) -> list[str]:
+    """What the federation's settings name them as (not a table, but the bot's own data about them), in `lang`."""
+    strings = load_catalogue()
     said = []
     for school in federation.schools:
+        name = school.name_cy if lang is Lang.CY else school.name_en
         if school.headteacher.aad_object_id == object_id:
-            said.append(f"headteacher of {school.name_en}")
+            said.append(strings.text("subject.role.head", lang, school=name))
         if any(d.aad_object_id == object_id for d in school.delegates):
-            said.append(f"named delegate of the headteacher of {school.name_en}")
+            said.append(strings.text("subject.role.delegate", lang, school=name))
     if federation.policy_owner.aad_object_id == object_id:
-        said.append("the policy owner")
+        said.append(strings.text("subject.role.owner", lang))
     if federation.chair_of_governors and federation.chair_of_governors.aad_object_id == object_id:
-        said.append("chair of governors")
+        said.append(strings.text("subject.role.chair", lang))
     return said
+
+
+def kind_text(kind: Kind, lang: Lang) -> str:
+    """What a row is, as the commands count it, in `lang` (the summary file's words in English)."""
+    return load_catalogue().text(f"subject.kind.{kind.name.lower()}", lang)
 
 
 def settings_posts(federation: Federation, object_id: str) -> frozenset[Role]:
@@ -261,7 +278,7 @@ def _addresses(wanted: Wanted) -> str:
 def _check_folder(folder: Path) -> None:
     """Refuse a folder that holds anything: one person's export is never mixed with another's."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise NotFound(f"{folder} already exists and is not an empty folder: give a new one")
+        raise NotFound(note("subject.folder_not_empty", folder=folder))
 
 
 def _write(folder: Path, files: dict[str, str]) -> None:
@@ -275,7 +292,7 @@ def _write(folder: Path, files: dict[str, str]) -> None:
         (folder / name).chmod(FILE_MODE)
 
 
-async def _export(args: argparse.Namespace) -> int:
+async def _export(args: argparse.Namespace, lang: Lang) -> int:
     settings = load_settings(tool=True)
     federation = load_federation_settings(settings)
     async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
@@ -286,9 +303,10 @@ async def _export(args: argparse.Namespace) -> int:
         found = await rows_about(store, subject)
     roles = settings_roles(federation, subject.object_id)
     if not found:
-        named = f"; only the federation's settings name them, as {', '.join(roles)}" if roles else ""
-        print(f"{COMMAND}: nothing in the records names Entra object id {subject.object_id} (no staff list entry, "
-              f"profile, request, report, question or message): check the id{named}; nothing was written",
+        strings = load_catalogue()
+        named = strings.text("subject.only_settings", lang, roles=", ".join(
+            settings_roles(federation, subject.object_id, lang))) if roles else ""
+        print(f"{COMMAND}: " + strings.text("subject.not_in_records", lang, object_id=subject.object_id, named=named),
               file=sys.stderr)
         return 2
     made_at = datetime.now(UTC)
@@ -302,24 +320,27 @@ async def _export(args: argparse.Namespace) -> int:
     summary = summary_text(wanted, name, found, roles=roles, made_at=made_at, include_withheld=args.include_withheld)
     _write(args.out, {SUMMARY: summary,
                       RECORDS: json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n"})
-    _print_summary(args.out, name, subject.object_id, found, include_withheld=args.include_withheld)
+    _print_summary(args.out, name, subject.object_id, found, include_withheld=args.include_withheld, lang=lang)
     if not subject.emails:
-        print(f"note: {NO_ADDRESS}")
+        strings = load_catalogue()
+        print(strings.text("subject.no_address_note", lang, text=strings.text("subject.no_address", lang)))
     return 0
 
 
 def _print_summary(folder: Path, name: str, object_id: str, found: Sequence[FoundRow], *,
-                   include_withheld: bool) -> None:
+                   include_withheld: bool, lang: Lang) -> None:
+    strings = load_catalogue()
     counts = Counter(row.kind for row in found)
-    print(f"wrote {len(found)} row(s) about {name} ({object_id}) to {folder}: {SUMMARY} and {RECORDS}")
+    print(strings.text("subject.wrote", lang, count=len(found), name=name, object_id=object_id, folder=folder,
+                       summary=SUMMARY, records=RECORDS))
     for kind in Kind:
         if counts[kind]:
-            print(f"  {counts[kind]:>4}  {kind.value}")
+            print(f"  {counts[kind]:>4}  {kind_text(kind, lang)}")
     held = sorted({row.reference or row.table for row in found if row.withheld})
     if held:
-        verb = "included for your review only (do not send this folder)" if include_withheld else \
-            f"listed, not disclosed: your decision (see {SUMMARY})"
-        print(f"another person's data held back in {len(held)} record(s), {verb}: {', '.join(held)}")
+        verb = strings.text("subject.held_included", lang) if include_withheld else \
+            strings.text("subject.held_listed", lang, summary=SUMMARY)
+        print(strings.text("subject.held_back", lang, count=len(held), verb=verb, references=", ".join(held)))
 
 
 def export_subject_access_command(argv: list[str]) -> int:
@@ -342,12 +363,16 @@ def export_subject_access_command(argv: list[str]) -> int:
     lang = command_language(args.lang)
     try:
         _check_folder(args.out)
-        return asyncio.run(_export(args))
-    except (UnsafeSettings, NotFound) as error:
+        return asyncio.run(_export(args, lang))
+    except NotFound as error:
+        print(f"{COMMAND}: {error.said('tool.nothing_written', lang)}", file=sys.stderr)
+        return 2
+    except UnsafeSettings as error:
         print(f"{COMMAND}: {error}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"{COMMAND}: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+        print(f"{COMMAND}: " + load_catalogue().text("subject.cannot_write", lang, folder=args.out,
+                                                     reason=error.strerror or error), file=sys.stderr)
         return 2
     except DomainError as error:
         print(f"{COMMAND}: {storage_fault(error, lang)}; {load_catalogue().text('tool.nothing_written', lang)}",

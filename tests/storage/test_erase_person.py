@@ -194,3 +194,37 @@ async def test_a_person_the_staff_list_does_not_know_is_refused_saying_nothing_w
     [line] = err.splitlines()
     assert line.startswith(f"{COMMAND}: {said}"), line
     assert line.endswith("; nothing was deleted"), line
+
+
+async def test_with_lang_cy_it_says_what_it_would_erase_asks_and_refuses_in_welsh(
+        carys_has_used_the_bot: str, azurite: str, table_prefix: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The data protection officer, who works in Welsh, ran erase-person with `--lang cy`: only a storage fault was
+    Welsh; what it would erase and keeps, its "Type erase to delete it" question, why nothing was deleted, a person
+    the staff list does not know and what it erased were English."""
+    unknown = await _run(capsys, "Carys Jenkinz", "--lang", "cy")
+    from_a_script = await _run(capsys, CARYS_EMAIL, "--lang", "cy")
+    monkeypatch.setattr("sys.stdin", Terminal("y\n"))
+    not_confirmed = await _run(capsys, CARYS_EMAIL, "--lang", "cy")
+    monkeypatch.setattr("sys.stdin", Terminal("erase\n"))
+    typed = await _run(capsys, CARYS_EMAIL, "--lang", "cy")
+
+    assert [said[0] for said in (unknown, from_a_script, not_confirmed, typed)] == [2, 2, 1, 0], typed
+    assert unknown[2] == (f"{COMMAND}: does neb ar y rhestr staff o'r enw 'Carys Jenkinz'; ar y rhestr gyda rhan o'r "
+                          f"enw hwnnw: Carys Jenkins <{CARYS_EMAIL}>, high, Teacher of Geography, "
+                          f"{CARYS['aadObjectId']}; chafodd dim byd ei ddileu\n")
+    would = (f"byddai'n dileu ar gyfer Carys Jenkins ({CARYS['aadObjectId']}): 2 cwestiwn a ofynnodd, gyda'u "
+             "negeseuon; ")
+    assert from_a_script[1].startswith(would) and not_confirmed[1].startswith(would), from_a_script[1]
+    assert "nid ei broffil: mae ar y rhestr staff" in from_a_script[1]
+    assert "     1  cais am ganiatâd a wnaeth" in from_a_script[1], from_a_script[1]
+    assert "     1  adroddiad pryder a wnaeth" in from_a_script[1], from_a_script[1]
+    assert from_a_script[2] == (f"{COMMAND}: chafodd dim byd ei ddileu: rhedwch y gorchymyn mewn terfynell i "
+                                "gadarnhau, neu ychwanegwch --yes i ddileu heb ofyn\n")
+    assert not_confirmed[1].endswith("Teipiwch erase i'w ddileu, neu unrhyw beth arall i stopio: ")
+    assert not_confirmed[2] == f"{COMMAND}: heb ei gadarnhau; chafodd dim byd ei ddileu\n"
+    assert f"dilëwyd ar gyfer Carys Jenkins ({CARYS['aadObjectId']}): 2 cwestiwn a ofynnodd" in typed[1]
+    english = [line for said in (from_a_script, not_confirmed, typed) for line in said[1].splitlines()
+               if any(word in line.split() for word in ("the", "they", "their", "kept", "erased", "Type"))]
+    assert english == [], english
+    assert _hers(await _rows(azurite, table_prefix + "questions")) == []

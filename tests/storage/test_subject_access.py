@@ -632,3 +632,40 @@ async def test_a_reminder_withheld_from_her_because_she_had_confirmed_is_in_her_
     assert withheld["reference"] == "00002" and withheld["row"]["Reminder"] == 2
     assert "not sent, as they had confirmed it" in " ".join(withheld["why"])
     assert OWAIN["aadObjectId"] not in export.everything()
+
+
+async def test_with_lang_cy_it_says_what_it_wrote_and_why_it_refused_in_welsh(
+        store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The data protection officer, who works in Welsh, ran export-subject-access with `--lang cy`: only a storage
+    fault was Welsh; what it wrote, the rows it counted, a person the staff list does not know or knows twice, the chair
+    named only by the settings and a folder already used were English."""
+    listed = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                            schools=["high", "primary"]).staff
+    namesake = StaffMember("Carys Jenkins", "c.jenkins@llanidloes.example.cymru", "primary", "",
+                           "ffion.morgan@llanidloes.example.cymru", "")
+    await TableStaffDirectory(store).replace_all([*listed, namesake])
+
+    found = await _export(capsys, tmp_path / "sar-owain", "Owain Pritchard", "--lang", "cy")
+    again = await _export(capsys, tmp_path / "sar-owain", "Owain Pritchard", "--lang", "cy")
+    twice = await _export(capsys, tmp_path / "sar", "Carys Jenkins", "--lang", "cy")
+    unknown = await _export(capsys, tmp_path / "sar", "dai.price@llanidloes.example.cymru", "--lang", "cy")
+    chair = await _export(capsys, tmp_path / "sar", CHAIR_ID, "--lang", "cy")
+
+    assert [e.code for e in (found, again, twice, unknown, chair)] == [0, 2, 2, 2, 2], found.err
+    assert found.out == (f"ysgrifennwyd 1 rhes yn y ffolder {tmp_path / 'sar-owain'}, am y person hwn: Owain "
+                         f"Pritchard ({OWAIN['aadObjectId']}); summary.txt, records.json\n"
+                         "     1  cofnod ar y rhestr staff\n")
+    assert found.records["counts"] == {"staff list entry": 1}  # the files stay in English, as the README says
+    assert again.err == (f"{COMMAND}: mae {tmp_path / 'sar-owain'} yn bodoli eisoes a dydy hi ddim yn ffolder wag: "
+                         "rhowch un newydd; chafodd dim byd ei ysgrifennu\n")
+    first, *candidates = twice.err.splitlines()
+    assert first == (f"{COMMAND}: mae 2 o bobl ar y rhestr staff o'r enw 'Carys Jenkins': rhowch e-bost neu ID "
+                     "gwrthrych Entra yr un a ofynnodd; chafodd dim byd ei ysgrifennu")
+    assert sorted(candidates) == sorted([
+        f"  Carys Jenkins <{CARYS_EMAIL}>, high, Teacher of Geography, {CARYS['aadObjectId']}",
+        "  Carys Jenkins <c.jenkins@llanidloes.example.cymru>, primary, dim rôl, dim ID gwrthrych Entra ar y rhestr"])
+    assert unknown.err == (f"{COMMAND}: dydy dai.price@llanidloes.example.cymru ddim ar y rhestr staff: ar gyfer "
+                           "rhywun sydd wedi ei gadael, rhowch ei ID gwrthrych Entra, gyda --email "
+                           "dai.price@llanidloes.example.cymru; chafodd dim byd ei ysgrifennu\n")
+    assert chair.err.endswith("gwiriwch yr ID; dim ond gosodiadau'r ffederasiwn sy'n ei enwi, fel cadeirydd y "
+                              "llywodraethwyr; chafodd dim byd ei ysgrifennu\n"), chair.err
