@@ -264,8 +264,8 @@ def policy_versions_command(argv: list[str]) -> int:
 
 
 def rollback_policy_command(argv: list[str]) -> int:
-    """`rollback-policy VERSION [--by NAME]`: make a stored version current again (nobody is asked again; the cards of
-    other versions still waiting are taken back)."""
+    """`rollback-policy VERSION [--by NAME]`: make a stored version current again (the cards of other versions still
+    waiting are taken back; staff asked to read it who have not confirmed it are sent its card again)."""
     parser = argparse.ArgumentParser(prog="python -m bot rollback-policy",
                                      description="Make a stored policy version the current one again, once you "
                                                  "type its version number (or with --yes).")
@@ -285,7 +285,8 @@ def rollback_policy_command(argv: list[str]) -> int:
             try:
                 wanted = version_number(args.version)
                 # As stored ("2.0" is version 2), so the pointer names it as every record and card does.
-                version = (await versions.get(args.version)).version
+                record = await versions.get(args.version)
+                version = record.version
             except (PublishRefused, RecordNotFound):
                 stored = ", ".join(v.version for v in await versions.list_versions()) or strings.text(
                     "rollback.none_stored", lang)
@@ -296,8 +297,10 @@ def rollback_policy_command(argv: list[str]) -> int:
             if pointer is not None and version_number(pointer.version) == wanted:
                 print(strings.text("rollback.already_current", lang, version=pointer.version))
                 return 0
-            print(strings.text("rollback.will_replacing", lang, version=version, current=pointer.version) if pointer
-                  else strings.text("rollback.will", lang, version=version))
+            # A version staff were asked to read is asked again of those who have not confirmed it (`settle`).
+            asks = "_asking" if record.campaign else ""
+            print(strings.text(f"rollback.will_replacing{asks}", lang, version=version, current=pointer.version)
+                  if pointer else strings.text(f"rollback.will{asks}", lang, version=version))
             asking = Asking(prompt=strings.text("rollback.type_to_confirm", lang, word=version),
                             no_terminal=strings.text("rollback.no_terminal", lang),
                             refused=strings.text("rollback.not_confirmed", lang))
@@ -311,16 +314,22 @@ def rollback_policy_command(argv: list[str]) -> int:
                 print("rollback-policy: " + strings.text("rollback.in_force_changed", lang, version=version,
                                                          now=now.version if now else "?"), file=sys.stderr)
                 return 1
+            goes = ""
             try:
                 # Cards of other versions still waiting would ask staff to confirm a version no longer in force.
                 await tools.reading().settle(version)
                 await versions.campaign_queued(version)
                 settled = ""
+                if record.campaign:  # its cards sent again wait for school hours, as publish-policy's do
+                    publishing = tools.publishing()
+                    goes = cards_go_text(strings, lang, goes=publishing.cards_go(None), now=publishing.now())
             except StorageUnavailable:
                 settled = strings.text("rollback.settled_later", lang)
         was = strings.text("rollback.was", lang, previous=pointer.version) if pointer else ""
         # No number of seconds: this shell's POLICY_POLL_SECONDS is not the running bots', which it cannot read.
-        print(strings.text("rollback.done", lang, version=version, was=was, settled=settled))
+        print(strings.text(f"rollback.done{asks}", lang, version=version, was=was, settled=settled))
+        if goes:
+            print(goes)
         return 0
 
     return run_tool("rollback-policy", run(), lang)

@@ -213,6 +213,39 @@ async def test_rollback_policy_takes_back_the_cards_of_the_version_rolled_back_f
     assert await TablePolicyVersions(store).list_owed_campaigns() == []
 
 
+@pytest.mark.parametrize("lang", ["en", "cy"])
+async def test_rollback_policy_says_those_who_have_not_confirmed_the_version_are_sent_its_card_again_and_when(
+        tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        lang: str) -> None:
+    """Version 3 rolled back to 2: before and after, it told the technician "nobody is asked to read it again", though
+    each member of staff who had not confirmed version 2 was sent its card again (waiting in the outbox). It now says
+    so, and when: in school hours on a working day of their school, as every automatic card goes."""
+    await _the_staff_list(store)
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path, "v2.txt")), "--yes"]) == 0
+    assert await asyncio.to_thread(publish_policy_command, [
+        str(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027")), "--yes"]) == 0
+    capsys.readouterr()
+
+    code = await asyncio.to_thread(rollback_policy_command, ["2", "--yes", "--lang", lang])
+
+    will, done, *when = capsys.readouterr().out.splitlines()
+    staff = await TableStaffDirectory(store).list_members()
+    owed = [m.message_id for member in staff
+            for m in await TableOutbox(store).list_for_recipient(Person(TENANT, member.aad_object_id, member.name))]
+    assert code == 0 and owed == [f"policy|00002|read|{member.aad_object_id}" for member in staff]
+    said = {"en": ("staff on the staff list who have not confirmed version 2 are sent its card again, in school hours "
+                   "on a working day of their school (one due outside them goes at the start of the next)"),
+            "cy": ("bydd staff ar y rhestr staff sydd heb gadarnhau fersiwn 2 yn cael ei cherdyn eto, yn ystod oriau "
+                   "ysgol ar un o ddiwrnodau gwaith eu hysgol (bydd un sy'n ddyledus y tu allan iddyn nhw yn mynd ar "
+                   "ddechrau'r oriau nesaf)")}[lang]
+    for line in (will, done):
+        assert line.endswith(said), line
+        assert "nobody is asked" not in line and "fydd neb yn cael cais" not in line, line
+    # Outside school hours, when they go, as publish-policy says it (at once in school hours: nothing more to say).
+    cards_go = load_catalogue().text("reads.cards_go", Lang(lang), when="{when}").partition("{when}")[0]
+    assert len(when) <= 1 and all(line.startswith(cards_go) for line in when), when
+
+
 @pytest.mark.parametrize("answer", ["", "y", "3"])
 async def test_rollback_policy_changes_nothing_until_the_version_number_is_typed_or_with_yes(
         tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -439,13 +472,14 @@ async def test_rollback_policy_with_lang_cy_says_what_it_does_asks_and_did_in_we
     assert (missing, from_a_script, mistyped, typed, again) == (1, 2, 1, 0, 0)
     assert not_stored.err == "rollback-policy: " + strings.text("rollback.not_stored", Lang.CY, asked="'7'",
                                                                 stored="1, 2, 3") + "\n"
-    will = strings.text("rollback.will_replacing", Lang.CY, version="2", current="3")
+    will = strings.text("rollback.will_replacing_asking", Lang.CY, version="2", current="3")
     assert script.out == will + "\n" and terminal.out.startswith(will + "\n")
     assert script.err == f"rollback-policy: {strings.text('rollback.no_terminal', Lang.CY)}\n"
     assert strings.text("rollback.type_to_confirm", Lang.CY, word="2") in terminal.out
     assert terminal.err == f"rollback-policy: {strings.text('rollback.not_confirmed', Lang.CY)}\n"
     was = strings.text("rollback.was", Lang.CY, previous="3")
-    assert done.out.endswith(strings.text("rollback.done", Lang.CY, version="2", was=was, settled="") + "\n"), done.out
+    # Then, outside school hours, when its cards go (test_rollback_policy_says_those_who_have_not_confirmed_…).
+    assert strings.text("rollback.done_asking", Lang.CY, version="2", was=was, settled="") + "\n" in done.out, done.out
     assert twice.out == strings.text("rollback.already_current", Lang.CY, version="2") + "\n"
     assert (await TablePolicyVersions(store).get_pointer() or CurrentPointer("", "")).version == "2"
 
