@@ -439,11 +439,13 @@ def _show_more(strings: Catalogue, lang: Lang, version: str, last: NotYet, place
 
 def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: Sequence[SchoolReads],
                       no_staff: bool = False, replaced_by: tuple[str, bool] | None = None,
-                      one_school: str = "") -> Card:
+                      one_school: str = "", goes: Sequence[tuple[School, datetime]] = (),
+                      now: datetime | None = None, zone: str = "") -> Card:
     """For the headteacher and policy owner: per school, "read by 34 of 41", and who has not yet (the first of them,
     school by school, and Show more for the rest; on a card of several schools, each school whose names do not all fit
     opens a list of its own). `replaced_by`: the version in force now, and whether staff are asked to read it, when
-    `version` is no longer in force; `one_school`: the one school the card is about, kept in its buttons' data."""
+    `version` is no longer in force; `one_school`: the one school the card is about, kept in its buttons' data; `goes`
+    and `now`: when reminders sent now would reach staff (Send a reminder's question says so outside school hours)."""
     entries = not_yet(schools)
     page = _not_yet_page(entries, 0)
     body: list[Element] = [heading(strings.text("reads.summary_title", lang, version=version))]
@@ -487,7 +489,7 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
     if len(page) < len(entries):
         buttons.insert(0, _show_more(strings, lang, version, page[-1], len(page), one_school))
     if replaced_by is None and entries:
-        buttons.append(remind_button(strings, lang, version, one_school))
+        buttons.append(remind_button(strings, lang, version, one_school, goes=goes, now=now, zone=zone))
     if replaced_by is not None and replaced_by[1]:
         buttons.append(execute(strings.text("reads.summary_title", lang, version=replaced_by[0]), VERB_READS,
                                {"version": replaced_by[0]}))
@@ -496,10 +498,16 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
     return card([*body, *button_rows(buttons)])
 
 
-def remind_button(strings: Catalogue, lang: Lang, version: str, school: str = "") -> Element:
+def remind_button(strings: Catalogue, lang: Lang, version: str, school: str = "", *,
+                  goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None,
+                  zone: str = "") -> Element:
     """Send a reminder, asking first (it goes to everyone the card counts who has not confirmed: of `school` alone on a
-    card about one school)."""
-    confirm = {"type": "AdaptiveCard", "body": [text(strings.text("reads.remind_confirm", lang, version=version))],
+    card about one school); asked outside school hours (`goes`, `now`: `cards_go_elements`), not "now" but when the
+    reminders would reach them."""
+    later = cards_go_elements(strings, lang, goes=goes, now=now, zone=zone) if now is not None else []
+    question = text(strings.text("reads.remind_confirm_later" if later else "reads.remind_confirm", lang,
+                                 version=version))
+    confirm = {"type": "AdaptiveCard", "body": [question, *later],
                "actions": [execute(strings.text("reads.remind_yes", lang), VERB_REMIND, _about(version, school),
                                    style="positive")]}
     return {"type": "Action.ShowCard", "title": strings.text("reads.remind", lang), "card": confirm}

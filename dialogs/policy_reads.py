@@ -957,8 +957,10 @@ class ReadingFlow:
             replaced_by = (pointer.version, (await self._versions.get(pointer.version)).campaign)
         if turn.data.get("after") or turn.data.get("start"):
             return self._not_yet(turn, version, counted, members, school, replaced=replaced_by is not None)
+        now = self._clock()
         return Reply(card=cards.read_summary_card(self._strings, turn.lang, version=version, schools=counted,
-                                                  no_staff=not members, replaced_by=replaced_by, one_school=school))
+                                                  no_staff=not members, replaced_by=replaced_by, one_school=school,
+                                                  goes=self.cards_go(schools, now), now=now, zone=turn.time_zone))
 
     def _not_yet(self, turn: Turn, version: str, counted: list[SchoolReads], members: list[StaffMember],
                  school: str, *, replaced: bool = False) -> Reply:

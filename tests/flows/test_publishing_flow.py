@@ -2244,6 +2244,40 @@ async def test_send_a_reminder_pressed_on_a_friday_night_reminds_staff_on_monday
     assert all(len(cards) == 1 and strings.text("reads.reminder_title", Lang.EN) in text_of(cards) for cards in going)
 
 
+def _remind_question(card: Card | None) -> str:
+    """The words of the card that Send a reminder opens (its question, above Send the reminder)."""
+    def found(node: object) -> list[dict[str, Any]]:
+        if isinstance(node, dict):
+            here = [node["card"]] if node.get("type") == "Action.ShowCard" else []
+            return here + [c for value in node.values() for c in found(value)]
+        return [c for value in node for c in found(value)] if isinstance(node, list) else []
+    [opened] = [c for c in found(card or {}) if VERB_REMIND in json.dumps(c)]
+    return text_of(opened)
+
+
+@pytest.mark.parametrize(("lang", "said", "now"), [
+    (Lang.EN, "They go at 08:00 on Monday 14 December", "a reminder now"),
+    (Lang.CY, "Byddan nhw'n mynd am 08:00 ddydd Llun 14 Rhagfyr", "atgoffa nawr")])
+async def test_send_a_reminder_asked_on_a_friday_night_asks_to_send_it_for_monday_morning_not_now(
+        strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang, said: str, now: str) -> None:
+    """Siân opens who has read it at 22:30 on a Friday and presses Send a reminder: it asked "Send a reminder now to
+    each member of staff …?", though the reminders wait for 08:00 on the Monday. The question says when they go; in
+    school hours it still says now."""
+    clock = Clock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    for person in STAFF:
+        await _sent(bot, person)
+    clock.now = datetime(2026, 12, 9, 14, 0, tzinfo=UTC)  # Wednesday 9 December, in school hours
+    by_day = _remind_question((await bot.bot.says(SIAN, "who has read it", lang=lang)).card)
+    clock.now = datetime(2026, 12, 11, 22, 30, tzinfo=UTC)  # Friday 11 December, 22:30 GMT
+    at_night = _remind_question((await bot.bot.says(SIAN, "who has read it", lang=lang)).card)
+
+    assert now in by_day and said not in by_day
+    assert now not in at_night and said in at_night, at_night
+    assert strings.text("reads.remind_confirm_later", lang, version="2") in at_night
+
+
 async def test_send_a_reminder_pressed_in_school_hours_goes_at_once_and_says_no_later_time(
         strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
     """In school hours, the reminders go then and there, and the card says nothing of a later time."""
