@@ -460,13 +460,11 @@ HAND_EDITS: dict[str, tuple[Callable[[Path], None], str]] = {
 }
 
 
-@pytest.mark.parametrize("edit", HAND_EDITS, ids=str)
-async def test_a_hand_edited_backup_is_refused_in_one_line_naming_the_file_and_line_and_nothing_is_restored(
-        edit: str, stores: tuple[TableStore, TableStore], azurite: str, table_prefix: str, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """A technician's edit of the copy (a row pasted twice, a key deleted, a copy cut short) must not leave the new
-    storage account half-restored, where running it again is refused; nor end in a Python traceback."""
-    original, elsewhere = stores
+async def _hand_edited(edit: str, stores: tuple[TableStore, TableStore], azurite: str, table_prefix: str,
+                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int]:
+    """A backup of the first store in tmp_path/b with the hand edit `edit` made to it, and the shell of a restore into
+    the second store: the edit's expected place (`{last}` for the last line) and permissions.jsonl's last line."""
+    original, _ = stores
     await _decided(original)
     write_backup(tmp_path / "b", await read_tables(original))
     damage, where = HAND_EDITS[edit]
@@ -475,6 +473,17 @@ async def test_a_hand_edited_backup_is_refused_in_one_line_naming_the_file_and_l
     monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
     monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
     monkeypatch.setenv("TABLE_PREFIX", table_prefix + "r")
+    return where, last
+
+
+@pytest.mark.parametrize("edit", HAND_EDITS, ids=str)
+async def test_a_hand_edited_backup_is_refused_in_one_line_naming_the_file_and_line_and_nothing_is_restored(
+        edit: str, stores: tuple[TableStore, TableStore], azurite: str, table_prefix: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A technician's edit of the copy (a row pasted twice, a key deleted, a copy cut short) must not leave the new
+    storage account half-restored, where running it again is refused; nor end in a Python traceback."""
+    _, elsewhere = stores
+    where, last = await _hand_edited(edit, stores, azurite, table_prefix, tmp_path, monkeypatch)
 
     code = await asyncio.to_thread(bot_main, ["restore-records", str(tmp_path / "b")])
 
@@ -557,15 +566,7 @@ async def test_with_lang_cy_a_hand_edited_backup_is_refused_in_welsh_naming_the_
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """With `--lang cy`, each reason a backup is refused was English ("permissions.jsonl line 2: the row has no
     PartitionKey; nothing was restored")."""
-    original, elsewhere = stores
-    await _decided(original)
-    write_backup(tmp_path / "b", await read_tables(original))
-    damage, where = HAND_EDITS[edit]
-    damage(tmp_path / "b")
-    last = len((tmp_path / "b" / "permissions.jsonl").read_text(encoding="utf-8").split("\n")) - 1
-    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
-    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
-    monkeypatch.setenv("TABLE_PREFIX", table_prefix + "r")
+    where, last = await _hand_edited(edit, stores, azurite, table_prefix, tmp_path, monkeypatch)
 
     code = await asyncio.to_thread(bot_main, ["restore-records", str(tmp_path / "b"), "--lang", "cy"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import docx
 import docx.document
@@ -233,13 +234,7 @@ def test_a_sentence_under_the_title_that_opens_with_the_schools_name_names_the_s
                                                                                       tmp_path: Path) -> None:
     # Before, the sentence went to the policy's text whole and the school was named nowhere: "which schools does
     # this cover?" was told the document does not say.
-    source = tmp_path / "policy.docx"
-    _headed_word_document("", under_title).save(str(source))
-    out = tmp_path / "imported.json"
-
-    assert import_policy_command([str(source), "--out", str(out), "--policy", str(DEFAULT_POLICY_FILE)]) == 0
-
-    data = json.loads(out.read_text(encoding="utf-8"))
+    data, out = _imported_under_the_title(under_title, tmp_path)
     school = under_title.split(" – ")[0].split(":")[0]
     assert data["federation"] == school
     assert about_schools_row(load_policy(out).details, Lang.EN) == school
@@ -253,10 +248,15 @@ def test_a_sentence_under_the_title_that_opens_with_the_schools_name_names_the_s
 ])
 def test_a_sentence_under_the_title_that_does_not_open_with_a_name_names_no_school(under_title: str,
                                                                                   tmp_path: Path) -> None:
+    data, _ = _imported_under_the_title(under_title, tmp_path)
+
+    assert "federation" not in data
+
+
+def _imported_under_the_title(under_title: str, tmp_path: Path) -> tuple[dict[str, Any], Path]:
+    """A Word policy with `under_title` in a paragraph under its title, imported: the file's data and its path."""
     source = tmp_path / "policy.docx"
     _headed_word_document("", under_title).save(str(source))
     out = tmp_path / "imported.json"
-
     assert import_policy_command([str(source), "--out", str(out), "--policy", str(DEFAULT_POLICY_FILE)]) == 0
-
-    assert "federation" not in json.loads(out.read_text(encoding="utf-8"))
+    return json.loads(out.read_text(encoding="utf-8")), out
