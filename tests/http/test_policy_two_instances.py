@@ -34,7 +34,8 @@ POLL_SECONDS = 1.0
 def two_bots(azurite: str, table_prefix: str) -> Iterator[tuple[str, str]]:
     env = {"AZURE_STORAGE_CONNECTION_STRING": azurite, "TABLE_PREFIX": table_prefix, "LOG_LEVEL": "WARNING",
            "DELIVERY_INTERVAL_SECONDS": "0.5", "POLICY_POLL_SECONDS": str(POLL_SECONDS),
-           "CAMPAIGN_CHECK_INTERVAL_SECONDS": "1"}
+           "CAMPAIGN_CHECK_INTERVAL_SECONDS": "1",
+           "SCHOOL_HOURS": "any"}  # on the wall clock: a Publish outside school hours holds the cards
     with ExitStack() as stack:
         first = stack.enter_context(start_bot(env, ready_path="/readyz"))[1]
         second = stack.enter_context(start_bot(env, ready_path="/readyz"))[1]
