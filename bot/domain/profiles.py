@@ -32,6 +32,8 @@ class UserProfile:
     # When whoever decides permission requests last asked what waited for her ("what did I miss?"): what someone else
     # decided after it is what she missed. None until she first asks.
     caught_up_at: datetime | None = None
+    # Until when a welcome held by an install outside school hours waits (only then do their turns look for it).
+    welcome_held_until: datetime | None = None
 
     def speaks(self, default: Lang = Lang.EN) -> Lang:
         """The language to write to them in: their choice, else their Teams', else `default`."""
@@ -87,6 +89,10 @@ class UserProfiles(Protocol):
     async def save_caught_up(self, person: Person, at: datetime) -> None:
         """Record when they last asked what waited for them (`UserProfile.caught_up_at`), and nothing else (the
         profile is created if they have none)."""
+        ...
+
+    async def save_welcome_held(self, person: Person, until: datetime) -> None:
+        """Record until when a welcome is held for them (`UserProfile.welcome_held_until`), and nothing else."""
         ...
 
 

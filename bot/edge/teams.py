@@ -238,6 +238,11 @@ def _invoke_action(activity: Activity) -> tuple[str, Mapping[str, Any]] | None:
     return (verb if isinstance(verb, str) else "", data if isinstance(data, dict) else {})
 
 
+def _utc(moment: datetime) -> datetime:
+    """A time as UTC, a naive one being UTC already (as records keep it)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def _line(card: Mapping[str, Any]) -> str:
     """A card's notification line (its `fallbackText`), "" without one."""
     line = card.get("fallbackText")
@@ -495,7 +500,7 @@ class TeamsBot:
         if isinstance(begun, str):
             return begun
         person, lang, profile = begun
-        self._take_back_a_held_welcome(person, self._scope(activity))
+        self._take_back_a_held_welcome(person, self._scope(activity), profile)
         # A Send may come as a message with a value (an old-style submit): Teams is asked who sent it as for a click.
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, verb=str(verb or ""),
                     data=value if verb else {}, files=_sent_files(activity), picture=_sent_picture(activity),
@@ -538,7 +543,7 @@ class TeamsBot:
             if isinstance(begun, str):
                 return begun
             person, lang, profile = begun
-            self._take_back_a_held_welcome(person, self._scope(activity))
+            self._take_back_a_held_welcome(person, self._scope(activity), profile)
             turn = Turn(actor=person, lang=lang, scope=self._scope(activity), verb=verb, data=data, is_invoke=True,
                         refreshed=_is_refresh(activity), membership=partial(self._membership, context),
                         ahead=ahead.task, time_zone=_time_zone(activity))
@@ -610,6 +615,10 @@ class TeamsBot:
         welcome = OutboundMessage(recipient=person, message_id=self._held_welcome_id(now), card=english,
                                   card_cy=welsh, preview=_line(english), preview_cy=_line(welsh), created_at=now)
         await self._deliverer.hold(in_school_hours([welcome], self._federation.calendar, now))
+        try:  # so that only their turns look for it to take back (each costs two reads)
+            await self._profiles.save_welcome_held(person, self._federation.calendar.in_school_hours(now))
+        except DomainError as error:  # it goes in the morning, though they may have met the bot by then
+            log.warning("could not note the held welcome: %s", type(error).__name__)
         return "welcome-held"
 
     def _held_welcome_id(self, now: datetime) -> str:
@@ -617,11 +626,12 @@ class TeamsBot:
         turn until then, so a turn takes it back by it."""
         return f"welcome|{self._federation.calendar.in_school_hours(now):%Y-%m-%dT%H:%M}"
 
-    def _take_back_a_held_welcome(self, person: Person, scope: Scope) -> None:
-        """Outside school hours, in the person's own chat: a welcome an install keeps for the morning is not needed
-        once they have written or pressed (their turn is answered); taken back after the answer."""
+    def _take_back_a_held_welcome(self, person: Person, scope: Scope, profile: UserProfile) -> None:
+        """In the person's own chat, while their profile says an install keeps a welcome for the morning: it is not
+        needed once they have written or pressed (their turn is answered); taken back after the answer."""
         now = self._clock()
-        if scope is Scope.PERSONAL and self._federation.calendar.in_school_hours(now) > now:
+        held = profile.welcome_held_until
+        if scope is Scope.PERSONAL and held is not None and _utc(held) > _utc(now):
             self._deliverer.take_back_soon([OutboundMessage(recipient=person, message_id=self._held_welcome_id(now),
                                                             card={})])
 

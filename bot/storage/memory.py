@@ -213,7 +213,8 @@ class MemoryUserProfiles:
         await self._store.call()
         kept = self._store.profiles.get((profile.person.tenant_id, profile.person.aad_object_id))
         self._keep(replace(profile, language=kept.language if kept else None,
-                           caught_up_at=kept.caught_up_at if kept else None))
+                           caught_up_at=kept.caught_up_at if kept else None,
+                           welcome_held_until=kept.welcome_held_until if kept else None))
 
     async def save_language(self, person: Person, language: Lang) -> None:
         """Record the language they chose, keeping the rest (created if missing)."""
@@ -228,6 +229,13 @@ class MemoryUserProfiles:
         kept = self._store.profiles.get((person.tenant_id, person.aad_object_id))
         self._keep(replace(kept, caught_up_at=at) if kept else UserProfile(person=replace(person, name=""),
                                                                            caught_up_at=at))
+
+    async def save_welcome_held(self, person: Person, until: datetime) -> None:
+        """Record until when a welcome is held for them, keeping the rest (created if missing)."""
+        await self._store.call()
+        kept = self._store.profiles.get((person.tenant_id, person.aad_object_id))
+        self._keep(replace(kept, welcome_held_until=until) if kept else UserProfile(
+            person=replace(person, name=""), welcome_held_until=until))
 
     def _keep(self, profile: UserProfile) -> None:
         person = profile.person

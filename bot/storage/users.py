@@ -50,12 +50,13 @@ class _Row:
     etag: str
     teams_language: Lang | None
     caught_up_at: datetime | None = None
+    welcome_held_until: datetime | None = None
 
     def profile(self, person: Person) -> UserProfile:
         return UserProfile(person=Person(person.tenant_id, person.aad_object_id, self.name or person.name),
                            language=self.language, conversation_ref=self.conversation_ref,
                            updated_at=self.updated_at, etag=self.etag, teams_language=self.teams_language,
-                           caught_up_at=self.caught_up_at)
+                           caught_up_at=self.caught_up_at, welcome_held_until=self.welcome_held_until)
 
 
 def _lang(entity: dict[str, Any], key: str) -> Lang | None:
@@ -147,13 +148,15 @@ class TableUserProfiles:
         return _Row(name=entity_text(entity, "Name"), language=_lang(entity, "Language"),
                     conversation_ref=entity_text(entity, "ConversationRef"),
                     updated_at=entity_time(entity, "UpdatedAt"), etag=entity_etag(entity),
-                    teams_language=_lang(entity, "TeamsLanguage"), caught_up_at=entity_time(entity, "CaughtUpAt"))
+                    teams_language=_lang(entity, "TeamsLanguage"), caught_up_at=entity_time(entity, "CaughtUpAt"),
+                    welcome_held_until=entity_time(entity, "WelcomeHeldUntil"))
 
     async def save_profile(self, profile: UserProfile) -> None:
         """Create or replace the profile row (and forget what this instance read of it)."""
         language = {"Language": profile.language.value if profile.language else ""}
         caught_up = {"CaughtUpAt": profile.caught_up_at} if profile.caught_up_at else {}
-        await self._write(profile.person, {**_contact(profile), **language, **caught_up}, UpdateMode.REPLACE)
+        held = {"WelcomeHeldUntil": profile.welcome_held_until} if profile.welcome_held_until else {}
+        await self._write(profile.person, {**_contact(profile), **language, **caught_up, **held}, UpdateMode.REPLACE)
 
     async def save_contact(self, profile: UserProfile) -> None:
         """Create the row, or merge into it where to reach them: its `Language` is left as it is."""
@@ -166,6 +169,10 @@ class TableUserProfiles:
     async def save_caught_up(self, person: Person, at: datetime) -> None:
         """Merge when they last asked what waited for them into their row (created if missing)."""
         await self._write(person, {"CaughtUpAt": at}, UpdateMode.MERGE)
+
+    async def save_welcome_held(self, person: Person, until: datetime) -> None:
+        """Merge until when a welcome is held for them into their row (created if missing)."""
+        await self._write(person, {"WelcomeHeldUntil": until}, UpdateMode.MERGE)
 
     async def _write(self, person: Person, values: dict[str, Any], mode: UpdateMode) -> None:
         entity = {"PartitionKey": safe_key(person.tenant_id), "RowKey": safe_key(person.aad_object_id), **values}
