@@ -99,7 +99,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-eightieth.en", "2022-eightieth.cy",
              "2022-eightyfirst.en", "2022-eightyfirst.cy",
              "2022-eightysecond.en", "2022-eightysecond.cy",
-             "2022-eightythird.en", "2022-eightythird.cy"),
+             "2022-eightythird.en", "2022-eightythird.cy",
+             "2022-eightyfourth.en", "2022-eightyfourth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -261,6 +262,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-77": ("other-school-77-eightysecond.en", "other-school-77-eightysecond.cy"),
     "revised-ce": ("revised-ce-eightythird.en", "revised-ce-eightythird.cy"),
     "other-school-78": ("other-school-78-eightythird.en", "other-school-78-eightythird.cy"),
+    "revised-cf": ("revised-cf-eightyfourth.en", "revised-cf-eightyfourth.cy"),
+    "other-school-79": ("other-school-79-eightyfourth.en", "other-school-79-eightyfourth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
