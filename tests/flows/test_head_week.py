@@ -339,9 +339,9 @@ async def test_a_line_manager_asking_what_waits_in_a_group_chat_gets_the_reports
                                                strings.text("perm.mine_title", Lang.EN)]
 
 
-def _trip_form(n: int) -> dict[str, str]:
-    """The request form's values as Teams sends them, for a trip of its own."""
-    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+def _trip_form(clock: Clock, n: int) -> dict[str, str]:
+    """The request form's values as Teams sends them, for a trip of its own, starting the day after the bot's today."""
+    tomorrow = (uk_today(clock.now) + timedelta(days=1)).isoformat()
     return {"school": "high", "platform": "instagram", "platform_other": "", "account_kind": "new",
             "existing_account": "", "purpose": f"Share Year 9 geography field trip {n} highlights with parents.",
             "audience": "parents", "pupil_content": "work", "consent": "Only work, no names; parents opted in.",
@@ -351,7 +351,7 @@ def _trip_form(n: int) -> dict[str, str]:
 
 async def _decided_by_ffion(bot: BotInMemory, clock: Clock, n: int, verb: str) -> str:
     """Carys sends a request; an hour later Ffion, the named delegate, decides it on her own card. Its id."""
-    sent = await bot.clicks(CARYS, "permission.submit", _trip_form(n))
+    sent = await bot.clicks(CARYS, "permission.submit", _trip_form(clock, n))
     request_id = str(verb_data(sent.card or {}, "permission.withdraw")["id"])
     clock.now += timedelta(hours=1)
     [card] = [c for c in await bot.cards_for(FFION) if request_id in text_of(c) and verb in text_of(c)][-1:]
