@@ -91,6 +91,9 @@ def test_a_question_about_the_document_names_its_detail(
         # a platform's "sites" are no school's sites (before, "which schools it covers")
         "does the policy cover whatsapp and group chats or is it just the big sites like facebook",
         "Does the policy cover TikTok as well or only sites like Facebook and Instagram?",
+        # what came out is an app, not the document (before, the date the document was issued)
+        "There's a new platform that came out this month, does the policy still apply to it?",
+        "Mae ap newydd wedi dod allan, ydy'r polisi'n dal yn berthnasol?",
     ],
 )
 def test_a_question_about_the_rules_is_not_about_the_document(questions: DocumentQuestions, question: str) -> None:
