@@ -101,7 +101,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-eightysecond.en", "2022-eightysecond.cy",
              "2022-eightythird.en", "2022-eightythird.cy",
              "2022-eightyfourth.en", "2022-eightyfourth.cy",
-             "2022-eightyfifth.en", "2022-eightyfifth.cy"),
+             "2022-eightyfifth.en", "2022-eightyfifth.cy",
+             "2022-eightysixth.en", "2022-eightysixth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -267,6 +268,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-79": ("other-school-79-eightyfourth.en", "other-school-79-eightyfourth.cy"),
     "revised-cg": ("revised-cg-eightyfifth.en", "revised-cg-eightyfifth.cy"),
     "other-school-80": ("other-school-80-eightyfifth.en", "other-school-80-eightyfifth.cy"),
+    "revised-ch": ("revised-ch-eightysixth.en", "revised-ch-eightysixth.cy"),
+    "other-school-81": ("other-school-81-eightysixth.en", "other-school-81-eightysixth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
