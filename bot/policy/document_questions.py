@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.policy.lexicon import PLATFORM_WORDS
+from bot.policy.lexicon import ENGLISH_STOPWORDS, PLATFORM_WORDS
 from bot.policy.text import words
 from bot.policy.typos import MIN_TYPO_LENGTH, TypoIndex
 from bot.policy.welsh import detect_language
@@ -76,6 +76,7 @@ class DocumentQuestions:
                               for reading, spoken in raw.get("read_as", {}).items() for said in spoken)
         self._document_words = frozenset(self._phrase(w) for w in raw["document_words"])
         self._pronouns = frozenset(self._phrase(w) for w in raw["pronouns"])
+        self._this_policy_words = frozenset(raw.get("this_policy_words", ()))
         self._details = tuple(
             _Detail(
                 name,
@@ -98,10 +99,11 @@ class DocumentQuestions:
         """The cues in a JSON file."""
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
-    def detail_asked(self, question: str) -> str | None:
-        """The detail a question asks about ("author", "next_review", ...), or None for a question about the rules."""
+    def detail_asked(self, question: str, title: str = "") -> str | None:
+        """The detail a question asks about ("author", "next_review", ...), or None for a question about the rules or
+        about another policy than the one titled `title`."""
         tokens = self._words(question)
-        if not tokens:
+        if not tokens or self._names_another_policy(tokens, title):
             return None
         text = self._read(tokens)
         short = sum(t not in CLITICS for t in tokens) <= SHORT_QUESTION_WORDS
@@ -117,6 +119,16 @@ class DocumentQuestions:
             if names_document and (_has(text, detail.cues_with_document) or detail.cues_with_body.matches(text)):
                 return detail.name
         return None
+
+    def _names_another_policy(self, tokens: list[str], title: str) -> bool:
+        """Whether an English question names a policy by a word this one's title does not have ("the anti-bullying
+        policy"); its details would answer a question about another document wrongly."""
+        if detect_language(tokens) != "en":
+            return False
+        own = self._this_policy_words | frozenset(words(title))
+        return any(word in ("policy", "policies") and before.isalpha() and before not in ENGLISH_STOPWORDS
+                   and before not in CLITICS and before not in own
+                   for before, word in zip(tokens, tokens[1:], strict=False))
 
     def _words(self, text: str) -> list[str]:
         """Folded words, the ignored ones left out; in English, typos of cue words read as the cue word (a Welsh

@@ -185,6 +185,9 @@ class PolicyIndex:
             read_after_the_one_before(policy, self._passages, headings),
         )
         self._keys = [text_key(p.text) for p in self._passages]
+        details = policy.details
+        # What staff may call this document by: its title and its schools' names ("the Kestrel Ridge policy").
+        self._own_names = " ".join(d.en for d in (details.title, details.federation, *details.schools) if d)
         # For each not-covered question, the passage (number) that answers it when it is switched off, else -1.
         self.answered_by = self._remembered_suspensions(sentences)
         self.suspended = self.answered_by >= 0
@@ -194,7 +197,7 @@ class PolicyIndex:
         """The document detail asked for, the best passage(s) for a question, or an honest "not covered" with the
         closest sections."""
         question = question[:MAX_QUESTION_CHARS]
-        detail = self._document_questions.detail_asked(question)
+        detail = self._document_questions.detail_asked(question, self._own_names)
         if detail is not None:
             detail = self.policy.details.answering(detail)
             return Answer(True, (), None, 1.0, detect_language(words(question)), detail=detail)

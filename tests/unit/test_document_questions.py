@@ -100,6 +100,22 @@ def test_a_question_about_the_rules_is_not_about_the_document(questions: Documen
     assert questions.detail_asked(question) is None
 
 
+@pytest.mark.parametrize(("question", "title", "detail"), [
+    ("when is the anti-bullying policy next reviewed?", "Social Media Policy for Staff", None),
+    ("who wrote the safeguarding policy?", "Social Media Policy for Staff", None),
+    ("What version of the acceptable use policy is this?", "Social Media Policy for Staff", None),
+    ("who wrote the staff social media policy?", "Social Media Policy for Staff", "author"),
+    ("when is the SM policy next due for review", "Social Media Policy for Staff", "next_review"),
+    ("who wrote the online conduct policy?", "Staff Online Conduct Policy", "author"),
+    ("who wrote the Kestrel Ridge policy?", "Staff Online Conduct Policy Kestrel Ridge Academy", "author"),
+    ("when is the new policy next being reviewed?", "Social Media Policy for Staff", "next_review"),
+])
+def test_a_question_naming_another_policy_is_not_about_this_document(
+        questions: DocumentQuestions, question: str, title: str, detail: str | None) -> None:
+    """Before, "when is the anti-bullying policy next reviewed?" was told this policy's review date."""
+    assert questions.detail_asked(question, title) == detail
+
+
 def test_the_cue_file_names_only_known_details() -> None:
     with pytest.raises(ValueError, match="unknown document details"):
         DocumentQuestions({"document_words": [], "pronouns": [], "details": {"colour": {"cues": ["colour"]}}})

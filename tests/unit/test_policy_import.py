@@ -1978,3 +1978,16 @@ def test_a_text_box_inside_a_tables_cell_is_read(tmp_path: Path) -> None:
     data = imported_docx(document, tmp_path, "boxed-cell.docx")
 
     assert passages(data) == ["Facebook: Keep your account private.", "Never add pupils as friends."]
+
+
+@pytest.mark.parametrize("label", ["In effect from", "Comes into force", "Mewn grym o"])
+def test_the_day_a_policy_takes_effect_is_its_date_of_issue(tmp_path: Path, label: str) -> None:
+    """Before, "In effect from: 6 January 2025" was a row the bot did not know, and "when did it come in?" had no
+    answer."""
+    source = write(tmp_path, "effect.txt", f"Staff Online Conduct Policy\n\nVersion\t4\n{label}\t6 January 2025\n\n"
+                                           "Purpose\n\nStaff must ask first.\n")
+
+    result = import_policy(source)
+
+    assert result.data.get("date_of_issue") == "2025-01-06"
+    assert not any("not one the bot knows" in w for w in noted(result.warnings))
