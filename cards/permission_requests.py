@@ -737,11 +737,12 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
 
 
 def missed_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
-                since: datetime, first_look: bool, by_anyone: bool = False) -> Card:
+                since: datetime, first_look: bool, by_anyone: bool = False, today: date | None = None) -> Card:
     """What someone else (her named delegate, or the headteacher) approved, declined or ended since the reader last
     asked what waited for her (`since`; with `first_look`, the day this term began), newest first: each request, who
     decided it, when and why, its own card one click away. As many as fit (`MAX_LISTED` at most), then how many
-    more. `by_anyone`: "what has been decided?", everything decided this term, hers too."""
+    more. `by_anyone`: "what has been decided?", everything decided this term, hers too. `today` (UK): an approval
+    labelled as it stands that day (replaced only while the wider one runs), as on My requests."""
     if by_anyone:
         title = strings.text("perm.decided_title", lang)
         intro = strings.text("perm.decided_this_term" if requests else "perm.decided_none", lang,
@@ -754,7 +755,7 @@ def missed_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permiss
     footer = [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))]
     for shown, (request, school) in enumerate(requests):
         entry: Element = {"type": "Container", "separator": True, "items": [
-            _line(strings, lang, request, school), plain_text(who_asks(strings, lang, request), size="Small"),
+            _line(strings, lang, request, school, today), plain_text(who_asks(strings, lang, request), size="Small"),
             user_text(request.purpose, limit=200, italic=True), *_decided(strings, lang, request),
             action_set([_see_in_full(strings, lang, request)])]}
         more = [text(strings.text("perm.missed_more", lang, count=len(requests) - shown), weight="Bolder")]

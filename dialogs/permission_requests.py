@@ -1837,7 +1837,8 @@ class PermissionFlow:
         decided = decided_by_others(filter(self._decides(turn), await self._requests.list_all()), None, since)
         return Reply(card=cards.missed_card(self._strings, turn.lang,
                                             [(r, self._school_name(r.school_id, turn.lang)) for r in decided],
-                                            since=since, first_look=True, by_anyone=True))
+                                            since=since, first_look=True, by_anyone=True,
+                                            today=uk_today(self._clock())))
 
     async def _missed(self, turn: Turn) -> Card | None:
         """What someone else who decides requests (her named delegate, or the headteacher) approved, declined or ended
@@ -1860,7 +1861,7 @@ class PermissionFlow:
             return None
         return cards.missed_card(self._strings, turn.lang,
                                  [(r, self._school_name(r.school_id, turn.lang)) for r in missed],
-                                 since=since, first_look=first_look)
+                                 since=since, first_look=first_look, today=uk_today(now))
 
     async def pending(self, turn: Turn) -> Reply:
         """What waits for this headteacher or delegate, with the decide buttons (on Show more, the next ones)."""

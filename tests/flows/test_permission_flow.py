@@ -4180,3 +4180,33 @@ async def test_the_narrower_form_sent_again_before_the_wider_approvals_first_day
     first = await MemoryPermissionRequests(bot.store).get(first_id)
     assert strings.text("perm.asked_already_approved_in_turn", Lang.EN, id=first_id, name=first.decided_by,
                         when=when(first.decided_at), until="03/11/2026", then=more_id) in told
+
+
+@pytest.mark.parametrize(("missed", "decided", "lang"), [
+    ("I'm back, what did I miss?", "what has been decided?", Lang.EN),
+    ("beth sydd wedi digwydd?", "beth sy wedi'i benderfynu?", Lang.CY)])
+async def test_what_the_deciders_missed_shows_an_approval_standing_again_as_approved_not_replaced(
+        strings: Catalogue, federation: Federation, missed: str, decided: str, lang: Lang) -> None:
+    """Permission probe 11: Siân approved Carys's netball Instagram (no photos), then photos for the November
+    tournament only (4 to 30 November), which replaced the first until the 30th. On 2 December the first stands again
+    (Official accounts and Carys's list say so), but Ffion, back from leave, asking "what did I miss?", and Siân
+    asking "what has been decided?", read it "Replaced": their cards labelled any approval ever replaced so, whatever
+    the day. Now they label it as it stands that day, as My requests does: "Replaced" while the photos ran."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    await bot.meets(FFION)
+    first_id, more_id = await _approved_then_more_for_a_while(bot, clock, lang)
+    replaced = f'· {strings.text("perm.status_label.superseded", lang)}"'
+    clock.now = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    assert replaced in text_of((await bot.says(SIAN, decided, lang=lang)).card)  # while the photos run: replaced
+
+    clock.now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    reply = await bot.says(FFION, missed, lang=lang)
+    [missed_card] = [c for c in reply.more if strings.text("perm.missed_title", lang) in text_of(c)]
+    decided_card = (await bot.says(SIAN, decided, lang=lang)).card
+
+    approved = f'· {strings.text("perm.status_label.approved", lang)}"'
+    for card in (missed_card, decided_card):
+        assert first_id in text_of(card) and more_id in text_of(card)
+        assert replaced not in text_of(card)
+        assert text_of(card).count(approved) == 2
