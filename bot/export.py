@@ -55,6 +55,8 @@ COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose"
            "reason for ending", "replaced by", "replaced from (UK date)",
            "decided by the headteacher's named delegate", "replaced until (UK date)"]
 ONGOING = "ongoing"
+# Said of a decision made before the record kept whether the headteacher's named delegate made it.
+UNKNOWN = "unknown"
 
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (tab and CR cannot remain after
@@ -108,9 +110,16 @@ def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: da
             request.ended_by, uk_time(request.ended_at) if request.ended_at else "", request.end_reason,
             request.superseded_by if request.superseded_from else "",
             request.superseded_from.isoformat() if request.superseded_from else "",
-            "yes" if request.decided_as_delegate else "no",
+            _delegate(request),
             _until(request.superseded_until) if request.superseded_from else "")])
     return out.getvalue()
+
+
+def _delegate(request: PermissionRequest) -> str:
+    """Whether the headteacher's named delegate decided it: "unknown" for a decision made before the record kept it."""
+    if request.decided_as_delegate is None:
+        return UNKNOWN
+    return "yes" if request.decided_as_delegate else "no"
 
 
 def _requester(request: PermissionRequest) -> str:

@@ -108,8 +108,9 @@ class PermissionRequest:
     decided_by_id: str = ""
     decided_at: datetime | None = None
     # Approved or declined by a named delegate of the school, not its headteacher (the cards the member of staff reads
-    # say so); False on records from before it was kept.
-    decided_as_delegate: bool = False
+    # say so); None on records decided before it was kept, which cannot tell (their cards read as the head's; the
+    # governors' export says "unknown").
+    decided_as_delegate: bool | None = False
     reason: str = ""
     comment: str = ""
     # The first day of an approval: the start asked for, or the UK day it was given when that came later (permission is

@@ -1,19 +1,18 @@
 """Permission requests in the `permissions` and `permissionindex` tables.
 
 `permissions`: PartitionKey = request id; RowKey `request` for the record (`Lang`: the language of the form it was sent
-on, none on rows from before it was kept; an approval ended early adds `EndedBy`, `EndedById`, `EndedAt` and
-`EndReason` beside the approval's own columns; `Replaces`, `Changed`, `ReplacedBy` and `Alongside` link a request sent
-in place of a waiting one, or beside one for the same purpose, to it; `DeclinedBefore`, the declined one for the same
-account it was sent after, or `ApprovedBefore`, the approval in force it asks more of, with `Changed` then what
-changed; `Form`, the token of the form it was sent on; `DecidedAsDelegate`, true when a named delegate of the school,
-not its headteacher, approved or declined it; `Supersedes` on an approval of more for an account, and `SupersededBy`
-and `SupersededFrom` on the approval it widened, which it replaces from that day, `SupersededUntil` to which) and
-`audit|<iso time>|<random>` for
-each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in one
-transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
-`owed|<state>`: that state's notifications are owed until the flow has queued them and deletes the row (a new
-request's row in one transaction with its "sent to approver" entry); a catch-up pass queues whatever a fault left
-owed (message ids are fixed, so nothing is sent twice).
+on, none on rows from before it was kept; an approval ended early adds `EndedBy`, `EndedById`, `EndedAt` and `EndReason`
+beside the approval's own columns; `Replaces`, `Changed`, `ReplacedBy` and `Alongside` link a request sent in place of a
+waiting one, or beside one for the same purpose, to it; `DeclinedBefore`, the declined one for the same account it was
+sent after, or `ApprovedBefore`, the approval in force it asks more of, with `Changed` then what changed; `Form`, the
+token of the form it was sent on; `DecidedAsDelegate`, true when a named delegate of the school, not its headteacher,
+approved or declined it (none on rows decided before it was kept: not known); `Supersedes` on an approval of more for an
+account, and `SupersededBy` and `SupersededFrom` on the approval it widened, which it replaces from that day,
+`SupersededUntil` to which) and `audit|<iso time>|<random>` for each audit entry. A decision updates the record
+(etag-conditional) and inserts its audit entry in one transaction, so there is never a decision without its entry, nor
+two decisions. The same transaction upserts `owed|<state>`: that state's notifications are owed until the flow has
+queued them and deletes the row (a new request's row in one transaction with its "sent to approver" entry); a catch-up
+pass queues whatever a fault left owed (message ids are fixed, so nothing is sent twice).
 
 `permissionindex` (derived, rebuildable): PartitionKey `by-requester|<tenant>|<object id>` or
 `pending|<school id>`, RowKey = request id. A new request's two rows are written before its record, so a
@@ -108,8 +107,6 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         "DeclinedBefore": request.declined_before,
         # Added later: her approval for the same account, in force, that this asks more of (rows before it have none).
         "ApprovedBefore": request.approved_before,
-        # Added later: decided by a named delegate of the school, not its headteacher (rows before it have none).
-        "DecidedAsDelegate": request.decided_as_delegate,
         # Added later: an approval of more for the account replacing the approval it widened (rows before it have
         # none): on the wider, the narrower's id; on the narrower, the wider's id and the day it replaces it from.
         "Supersedes": request.supersedes, "SupersededBy": request.superseded_by,
@@ -117,6 +114,10 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         # Added later: the last day the wider replaces the narrower (rows before it have none, read as while it runs).
         "SupersededUntil": request.superseded_until.isoformat() if request.superseded_until else "",
     }
+    if request.decided_as_delegate is not None:
+        # Added later: decided by a named delegate of the school, not its headteacher (rows decided before it have none,
+        # and keep none when written again: the record cannot tell).
+        entity["DecidedAsDelegate"] = request.decided_as_delegate
     if request.state is RequestState.ENDED:  # only an ended approval has these columns (rows before them have none)
         entity.update({"EndedBy": request.ended_by, "EndedById": request.ended_by_id, "EndedAt": request.ended_at,
                        "EndReason": request.end_reason})
@@ -144,7 +145,8 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         end=date.fromisoformat(end) if end else None, submitted_at=submitted,
         state=RequestState(entity_text(entity, "State")), decided_by=entity_text(entity, "DecidedBy"),
         decided_by_id=entity_text(entity, "DecidedById"), decided_at=entity_time(entity, "DecidedAt"),
-        decided_as_delegate=entity.get("DecidedAsDelegate") is True,
+        # None for a row from before it was kept (no column), which cannot tell; a decision made now sets it.
+        decided_as_delegate=kept if isinstance(kept := entity.get("DecidedAsDelegate"), bool) else None,
         supersedes=entity_text(entity, "Supersedes"), superseded_by=entity_text(entity, "SupersededBy"),
         superseded_from=date.fromisoformat(superseded_from) if superseded_from else None,
         superseded_until=date.fromisoformat(superseded_until) if superseded_until else None,

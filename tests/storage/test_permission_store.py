@@ -253,6 +253,39 @@ async def test_the_export_says_which_decisions_the_headteachers_named_delegate_m
     assert {row[0]: (row[8], row[20]) for row in rows} == {"P-DLG001": ("Ffion", "yes"), "P-HED001": ("Siân", "no")}
 
 
+async def test_the_export_says_unknown_not_no_for_a_decision_made_before_the_delegate_column_was_kept(
+        azurite: str, table_prefix: str, table_store: TablePermissionRequests) -> None:
+    """Permission probe 11: Ffion, the named delegate, declined P-OLD001 in September, before the record kept whether
+    a delegate decided (its row has no `DecidedAsDelegate`). Before, the governors' export said "no" for it, as if
+    Siân had decided it: the record cannot tell. Now it says "unknown", and keeps saying so once the row is written
+    again (ended, say); a decision made since reads "yes" or "no" as before."""
+    await table_store.create(_request("P-OLD001"), AuditEntry("P-OLD001", "submitted", CARYS.aad_object_id, "", NOW))
+    sent = await table_store.get("P-OLD001")
+    await table_store.save(replace(sent, state=RequestState.APPROVED, decided_by="Ffion", decided_at=NOW),
+                           AuditEntry("P-OLD001", "approved", "someone", "Ffion", NOW))
+    async with TableClient.from_connection_string(azurite, table_prefix + "permissions") as table:
+        row = dict(await table.get_entity("P-OLD001", "request"))
+        row.pop("DecidedAsDelegate")
+        await table.upsert_entity(row, mode=UpdateMode.REPLACE)
+    await table_store.create(_request("P-NEW001"), AuditEntry("P-NEW001", "submitted", CARYS.aad_object_id, "", NOW))
+    sent = await table_store.get("P-NEW001")
+    await table_store.save(replace(sent, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
+                           AuditEntry("P-NEW001", "approved", "someone", "Siân", NOW))
+
+    def delegate_column() -> dict[str, str]:
+        [header, *rows] = list(csv.reader(io.StringIO(decisions_csv(
+            all_rows, start=date(2026, 11, 1), end=date(2026, 11, 30), school_names={}))))
+        return {row[0]: row[header.index("decided by the headteacher's named delegate")] for row in rows}
+
+    all_rows = await table_store.list_all()
+    assert delegate_column() == {"P-OLD001": "unknown", "P-NEW001": "no"}
+    old = await table_store.get("P-OLD001")
+    await table_store.save(replace(old, state=RequestState.ENDED, ended_by="Carys Jenkins", ended_at=NOW),
+                           AuditEntry("P-OLD001", "ended", CARYS.aad_object_id, CARYS.name, NOW))
+    all_rows = await table_store.list_all()
+    assert delegate_column() == {"P-OLD001": "unknown", "P-NEW001": "no"}
+
+
 async def test_an_approval_replaced_by_a_wider_one_stays_on_record_and_the_export_says_which_replaced_it(
         store: PermissionRequests) -> None:
     """Permission probe 9: an approval a later, wider one for the same account replaces (`SupersededBy`,
