@@ -64,6 +64,7 @@ from bot.domain.permission_requests import (
     note_problem,
     platform_at,
     read_form,
+    replaced_until_kept,
     requester_has_left,
     restored_narrower,
     stands_until,
@@ -635,6 +636,7 @@ class PermissionFlow:
         self._reports_held = reports_held  # the concern reports waiting for this person, if they hold any
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
         self._lists_mended = False  # by this instance's first catch-up pass
+        self._replacements_mended = False  # likewise: until when a wider approval replaces one, on rows without it
         self._deciders_followed = False  # likewise: waiting requests sent to whoever decides them under its settings
         self._dates_ended_shown: set[str] = set()  # requests whose edit this instance has queued (saves re-queuing)
         # Requests whose reminders this instance has queued, and how many (the same).
@@ -1146,6 +1148,8 @@ class PermissionFlow:
         try:
             if not self._lists_mended:
                 await self._mend_lists()
+            if not self._replacements_mended:
+                await self._mend_replacements()
             if not self._deciders_followed:
                 await self._follow_todays_deciders()
             owed = [o for o in await self._requests.owed() if not self._in_hand(*o)]
@@ -1305,6 +1309,26 @@ class PermissionFlow:
         except DomainError as error:  # a record it cannot read: said once, and the owed messages still go
             log.warning("permission lists not mended: %s", type(error).__name__)
         self._lists_mended = True
+
+    async def _mend_replacements(self) -> None:
+        """An approval a wider one replaced before the record kept until when (`replaced_until_kept`) is given the wider
+        one's last day, with an audit entry, and its cards say when it stands again: so it does, once the wider runs
+        out on its own. Once per instance; two at once write it once (etag). Storage down: the next pass tries again."""
+        try:
+            requests = {r.request_id: r for r in await self._requests.list_all()}
+            for narrower in requests.values():
+                wider = requests.get(narrower.superseded_by)
+                if wider is None or replaced_until_kept(narrower, wider) is None:
+                    continue
+                await self._change_narrower(
+                    wider, Person(wider.requester.tenant_id, wider.decided_by_id, wider.decided_by),
+                    partial(_until_kept, wider), SUPERSEDED,
+                    lambda read: f"by {read.superseded_by} until {read.superseded_until}, its last day")
+        except StorageUnavailable:
+            raise
+        except DomainError as error:  # a record it cannot read: said once, and the owed messages still go
+            log.warning("replaced approvals not given their last day: %s", type(error).__name__)
+        self._replacements_mended = True
 
     # Deciding
 
@@ -2038,6 +2062,11 @@ def _replacing_edit(request: PermissionRequest) -> str:
         return "restored"
     # Replaced for as long as the wider runs, or until a day (its last, or the day before it was ended): each its own.
     return SUPERSEDED + (f"-until-{request.superseded_until}" if request.superseded_until else "")
+
+
+def _until_kept(wider: PermissionRequest, narrower: PermissionRequest) -> PermissionRequest | None:
+    """`replaced_until_kept`, the wider one first (for `partial`)."""
+    return replaced_until_kept(narrower, wider)
 
 
 def _copy_id(request_id: str, state: RequestState, person: Person, because: str = "") -> str:

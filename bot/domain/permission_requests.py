@@ -441,6 +441,19 @@ def restored_narrower(wider: PermissionRequest, narrower: PermissionRequest, tod
     return replace(narrower, superseded_until=today - timedelta(days=1))
 
 
+def replaced_until_kept(narrower: PermissionRequest, wider: PermissionRequest) -> PermissionRequest | None:
+    """`narrower` with the last day `wider` replaces it (`superseded_until`, the wider's last day), for a narrower
+    replaced before that day was kept (its row says only from when): without it, it reads as replaced for good, and a
+    wider approval that runs out on its own would leave the account with no permission. None when there is nothing to
+    add: the day is kept, the wider has no end (it replaces it while it runs), or is not the one that replaced it, or
+    either is no longer an approval (an ending gives it back by `restored_narrower`)."""
+    if (narrower.state is not RequestState.APPROVED or wider.state is not RequestState.APPROVED
+            or narrower.superseded_by != wider.request_id or wider.supersedes != narrower.request_id
+            or narrower.superseded_from is None or narrower.superseded_until is not None or wider.end is None):
+        return None
+    return replace(narrower, superseded_until=wider.end)
+
+
 def withdraw(request: PermissionRequest, person: Person, now: datetime, *, replaced_by: str = ""
              ) -> PermissionRequest:
     """The request withdrawn by its requester (`replaced_by`: to send that request in its place); raises `NotAllowed`

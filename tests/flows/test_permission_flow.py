@@ -4210,3 +4210,37 @@ async def test_what_the_deciders_missed_shows_an_approval_standing_again_as_appr
         assert first_id in text_of(card) and more_id in text_of(card)
         assert replaced not in text_of(card)
         assert text_of(card).count(approved) == 2
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_an_approval_replaced_before_its_until_day_was_kept_stands_again_when_the_wider_one_runs_out(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 11: photos for the November tournament (4 to 30 November) were approved in place of Carys's
+    netball Instagram before the record kept until when a wider approval replaces one (`SupersededUntil`), so her
+    first approval's row says only "replaced from 4 November". Ending the photos approval gave it back, but the photos
+    approval running out on its own did not: on 1 December the account had no permission at all, off Official
+    accounts and "Replaced" on her list, though nobody had ended anything. Now the bot's first catch-up pass reads the
+    wider approval's last day into such a row (once, with an audit entry, her cards edited to say when it stands
+    again), so it stands again the day after."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    first_id, more_id = await _approved_then_more_for_a_while(bot, clock, lang)
+    bot.store.requests[first_id] = replace(bot.store.requests[first_id], superseded_until=None)  # as stored then
+    clock.now = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+    await _reminding(bot, clock).catch_up()  # a restarted bot's first pass
+    await _reminding(bot, clock).catch_up()  # another instance's: nothing more
+
+    requests = MemoryPermissionRequests(bot.store)
+    assert (await requests.get(first_id)).superseded_until == date(2026, 11, 30)
+    assert [a for a, _ in await _trail(bot, first_id)].count("replaced") == 2  # the replacing, and its last day
+    [status] = [c for c in await bot.cards_for(CARYS)
+                if strings.text("perm.status_title", lang, id=first_id) in text_of(c)][-1:]
+    assert strings.text("perm.superseded_until", lang, id=more_id, day="04/11/2026", until="30/11/2026",
+                        back="01/12/2026") in text_of(status)
+    clock.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    register = text_of((await bot.clicks(SIAN, "permission.register", {"lang": lang.value}, lang=lang)).card)
+    assert strings.text("perm.end_listed", lang, id=first_id) in register
+    assert strings.text("perm.end_listed", lang, id=more_id) not in register
+    mine = text_of((await bot.clicks(CARYS, "permission.mine", {"lang": lang.value}, lang=lang)).card)
+    assert f'· {strings.text("perm.status_label.superseded", lang)}"' not in mine
