@@ -46,14 +46,14 @@ CELL_LIMIT = 5000  # longer than any field a form accepts
 # The dates approved (from the day a late approval was given: permission is never backdated) and the dates asked for;
 # then, for an approval ended early, who ended it, when and why (blank otherwise); then, for an approval a later one
 # for the same account replaced (it asked for more), which one and from which day; then whether the school's named
-# delegate decided it in the headteacher's place ("yes" or "no"; a record decided before that was kept reads "no");
-# then, for a replaced approval, the last day it was replaced (`ongoing` while the wider runs with no end): after it,
-# it stands again.
+# delegate decided it in the headteacher's place ("yes" or "no"; a record decided before that was kept reads
+# "unknown"); then, for a replaced approval, the last day it was replaced (`ongoing` while the wider runs with no end):
+# after it, it stands again; then the wider approvals that replaced it for a while before the one named.
 COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose", "submitted at (UK time)", "decision",
            "decided by", "decided at (UK time)", "reason or comment", "approved from (UK date)",
            "approved to (UK date)", "start asked for", "end asked for", "ended by", "ended at (UK time)",
            "reason for ending", "replaced by", "replaced from (UK date)",
-           "decided by the headteacher's named delegate", "replaced until (UK date)"]
+           "decided by the headteacher's named delegate", "replaced until (UK date)", "replaced earlier"]
 ONGOING = "ongoing"
 # Said of a decision made before the record kept whether the headteacher's named delegate made it.
 UNKNOWN = "unknown"
@@ -111,8 +111,15 @@ def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: da
             request.superseded_by if request.superseded_from else "",
             request.superseded_from.isoformat() if request.superseded_from else "",
             _delegate(request),
-            _until(request.superseded_until) if request.superseded_from else "")])
+            _until(request.superseded_until) if request.superseded_from else "",
+            _replaced_earlier(request))])
     return out.getvalue()
+
+
+def _replaced_earlier(request: PermissionRequest) -> str:
+    """The wider approvals that replaced it for a while before the one named, oldest first: `P-8WPL4C 2026-11-04 to
+    2026-11-30`, separated by "; "."""
+    return "; ".join(f"{by} {first.isoformat()} to {last.isoformat()}" for by, first, last in request.replaced_earlier)
 
 
 def _delegate(request: PermissionRequest) -> str:

@@ -147,6 +147,9 @@ class PermissionRequest:
     superseded_by: str = ""
     superseded_from: date | None = None
     superseded_until: date | None = None
+    # Replaced before, for a while, by another wider approval that has run out or was ended (id, first day, last day),
+    # oldest first: a later wider approval replacing it again writes its own `superseded_*`, and these keep the rest.
+    replaced_earlier: tuple[tuple[str, date, date], ...] = ()
     # The token of the form it was sent on (none on records from before it was kept): every press of that form's Send
     # is this request.
     form: str = ""
@@ -423,7 +426,12 @@ def supersede(narrower: PermissionRequest, wider: PermissionRequest) -> Permissi
     still covers the days before it, so the account is never left without permission, and stands again after it, for
     the days it was approved for: the wider added to it for a while); its approval stays on record."""
     first = wider.permitted_from or wider.start
-    return replace(narrower, superseded_by=wider.request_id, superseded_from=first, superseded_until=wider.end)
+    earlier = narrower.replaced_earlier
+    if (narrower.superseded_by and narrower.superseded_by != wider.request_id and narrower.superseded_from is not None
+            and narrower.superseded_until is not None):  # replaced for a while before: kept, not written over
+        earlier += ((narrower.superseded_by, narrower.superseded_from, narrower.superseded_until),)
+    return replace(narrower, superseded_by=wider.request_id, superseded_from=first, superseded_until=wider.end,
+                   replaced_earlier=earlier)
 
 
 def restored_narrower(wider: PermissionRequest, narrower: PermissionRequest, today: date) -> PermissionRequest | None:

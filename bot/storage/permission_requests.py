@@ -8,11 +8,12 @@ sent after, or `ApprovedBefore`, the approval in force it asks more of, with `Ch
 token of the form it was sent on; `DecidedAsDelegate`, true when a named delegate of the school, not its headteacher,
 approved or declined it (none on rows decided before it was kept: not known); `Supersedes` on an approval of more for an
 account, and `SupersededBy` and `SupersededFrom` on the approval it widened, which it replaces from that day,
-`SupersededUntil` to which) and `audit|<iso time>|<random>` for each audit entry. A decision updates the record
-(etag-conditional) and inserts its audit entry in one transaction, so there is never a decision without its entry, nor
-two decisions. The same transaction upserts `owed|<state>`: that state's notifications are owed until the flow has
-queued them and deletes the row (a new request's row in one transaction with its "sent to approver" entry); a catch-up
-pass queues whatever a fault left owed (message ids are fixed, so nothing is sent twice).
+`SupersededUntil` to which, and `ReplacedEarlier` the wider ones that replaced it for a while before) and `audit|<iso
+time>|<random>` for each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in
+one transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
+`owed|<state>`: that state's notifications are owed until the flow has queued them and deletes the row (a new request's
+row in one transaction with its "sent to approver" entry); a catch-up pass queues whatever a fault left owed (message
+ids are fixed, so nothing is sent twice).
 
 `permissionindex` (derived, rebuildable): PartitionKey `by-requester|<tenant>|<object id>` or
 `pending|<school id>`, RowKey = request id. A new request's two rows are written before its record, so a
@@ -113,6 +114,10 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         "SupersededFrom": request.superseded_from.isoformat() if request.superseded_from else "",
         # Added later: the last day the wider replaces the narrower (rows before it have none, read as while it runs).
         "SupersededUntil": request.superseded_until.isoformat() if request.superseded_until else "",
+        # Added later: the wider approvals that replaced it for a while before the one it names now (rows before it
+        # have none), `<id>:<first day>:<last day>`, comma-separated, oldest first.
+        "ReplacedEarlier": ",".join(f"{by}:{first.isoformat()}:{last.isoformat()}"
+                                    for by, first, last in request.replaced_earlier),
     }
     if request.decided_as_delegate is not None:
         # Added later: decided by a named delegate of the school, not its headteacher (rows decided before it have none,
@@ -122,6 +127,19 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         entity.update({"EndedBy": request.ended_by, "EndedById": request.ended_by_id, "EndedAt": request.ended_at,
                        "EndReason": request.end_reason})
     return entity
+
+
+def _replaced_earlier(entity: dict[str, Any]) -> tuple[tuple[str, date, date], ...]:
+    """`ReplacedEarlier` read back; a part it cannot read is left out (the audit trail keeps every replacement)."""
+    kept: list[tuple[str, date, date]] = []
+    for part in entity_text(entity, "ReplacedEarlier").split(","):
+        by, _, days = part.partition(":")
+        first, _, last = days.partition(":")
+        try:
+            kept.append((by, date.fromisoformat(first), date.fromisoformat(last)))
+        except ValueError:
+            continue
+    return tuple(kept)
 
 
 def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
@@ -150,6 +168,7 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         supersedes=entity_text(entity, "Supersedes"), superseded_by=entity_text(entity, "SupersededBy"),
         superseded_from=date.fromisoformat(superseded_from) if superseded_from else None,
         superseded_until=date.fromisoformat(superseded_until) if superseded_until else None,
+        replaced_earlier=_replaced_earlier(entity),
         reason=entity_text(entity, "Reason"), comment=entity_text(entity, "Comment"),
         approved_from=date.fromisoformat(approved_from) if approved_from else None,
         ended_by=entity_text(entity, "EndedBy"), ended_by_id=entity_text(entity, "EndedById"),

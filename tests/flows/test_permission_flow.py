@@ -4244,3 +4244,41 @@ async def test_an_approval_replaced_before_its_until_day_was_kept_stands_again_w
     assert strings.text("perm.end_listed", lang, id=more_id) not in register
     mine = text_of((await bot.clicks(CARYS, "permission.mine", {"lang": lang.value}, lang=lang)).card)
     assert f'· {strings.text("perm.status_label.superseded", lang)}"' not in mine
+
+
+async def test_a_third_approval_of_an_account_keeps_the_earlier_replacement_on_record(
+        strings: Catalogue, federation: Federation) -> None:
+    """Permission probe 11: photos for the November tournament (P-B, 4 to 30 November) replaced Carys's netball
+    Instagram (P-A) for the month; from 1 December P-A stood again. On 2 December she asked for pupils to follow it too
+    (P-C, from the 3rd), which Siân approved, so P-C replaces P-A from then on. Before, P-C's approval wrote its own id
+    and days over P-A's "replaced by" and "replaced from / until", so the record and the governors' export no longer
+    said P-B had replaced it in November (only the audit trail did). Now the earlier replacement is kept beside it
+    (`ReplacedEarlier`) and the export says it in a column at the end."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, Lang.EN)
+    first_id, photos_id = await _approved_then_more_for_a_while(bot, clock)
+    clock.now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    sent = {**_form(purpose="Netball club results and fixtures.", start="2026-12-03", pupil_content="none",
+                    consent=""), "audience": "parents,pupils"}
+    pupils_id = str(verb_data((await bot.clicks(CARYS, "permission.submit", sent)).card or {},
+                              "permission.withdraw")["id"])
+    assert (await MemoryPermissionRequests(bot.store).get(pupils_id)).approved_before == first_id
+
+    await bot.clicks(SIAN, "permission.approve", {"id": pupils_id})
+
+    first = await MemoryPermissionRequests(bot.store).get(first_id)
+    assert (first.superseded_by, first.superseded_from, first.superseded_until) == (pupils_id, date(2026, 12, 3), None)
+    assert first.replaced_earlier == ((photos_id, date(2026, 11, 4), date(2026, 11, 30)),)
+    [header, *rows] = list(csv.reader(io.StringIO(decisions_csv(
+        await MemoryPermissionRequests(bot.store).list_all(), start=date(2026, 11, 1), end=date(2026, 12, 31),
+        school_names={}))))
+    row = dict(zip(header, next(r for r in rows if r[0] == first_id), strict=True))
+    assert (row["replaced by"], row["replaced from (UK date)"], row["replaced until (UK date)"]) == (
+        pupils_id, "2026-12-03", "ongoing")
+    assert row["replaced earlier"] == f"{photos_id} 2026-11-04 to 2026-11-30"
+    assert header[:22] == ["request id", "school", "requester", "platform", "account", "purpose",
+                           "submitted at (UK time)", "decision", "decided by", "decided at (UK time)",
+                           "reason or comment", "approved from (UK date)", "approved to (UK date)", "start asked for",
+                           "end asked for", "ended by", "ended at (UK time)", "reason for ending", "replaced by",
+                           "replaced from (UK date)", "decided by the headteacher's named delegate",
+                           "replaced until (UK date)"]

@@ -314,6 +314,28 @@ async def test_an_approval_replaced_by_a_wider_one_stays_on_record_and_the_expor
     assert dict(zip(header, row, strict=True))["replaced until (UK date)"] == "2027-01-31"
 
 
+async def test_an_earlier_replacement_of_an_approval_stays_on_record_when_a_later_one_replaces_it_again(
+        store: PermissionRequests) -> None:
+    """Permission probe 11: P-NAR001 was replaced for November by P-WID001 and, from 3 December, by P-WID002. The
+    earlier replacement (`ReplacedEarlier`) reads back beside the one in force, and the export says it in its last
+    column; a row from before the column reads none."""
+    await store.create(_request("P-NAR001"), AuditEntry("P-NAR001", "submitted", CARYS.aad_object_id, CARYS.name, NOW))
+    sent = await store.get("P-NAR001")
+    approved = await store.save(replace(sent, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
+                                AuditEntry("P-NAR001", "approved", CARYS.aad_object_id, "Siân", NOW))
+    assert approved.replaced_earlier == ()
+    await store.save(replace(approved, superseded_by="P-WID002", superseded_from=date(2026, 12, 3),
+                             replaced_earlier=(("P-WID001", date(2026, 11, 4), date(2026, 11, 30)),)),
+                     AuditEntry("P-NAR001", "replaced", CARYS.aad_object_id, "Siân", NOW, "by P-WID002"))
+
+    read = await store.get("P-NAR001")
+    assert (read.superseded_by, read.replaced_earlier) == (
+        "P-WID002", (("P-WID001", date(2026, 11, 4), date(2026, 11, 30)),))
+    [header, row] = list(csv.reader(io.StringIO(decisions_csv(await store.list_all(), start=date(2026, 11, 1),
+                                                              end=date(2026, 11, 30), school_names={}))))
+    assert (header[-1], row[-1]) == ("replaced earlier", "P-WID001 2026-11-04 to 2026-11-30")
+
+
 async def test_a_request_row_written_before_its_language_was_kept_reads_without_one(
         azurite: str, table_prefix: str, table_store: TablePermissionRequests) -> None:
     await table_store.create(replace(_request(), lang=Lang.CY), _audit("submitted"))
@@ -447,10 +469,11 @@ async def test_export_command_writes_the_decisions_in_range_to_a_file(azurite: s
     assert header[11:] == ["approved from (UK date)", "approved to (UK date)", "start asked for", "end asked for",
                            "ended by", "ended at (UK time)", "reason for ending", "replaced by",
                            "replaced from (UK date)", "decided by the headteacher's named delegate",
-                           "replaced until (UK date)"]
+                           "replaced until (UK date)", "replaced earlier"]
     assert (row[0], row[1], row[5], row[7], row[10]) == (
         "P-ABCDEF", "Llanidloes High School", "'@SUM(A1:A9)", "declined", "'-1 for privacy")
-    assert row[11:] == ["", "", "2026-12-01", "ongoing", "", "", "", "", "", "no", ""]  # not approved, ended, replaced
+    # Not approved, ended or replaced.
+    assert row[11:] == ["", "", "2026-12-01", "ongoing", "", "", "", "", "", "no", "", ""]
 
 
 async def test_the_export_gives_the_dates_approved_and_the_day_a_late_approval_started(
