@@ -24,7 +24,7 @@ from bot.domain.permission_requests import (
 )
 from bot.domain.text import clean_user_text
 from bot.domain.uk_time import in_uk, uk_today
-from cards.answer import shown_in, when
+from cards.answer import goes_on_day, shown_in, when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
 from cards.elements import (
     MAX_CARD_BYTES,
@@ -467,12 +467,14 @@ def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
 
 def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, approver: str,
                 today: date, undelivered: bool = False, not_queued: bool = False, delegate: bool = False,
-                headteacher_of: str = "", also: Sequence[str] = ()) -> Card:
+                headteacher_of: str = "", also: Sequence[str] = (), held_until: datetime | None = None,
+                zone: str = "") -> Card:
     """The requester's card on `today` (UK): where the request is, with Withdraw while it waits and End permission
     while its approval is in force or still to start (`delegate`: the approver is the named delegate who decides the
     headteacher's own requests; `headteacher_of`: the approver heads that other school and decides them, the request's
     school having no delegate; no `approver`: nobody is named to decide it; `also`: the headteacher's named delegates,
-    who may decide it in her place)."""
+    who may decide it in her place; `held_until`: sent outside school hours, when its cards reach them, said in UK time
+    to a reader whose clocks, `zone`, show another hour)."""
     body: list[Element] = [heading(strings.text("perm.status_title", lang, id=request.request_id))]
     actions: list[Element] = []
     if request.state is RequestState.PENDING:
@@ -487,6 +489,10 @@ def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, s
             # Display names come from the settings or Teams: a cleaned TextRun keeps them from being read as markdown.
             body.append(plain_text(strings.text("perm.status_pending_also", lang, delegates=and_list(also, lang))))
         body.append(text(strings.text("perm.status_pending_next", lang)))
+        if held_until is not None and approver:
+            # The approver's display name comes from the settings or Teams: a cleaned TextRun.
+            body.append(plain_text(strings.text("perm.status_held", lang, name=approver, when=goes_on_day(
+                strings, lang, request.submitted_at, held_until, zone=zone))))
         if not_queued:
             body.append(text(strings.text("perm.status_not_queued", lang, name=approver), subtle=True))
         elif undelivered:

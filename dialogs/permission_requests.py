@@ -791,7 +791,11 @@ class PermissionFlow:
                                          today=uk_today(self._clock()), opened=True),
                 card_key=_opened_key(request.request_id), created_at=self._clock(), update_only=True)
                 for person, lang in zip(people, languages, strict=True)]
-        if messages and automatic:
+        # A new request's card, or its withdrawal (sent again in place or not), is the member of staff's own press, but
+        # reaches people who pressed nothing: outside school hours it waits for them, as an automatic message does (her
+        # status card says when). A decider's decision, on her own press, goes at once.
+        hers = (request.state is RequestState.PENDING and not because) or request.state is RequestState.WITHDRAWN
+        if messages and (automatic or hers):
             messages = in_school_hours(messages, self._federation.calendar_for([request.school_id]), self._clock())
         if messages:
             await self._notifier.notify(messages)
@@ -1105,9 +1109,11 @@ class PermissionFlow:
     def _status_card(self, request: PermissionRequest, lang: Lang, *, undelivered: bool = False,
                      not_queued: bool = False) -> Card:
         """The requester's card, saying whom a waiting request waits for: the headteacher; for her own, her named
-        delegate, else another school's headteacher; or that nobody is named to decide it."""
+        delegate, else another school's headteacher; or that nobody is named to decide it; and, sent outside school
+        hours, when its cards reach them (`_tell_deciders` keeps them for then)."""
         school = self._school(request.school_id)
-        today = uk_today(self._clock())
+        now = self._clock()
+        today = uk_today(now)
         if school is None:
             return cards.status_card(self._strings, lang, request, school=request.school_id, approver="", today=today)
         first = next(iter(self._federation.deciders_for(school, request.requester)), None)
@@ -1115,9 +1121,13 @@ class PermissionFlow:
         delegate = any(d.aad_object_id == decider_id for d in school.delegates)
         other = "" if delegate or decider_id == school.headteacher.aad_object_id else next(
             (s.name(lang) for s in self._federation.schools if s.headteacher.aad_object_id == decider_id), "")
+        held_until = None
+        if request.state is RequestState.PENDING:
+            opens = self._federation.calendar_for([request.school_id]).in_school_hours(request.submitted_at)
+            held_until = opens if opens > now else None
         return cards.status_card(self._strings, lang, request, school=school.name(lang),
                                  approver=first.name if first else "", today=today, undelivered=undelivered,
-                                 not_queued=not_queued, delegate=delegate, headteacher_of=other,
+                                 not_queued=not_queued, delegate=delegate, headteacher_of=other, held_until=held_until,
                                  also=[p.name for p in self._federation.deciders_for(school, request.requester)
                                        if p.aad_object_id != decider_id and p.name])
 
@@ -1691,6 +1701,9 @@ class PermissionFlow:
             card=telling(self._strings, lang, request, school=school.name(lang)),
             created_at=self._clock(), preview=self._strings.text("notify.permission_news", lang))
             for person, lang in zip(people, languages, strict=True)]
+        if messages and by_herself:
+            # Her own press, reaching people who pressed nothing: outside school hours it waits for them.
+            messages = in_school_hours(messages, self._federation.calendar_for([request.school_id]), self._clock())
         if messages:
             await self._notifier.notify(messages)
 

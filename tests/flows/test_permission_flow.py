@@ -481,7 +481,8 @@ async def test_a_new_head_named_by_an_evening_restart_gets_the_waiting_requests_
         strings: Catalogue, federation: Federation) -> None:
     """IT named Gareth headteacher and restarted the bot at 22:30 on a Monday (a deploy out of hours); the first pass
     brought him the request waiting since the morning at 22:30, though nobody pressed anything. It waits for 08:00 on
-    the Tuesday, the school's hours; one sent to him by a member of staff's own press at 22:45 goes at once."""
+    the Tuesday, the school's hours; so does one a member of staff sent him at 22:45 (permission probe 11: before, her
+    own press sent it at once, and rang his phone at 22:45)."""
     clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # Monday 2 November, 09:00 GMT
     bot = open_bot(strings, federation, lambda: PolicyInForce(fixture_policy(), NoIndex()), clock=clock)
     await bot.has_the_staff_list()
@@ -498,8 +499,8 @@ async def test_a_new_head_named_by_an_evening_restart_gets_the_waiting_requests_
 
     def ids(cards: list[Card]) -> list[str]:
         return [str(a["data"]["id"]) for c in cards for a in actions(c) if a.get("verb") == "permission.approve"]
-    assert ids(await after.cards_going_to(GARETH, datetime(2026, 11, 2, 22, 45, tzinfo=UTC))) == [pressed]
-    assert ids(await after.cards_going_to(GARETH, datetime(2026, 11, 3, 7, 59, tzinfo=UTC))) == [pressed]
+    assert ids(await after.cards_going_to(GARETH, datetime(2026, 11, 2, 22, 45, tzinfo=UTC))) == []
+    assert ids(await after.cards_going_to(GARETH, datetime(2026, 11, 3, 7, 59, tzinfo=UTC))) == []
     assert sorted(ids(await after.cards_going_to(GARETH, datetime(2026, 11, 3, 8, 0, tzinfo=UTC)))) == sorted(
         [waiting, pressed])
 
@@ -3508,14 +3509,17 @@ async def test_a_request_sent_on_a_friday_evening_is_reminded_of_on_the_next_sch
     """Carys sent her request at 17:30 on a Friday, after school. Before, five school days on the head and Carys were
     reminded at 17:30 on the Friday, and ten on, again on a Friday evening: the weekend's edge. Each reminder is due
     as before (the pass queues it then, once), but goes at 08:00 UK time on the Monday, the next working day's school
-    hours (SCHOOL_HOURS); Carys's own Send went at once."""
+    hours (SCHOOL_HOURS); Carys's own Send reached the head at 08:00 on the first Monday (permission probe 11: before,
+    at once, at 17:30 on the Friday)."""
     sent = datetime(2026, 11, 6, 17, 30, tzinfo=UTC)  # Friday 6 November, 17:30 GMT
     clock = Clock(sent)
     bot = await _late_bot(strings, federation, clock, lang)
     status = await bot.clicks(CARYS, "permission.submit", _form(start="2026-12-20"), lang=lang)
     request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
-    assert await bot.cards_going_to(SIAN, sent)  # her request reached the head at once
-    first = {p.aad_object_id: len(await bot.cards_going_to(p, sent)) for p in (CARYS, SIAN)}
+    assert not await bot.cards_going_to(SIAN, sent)  # her request waits for school hours
+    first_monday = datetime(2026, 11, 9, 8, 0, tzinfo=UTC)
+    assert await bot.cards_going_to(SIAN, first_monday)
+    first = {p.aad_object_id: len(await bot.cards_going_to(p, first_monday)) for p in (CARYS, SIAN)}
     since = _on_uk_clocks(sent)
 
     for due, monday, key in ((datetime(2026, 11, 13, 17, 30, tzinfo=UTC), datetime(2026, 11, 16, 8, 0, tzinfo=UTC),
@@ -4282,3 +4286,87 @@ async def test_a_third_approval_of_an_account_keeps_the_earlier_replacement_on_r
                            "end asked for", "ended by", "ended at (UK time)", "reason for ending", "replaced by",
                            "replaced from (UK date)", "decided by the headteacher's named delegate",
                            "replaced until (UK date)"]
+
+
+def _approvals(cards: list[Card]) -> list[str]:
+    """The ids of the requests an Approve button on these cards decides."""
+    return [str(a["data"]["id"]) for c in cards for a in actions(c) if a.get("verb") == "permission.approve"]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_request_sent_late_at_night_reaches_the_head_and_delegate_at_the_start_of_school_hours_and_says_when(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 11: Carys filled in the form at 23:00 on a Monday, marking in bed, and pressed Send. Before, the
+    request's card rang Siân's phone, and Ffion's, at 23:00: Carys's own press caused it, but it reached two people who
+    pressed nothing, as a reminder or Publish at that hour no longer does. A school wants the request kept for the
+    morning: her status card comes at once, as ever, and says when Siân gets it (08:00 on the Tuesday); the cards to
+    Siân and Ffion go then. Withdrawn at 23:10, the withdrawal waits too. Sent in school hours, it goes at once, and her
+    card says nothing of it."""
+    clock = Clock(datetime(2026, 12, 7, 23, 0, tzinfo=UTC))  # Monday 7 December, 23:00 GMT
+    bot = await _late_bot(strings, federation, clock, lang)
+    await bot.meets(FFION)
+    form = {**_form(start="2026-12-14"), "lang": lang.value}
+
+    status = await bot.clicks(CARYS, "permission.submit", form, lang=lang)
+
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    held = strings.text("perm.status_held", lang, name=SIAN.name,
+                        when=strings.text("date.at_on_day", lang, when="08:00",
+                                          on_day=("on Tuesday 8 December" if lang is Lang.EN
+                                                  else "ddydd Mawrth 8 Rhagfyr")))
+    assert held in text_of(status.card)
+    for person in (SIAN, FFION):
+        assert _approvals(await bot.cards_going_to(person, datetime(2026, 12, 7, 23, 0, tzinfo=UTC))) == []
+        assert _approvals(await bot.cards_going_to(person, datetime(2026, 12, 8, 7, 59, tzinfo=UTC))) == []
+        assert _approvals(await bot.cards_going_to(person, datetime(2026, 12, 8, 8, 0, tzinfo=UTC))) == [request_id]
+    # Opened again before the morning, her card still says when; Siân's pending list has it already.
+    again = await bot.clicks(CARYS, "permission.open", {"id": request_id, "lang": lang.value}, lang=lang)
+    assert held in text_of(again.card)
+    assert request_id in text_of((await bot.clicks(SIAN, "permission.pending", {})).card)
+
+    clock.now = datetime(2026, 12, 7, 23, 10, tzinfo=UTC)
+    await bot.clicks(CARYS, "permission.withdraw", {"id": request_id, "lang": lang.value}, lang=lang)
+    assert await bot.cards_going_to(SIAN, clock.now) == []
+    assert await bot.cards_going_to(FFION, clock.now) == []
+
+    clock.now = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)  # Tuesday, in school hours
+    day = await bot.clicks(CARYS, "permission.submit", {**form, "purpose": "Year 9 geography trip 2 for parents."},
+                           lang=lang)
+    day_id = str(verb_data(day.card or {}, "permission.withdraw")["id"])
+    assert day_id in _approvals(await bot.cards_going_to(SIAN, clock.now))
+    assert strings.text("perm.status_held", lang, name=SIAN.name, when="")[:20] not in text_of(day.card)
+
+
+async def test_a_request_sent_on_a_friday_evening_reaches_the_head_on_monday_morning(
+        strings: Catalogue, federation: Federation) -> None:
+    """Permission probe 11: sent at 19:30 on a Friday, it reaches Siân at 08:00 on the Monday, not on the Saturday, and
+    Carys's card says so."""
+    clock = Clock(datetime(2026, 12, 11, 19, 30, tzinfo=UTC))  # Friday 11 December
+    bot = await _late_bot(strings, federation, clock, Lang.EN)
+
+    status = await bot.clicks(CARYS, "permission.submit", _form(start="2026-12-14"))
+
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    assert "at 08:00 on Monday 14 December" in text_of(status.card)
+    assert _approvals(await bot.cards_going_to(SIAN, datetime(2026, 12, 12, 9, 0, tzinfo=UTC))) == []
+    assert _approvals(await bot.cards_going_to(SIAN, datetime(2026, 12, 14, 8, 0, tzinfo=UTC))) == [request_id]
+
+
+async def test_an_approval_the_member_of_staff_ends_at_night_is_told_to_the_deciders_in_school_hours(
+        strings: Catalogue, federation: Federation) -> None:
+    """Permission probe 11: Carys closed her class Instagram and pressed End permission at 22:30 on a Tuesday. Before,
+    the card telling Siân and Ffion she had ended it rang their phones at 22:30; it now waits for 08:00 on the
+    Wednesday, as her request would have. Siân ending one at night (her own press) tells Carys at once, as before."""
+    clock = Clock(datetime(2026, 12, 8, 10, 0, tzinfo=UTC))  # Tuesday 8 December, in school hours
+    bot = await _late_bot(strings, federation, clock, Lang.EN)
+    await bot.meets(FFION)
+    request_id = await _submitted(bot)
+    await bot.clicks(SIAN, "permission.approve", {"id": request_id})
+    clock.now = datetime(2026, 12, 8, 22, 30, tzinfo=UTC)
+
+    await bot.clicks(CARYS, "permission.end", {"id": request_id})
+
+    told = strings.text("perm.ended_by_requester_title", Lang.EN, name=CARYS.name, id=request_id)
+    for person in (SIAN, FFION):
+        assert told not in text_of(await bot.cards_going_to(person, clock.now))
+        assert told in text_of(await bot.cards_going_to(person, datetime(2026, 12, 9, 8, 0, tzinfo=UTC)))
