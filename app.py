@@ -643,7 +643,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"refusing to start: {error}", file=sys.stderr)
         return 2
     app.on_startup.append(partial(_started, f"http://{settings.host}:{settings.port}"))
+    app.on_shutdown.append(_stopping)
     web.run_app(app, sock=listener, print=None, shutdown_timeout=10.0)
+    log.info("stopped")
     return 0
 
 
@@ -651,6 +653,13 @@ async def _started(address: str, app: web.Application) -> None:
     """One line once start-up is done: on App Service's Log stream it tells a bot that started from one that did not
     get that far (before, a bot that started said nothing)."""
     log.info("started: answering Teams at %s/api/messages (health /healthz, readiness /readyz)", address)
+
+
+async def _stopping(app: web.Application) -> None:
+    """One line when the bot is asked to stop (App Service's SIGTERM, Ctrl-C), and `stopped` once it has: a restart
+    mid-morning is then told apart on the Log stream from a crash, which says neither (before, both said nothing)."""
+    log.info("stopping: finishing the turns in progress and the messages held, for up to 10 s (App Service stops an "
+             "instance so to restart or deploy it)")
 
 
 if __name__ == "__main__":

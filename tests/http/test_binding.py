@@ -76,3 +76,31 @@ def _lines_until_answering(stderr: IO[str], port: int) -> list[str]:
         time.sleep(0.1)
     time.sleep(0.5)  # a line written as it started is read by now
     return list(lines)
+
+
+def test_a_bot_asked_to_stop_says_so_in_the_log_before_and_after(azurite: str) -> None:
+    """App Service stops an instance with SIGTERM (a deployment, a restart, platform maintenance), and the bot said
+    nothing of it: on the Log stream a bot restarted mid-morning looked the same as one that had crashed, so the
+    technician could not tell whether it had finished what it was doing (README, "What the logs hold")."""
+    port = free_port()
+    env = {**os.environ, "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite, "PORT": str(port),
+           "POLICY_FILE": str(FIXTURE_POLICY_FILE)}
+    with subprocess.Popen([python(), "app.py"], cwd=REPO, env=env, stderr=subprocess.PIPE, text=True) as process:
+        assert process.stderr is not None
+        reader = threading.Thread(target=lambda: lines.extend(process.stderr or ()), daemon=True)
+        lines: list[str] = []
+        reader.start()
+        deadline = time.monotonic() + 90
+        while not _answers("127.0.0.1", port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        process.terminate()
+        code = process.wait(timeout=30)
+        reader.join(timeout=10)
+    said = [json.loads(line)["message"] for line in lines]
+
+    assert code == 0
+    started = next(n for n, message in enumerate(said) if message.startswith("started: "))
+    assert said[started + 1:] == [
+        "stopping: finishing the turns in progress and the messages held, for up to 10 s (App Service stops an "
+        "instance so to restart or deploy it)",
+        "stopped"], said
