@@ -164,7 +164,9 @@ def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
     records: list[tuple[int, dict[str | Any, str | Any]]] = []
     try:
         for raw in reader:  # with the file's own line (blank lines and quoted line breaks counted)
-            records.append((reader.line_num, raw))
+            # A row of empty cells is no one: Excel writes one for each row below the list ever edited or formatted.
+            if any(v.strip() for v in raw.values() if isinstance(v, str)):
+                records.append((reader.line_num, raw))
     except csv.Error as error:  # e.g. a field over the csv module's limit: the row after the last one read
         return ImportResult((), (f"line {reader.line_num + 1}: {error}",))
     for number, raw in records:

@@ -93,6 +93,21 @@ def test_missing_columns_an_empty_file_and_upn_instead_of_email() -> None:
     assert by_upn.warnings[0] == "line 2: no aad_object_id, so Ann Lewis can only be matched through Graph"
 
 
+
+def test_rows_excel_leaves_empty_after_the_list_are_not_staff() -> None:
+    """Excel's "CSV UTF-8" writes a row of commas for each row below the list that was ever edited or formatted: two
+    such rows refused the whole list with six problems ("name is empty", "email '' is not an email address", …) and
+    two warnings naming nobody ("so  can only be matched through Graph")."""
+    text = ("\ufeff" + HEADER.replace("\n", "\r\n")
+            + "Ann Lewis,ann.lewis@x.cymru,high,TA,,a1000000-0000-4000-8000-000000000001\r\n"
+            + ",,,,,\r\n , ,,,,\r\n")
+
+    result = read_staff_csv(text, schools=SCHOOLS)
+
+    assert result.problems == () and result.warnings == ()
+    assert [m.email for m in result.staff] == ["ann.lewis@x.cymru"]
+
+
 WITHOUT_IDS = (HEADER
                + "Carys Jenkins,carys@llanidloes.example.cymru,high,Teacher,,a1000000-0000-4000-8000-000000000001\n"
                + "Owain Pritchard,owain@llanidloes.example.cymru,primary,Teacher,,\n"
