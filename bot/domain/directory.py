@@ -155,7 +155,9 @@ def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
         fieldnames = reader.fieldnames or []
     except csv.Error as error:
         return ImportResult((), (f"line 1: {error}",))
-    header = ["email" if h.strip().lower() == "upn" else h.strip().lower() for h in fieldnames]
+    # Headed as a person types them in Excel ("Line Manager Email", "AAD Object-ID"): any case, spaces or hyphens.
+    typed = ["_".join(h.strip().lower().replace("-", " ").split()) for h in fieldnames]
+    header = ["email" if h == "upn" else h for h in typed]
     reader.fieldnames = header
     missing = [c for c in COLUMNS[:5] if c not in header]
     if missing:

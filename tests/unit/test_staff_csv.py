@@ -108,6 +108,20 @@ def test_rows_excel_leaves_empty_after_the_list_are_not_staff() -> None:
     assert [m.email for m in result.staff] == ["ann.lewis@x.cymru"]
 
 
+def test_the_columns_may_be_headed_as_a_person_types_them() -> None:
+    """"Line Manager Email" and "AAD Object ID", as the office heads its columns in Excel, were "missing column(s):
+    line_manager_email", though the column was there; case was already ignored, spaces and hyphens were not."""
+    text = ("Name,Email,School,Role,Line Manager Email,AAD Object-ID\n"
+            "Ann Lewis,ann.lewis@x.cymru,high,TA,,a1000000-0000-4000-8000-000000000001\n"
+            "Bryn Jones,bryn.jones@x.cymru,primary,TA,ann.lewis@x.cymru,a1000000-0000-4000-8000-000000000002\n")
+
+    result = read_staff_csv(text, schools=SCHOOLS)
+
+    assert result.problems == ()
+    assert [(m.line_manager_email, m.aad_object_id) for m in result.staff] == [
+        ("", "a1000000-0000-4000-8000-000000000001"),
+        ("ann.lewis@x.cymru", "a1000000-0000-4000-8000-000000000002")]
+
 WITHOUT_IDS = (HEADER
                + "Carys Jenkins,carys@llanidloes.example.cymru,high,Teacher,,a1000000-0000-4000-8000-000000000001\n"
                + "Owain Pritchard,owain@llanidloes.example.cymru,primary,Teacher,,\n"
