@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
+from bot.command_lang import command_language
+
 
 class Command(NamedTuple):
     """Where a command lives ("module:function" taking argv, returning an exit code) and what it does."""
@@ -58,6 +60,18 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+# The packages of this repository: a module of theirs missing is a fault of the bot, not of the Python running it.
+OWN_PACKAGES = ("bot", "dialogs", "cards", "manifest", "scripts")
+# Said by a Python without the bot's packages (the system's, not .venv's), so it cannot come from the string tables,
+# which need them too.
+WITHOUT_PACKAGES = {
+    "en": "this Python lacks the bot's packages ({error}): run .venv/bin/python -m bot instead (make install makes "
+          "it), or source .venv/bin/activate first",
+    "cy": "does gan y Python hwn ddim o becynnau'r bot ({error}): rhedwch .venv/bin/python -m bot yn ei le (mae make "
+          "install yn ei greu), neu rhedwch source .venv/bin/activate yn gyntaf",
+}
+
+
 def usage() -> str:
     """Every command with what it does."""
     width = max(map(len, COMMANDS))
@@ -83,7 +97,22 @@ def main(argv: list[str]) -> int:
             print(f"python -m bot: no command {argv[0]!r}", file=sys.stderr)
         print(usage(), file=sys.stderr)
         return 2
-    return resolve(argv[0])(argv[1:])
+    try:
+        command = resolve(argv[0])
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] in OWN_PACKAGES:
+            raise
+        print(f"python -m bot {argv[0]}: " + WITHOUT_PACKAGES[_language(argv)].format(error=error), file=sys.stderr)
+        return 2
+    return command(argv[1:])
+
+
+def _language(argv: list[str]) -> str:
+    """The language the command was asked to speak (`--lang cy`, else a Welsh LANG), read before its own parser can
+    be imported."""
+    chosen = next((argv[n + 1] for n, arg in enumerate(argv[:-1]) if arg == "--lang"), None)
+    chosen = next((arg.partition("=")[2] for arg in argv if arg.startswith("--lang=")), chosen)
+    return command_language(chosen if chosen in ("en", "cy") else None).value
 
 
 if __name__ == "__main__":

@@ -95,6 +95,25 @@ def test_no_or_an_unknown_command_shows_the_list_and_fails(argv: list[str], caps
     assert "check-reports" in err and "import-staff" in err
 
 
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "python -m bot ask: this Python lacks the bot's packages (No module named 'numpy'): run .venv/bin/python "
+           "-m bot instead (make install makes it), or source .venv/bin/activate first"),
+    ("cy", "python -m bot ask: does gan y Python hwn ddim o becynnau'r bot (No module named 'numpy'): rhedwch "
+           ".venv/bin/python -m bot yn ei le (mae make install yn ei greu), neu rhedwch source .venv/bin/activate "
+           "yn gyntaf")])
+def test_a_command_run_by_a_python_without_the_bots_packages_says_which_python_to_use(lang: str, said: str) -> None:
+    """The README's commands say `python -m bot …`; a technician new to the project typed them with the system's
+    Python and got a traceback ending `ModuleNotFoundError: No module named 'numpy'`, which says nothing of the
+    project's venv. `-S` leaves out site-packages, as the system's Python lacks them."""
+    result = subprocess.run([python(), "-S", "-m", "bot", "ask", "--lang", lang, "Can I use TikTok?"], cwd=REPO_ROOT,
+                            env={**os.environ, "LANG": "C.UTF-8"}, capture_output=True, text=True, timeout=60,
+                            check=False)
+
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [said], result.stderr
+
+
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 async def test_help_on_a_command_shows_its_usage_and_does_nothing(
         name: str, storage_asked: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
