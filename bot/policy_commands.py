@@ -125,13 +125,14 @@ def _proposal_text(proposal: Proposal, strings: Catalogue, lang: Lang) -> str:
     """What publishing will do, as the preview in Teams says it: the version, who is sent a card, and how many have
     still to confirm the version it replaces (in the language of `--lang`)."""
     version, asked = proposal.plan.version, proposal.audience
-    if proposal.plan.reinstate:
-        return strings.text("publish.cmd_reinstate", lang, version=version)
     named = (strings.text("publish.cmd_named_replacing", lang, version=version, current=proposal.replaces)
              if proposal.replaces else strings.text("publish.cmd_named", lang, version=version))
     if not asked.listed:
         return strings.text("publish.cmd_no_staff_list", lang, named=named, command=IMPORT_STAFF)
     schools = ", ".join(f"{school.name(lang)} {count}" for school, count in asked.schools)
+    if proposal.plan.reinstate:  # those on the staff list who have not confirmed it are asked to read it again
+        return (strings.text("publish.cmd_reinstate_asks", lang, version=version, count=asked.asked, schools=schools)
+                if asked.asked else strings.text("publish.cmd_reinstate_all_read", lang, version=version))
     said = strings.text("publish.cmd_will_ask", lang, named=named, count=asked.asked, schools=schools)
     if asked.unreachable:
         said += "; " + strings.text("publish.cmd_unreachable", lang, count=asked.unreachable)
@@ -210,12 +211,17 @@ def publish_policy_command(argv: list[str]) -> int:
                                                               was=changed.was), file=sys.stderr)
                 return 1
         strings = tools.strings
-        if published.reinstated:
-            print(strings.text("publish.cmd_done_reinstated", lang, version=published.version))
-        elif published.cards_later:
+        if published.cards_later:
             print(strings.text("publish.cmd_done_later", lang, version=published.version))
         elif published.staff is None:
             print(strings.text("publish.cmd_done_no_staff", lang, version=published.version, command=IMPORT_STAFF))
+        elif published.reinstated:
+            print(strings.text("publish.cmd_done_reinstated_asks", lang, version=published.version,
+                               count=published.staff) if published.staff
+                  else strings.text("publish.cmd_done_reinstated_all_read", lang, version=published.version))
+            if published.staff and (said := cards_go_text(strings, lang, goes=publishing.cards_go(published.audience),
+                                                          now=publishing.now())):
+                print(said)
         else:
             print(strings.text("publish.cmd_done", lang, version=published.version, count=published.staff)
                   + ("; " + strings.text("publish.cmd_unreachable", lang, count=published.unreachable)

@@ -815,6 +815,7 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
                   next_review=Detail("Autumn 2028", "Tymor yr Hydref 2028"))
     high, primary = SAMPLE_FEDERATION.schools
     asked = Audience(53, ((high, 41), (primary, 12)), unreachable=3)
+    again = Audience(7, ((high, 5), (primary, 2)))  # made current again: those who have not confirmed it
 
     def preview(changes: PolicyChanges = SAMPLE_CHANGES, problems: tuple[str, ...] = (),
                 refusal: tuple[str, dict[str, str]] | None = None, current: str = "1",
@@ -823,11 +824,12 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
             strings, lang, draft_id="D-0123456789abcdef", file_name=SAMPLE_FILE_NAME,
             details=new, current_version=current, sections=8, passages=43, changes=changes, problems=problems,
             notes=[note_text(strings, note, lang) for note in SAMPLE_CHECK_NOTES], refusal=refusal,
-            audience=None if reinstate else asked, reinstate=reinstate)
+            audience=again if reinstate else asked, reinstate=reinstate)
 
     # Who Publish asks, school by school, before anything goes.
     yield "publish-preview", preview()
-    # Version 2 sent again after a rollback to version 1: made current again, nobody asked again.
+    # Version 2 sent again after a rollback to version 1: made current again, those who have not confirmed it asked
+    # to read it again.
     yield "publish-preview-reinstated", preview(reinstate=True)
     # Publish pressed on a preview made before the staff list grew: nothing published, who it would ask now.
     yield "publish-audience-changed", publishing.audience_changed_card(
@@ -853,7 +855,8 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "publish-done-unreachable", publishing.published_card(strings, lang, version="2", asked=38,
                                                                 reinstated=False, unreachable=3)
     yield "publish-done-no-staff", publishing.published_card(strings, lang, version="2", asked=None, reinstated=False)
-    yield "publish-done-reinstated", publishing.published_card(strings, lang, version="2", asked=41, reinstated=True)
+    yield "publish-done-reinstated", publishing.published_card(strings, lang, version="2", asked=7, reinstated=True,
+                                                               by_school=again.schools)
     yield "publish-done-later", publishing.published_card(strings, lang, version="2", asked=None, reinstated=False,
                                                           cards_later=True)
     yield "publish-not-owner-typed", common.error_card(strings, lang, "publish.not_owner_typed",

@@ -140,14 +140,20 @@ def audience_elements(strings: Catalogue, lang: Lang, *, version: str, audience:
                       goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None,
                       zone: str = "") -> list[Element]:
     """Who Publish sends a card to, asking them to read and confirm the version: how many, school by school, and who
-    cannot be asked; or that nobody is (a version published before, made current again; no staff list yet). With
-    `unconfirmed`, how many have still to confirm `previous`, the version in force, which this one replaces; with
-    `goes` (by school, when cards queued `now` reach staff: `cards_go_elements`), when they go, outside school hours."""
+    cannot be asked; or that nobody is (no staff list yet). `reinstate`: a version published before, made current
+    again, and `audience` those on the staff list who have not confirmed it, asked to read it again (or that everyone
+    has). With `unconfirmed`, how many have still to confirm `previous`, the version in force, which this one replaces;
+    with `goes` (by school, when cards queued `now` reach staff: `cards_go_elements`), when they go, outside school
+    hours."""
     said: list[Element] = [sub_heading(strings.text("publish.audience_title", lang))]
-    if reinstate:
-        return [*said, text(strings.text("publish.reinstate_note", lang, version=version))]
     if audience is None or not audience.listed:
         return [*said, text(strings.text("publish.no_staff_list_yet", lang))]
+    if reinstate:
+        if audience.asked == 0:
+            return [*said, text(strings.text("publish.reinstate_all_read", lang, version=version))]
+        said += [text(strings.text("publish.reinstate_asks", lang, version=version, count=audience.asked)),
+                 facts([(school.name(lang), str(count)) for school, count in audience.schools])]
+        return said + (cards_go_elements(strings, lang, goes=goes, now=now, zone=zone) if now is not None else [])
     if audience.asked == 0:
         said.append(text(strings.text("publish.will_ask_none", lang, version=version)))
     else:
@@ -279,32 +285,39 @@ def audience_changed_card(strings: Catalogue, lang: Lang, *, draft_id: str, vers
 
 
 def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int | None, reinstated: bool,
-                   cards_later: bool = False, unreachable: int = 0, previous: str = "",
-                   goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None,
-                   zone: str = "") -> Card:
+                   cards_later: bool = False, unreachable: int = 0, previous: str = "", previous_asked: bool = False,
+                   by_school: Sequence[tuple[School, int]] = (), goes: Sequence[tuple[School, datetime]] = (),
+                   now: datetime | None = None, zone: str = "") -> Card:
     """The preview once published: the bot answers from it, and who is being asked to read it (`cards_later`: the
-    cards go out on the periodic pass; `unreachable`: how many on the staff list have no Entra id to ask them by);
-    `previous`: the version it replaced, which Withdraw goes back to (asking first); `goes`: when the cards queued
-    `now` reach staff, outside school hours (`cards_go_elements`)."""
-    if reinstated:
-        body = strings.text("publish.reinstated_body", lang, version=version)
-    elif cards_later:
+    cards go out on the periodic pass; `unreachable`: how many on the staff list have no Entra id to ask them by;
+    `reinstated`: a version published before, made current again, and `asked` how many on the staff list who have not
+    confirmed it are asked to read it again, `by_school`); `previous`: the version it replaced, which Withdraw goes
+    back to (asking first, and saying, `previous_asked`, that those who have not confirmed it are asked to read it
+    again); `goes`: when the cards queued `now` reach staff, outside school hours (`cards_go_elements`)."""
+    if cards_later:
         body = strings.text("publish.done_later", lang)
     elif asked is None:
         body = strings.text("publish.done_no_staff", lang)
+    elif reinstated:
+        body = (strings.text("publish.reinstated_body_asks", lang, version=version, count=asked) if asked
+                else strings.text("publish.reinstated_body_all_read", lang, version=version))
     elif asked == 1:
         body = strings.text("publish.done_body_one", lang)
     else:
         body = strings.text("publish.done_body", lang, count=asked)
     said = [heading(strings.text("publish.done_title", lang, version=version)), text(body)]
-    if asked and not reinstated and not cards_later and now is not None:
+    if reinstated and asked and not cards_later:
+        said.append(facts([(school.name(lang), str(count)) for school, count in by_school]))
+    if asked and not cards_later and now is not None:
         said += cards_go_elements(strings, lang, goes=goes, now=now, zone=zone)
     if unreachable and asked is not None and not reinstated and not cards_later:
         said.append(text(strings.text("publish.done_unreachable", lang, count=unreachable)))
     buttons = [execute(strings.text("publish.see_reads", lang), VERB_READS, {"version": version})]
     if previous and not reinstated:
         confirm = {"type": "AdaptiveCard",
-                   "body": [text(strings.text("publish.withdraw_confirm", lang, version=version, previous=previous))],
+                   "body": [text(strings.text("publish.withdraw_confirm_asks" if previous_asked
+                                              else "publish.withdraw_confirm", lang, version=version,
+                                              previous=previous))],
                    "actions": [execute(strings.text("publish.withdraw_yes", lang), VERB_WITHDRAW,
                                        {"version": version}, style="destructive")]}
         buttons.append({"type": "Action.ShowCard", "title": strings.text("publish.withdraw", lang, version=version),

@@ -34,12 +34,14 @@ from bot.domain.people import Lang, Person
 from bot.domain.policy_reads import (
     AlreadyConfirmed,
     AskedStaff,
+    Audience,
     Confirmation,
     PolicyReads,
     ReminderDelivery,
     SchoolReads,
     Withheld,
     WithheldBecause,
+    audience,
     calendar_of,
     not_yet,
     not_yet_after,
@@ -436,6 +438,14 @@ class ReadingFlow:
         on_list = {m.aad_object_id.lower() for m in await self._directory.list_members() if m.aad_object_id}
         done = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)}
         return len({key for a in asked if (key := a.object_id.lower()) in on_list and key not in done})
+
+    async def not_confirmed(self, version: str) -> Audience:
+        """Who on the staff list (with an Entra id) has not confirmed `version`, by school: whom making it current again
+        asks to read it again (`settle`); `listed`, as for a campaign, whether there is a staff list."""
+        members = await self._directory.list_members()
+        done = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)}
+        left = [m for m in members if m.aad_object_id and m.aad_object_id.lower() not in done]
+        return replace(audience(self._federation.schools, left), listed=bool(members))
 
     async def _behind(self, record: PolicyVersion, person: Person) -> str:
         """The version `record`'s replaced, when `person` was asked to read it and never confirmed it; else ""."""

@@ -64,8 +64,9 @@ _DRAFT_ID = re.compile(r"^D-[0-9a-f]{16}$")
 @dataclass(frozen=True)
 class Published:
     """What publishing did: the version now current, whether it was stored before, how many staff are asked
-    (those on the list with an Entra id; None when no staff list has been imported), and whether storage went away
-    once it was stored (`cards_later`: its campaign is left owed, and the periodic pass sends the cards)."""
+    (those on the list with an Entra id; made current again, those of them who have not confirmed it; None when no
+    staff list has been imported), and whether storage went away once it was stored (`cards_later`: its campaign is
+    left owed, and the periodic pass sends the cards)."""
 
     version: str
     reinstated: bool
@@ -74,6 +75,7 @@ class Published:
     unreachable: int = 0  # on the staff list with no Entra id: nobody can ask them in Teams
     previous: str = ""  # the version it replaced (what Withdraw goes back to)
     audience: Audience | None = None  # who its campaign asks, by school (when their cards go is said by school)
+    previous_asked: bool = False  # staff were asked to read `previous`: Withdraw asks them to read it again
 
 
 
@@ -206,9 +208,11 @@ class PublishingFlow:
         check = await asyncio.to_thread(check_policy, imported)
         draft_id = f"D-{secrets.token_hex(8)}"
         refusal, plan = await self._preview_plan(imported, check)
-        # Who Publish will send a card to, said before anything goes: one click messages every member of staff.
-        asked = await self.audience() if plan is not None and not plan.reinstate else None
-        unconfirmed = await self._still_to_confirm() if asked is not None else 0
+        # Who Publish will send a card to, said before anything goes: one click messages every member of staff (made
+        # current again, those who have not confirmed it).
+        asked = (None if plan is None else await self._reading.not_confirmed(plan.version) if plan.reinstate
+                 else await self.audience())
+        unconfirmed = await self._still_to_confirm() if plan is not None and not plan.reinstate else 0
         if check.passed and refusal is None:
             # The draft keeps the notes as the English preview gave them (what the record shows).
             notes = tuple(note_text(self._strings, note, Lang.EN) for note in imported.warnings)
@@ -302,8 +306,9 @@ class PublishingFlow:
         if check.policy is None:
             raise PublishRefused("publish.import_failed", reason=self._in_english(check.problems[:3]))
         plan, _, _, in_force = await self._plan(check.policy, data)
-        unconfirmed = 0 if plan.reinstate else await self._still_to_confirm()
-        return Proposal(plan, await self.audience(), in_force.details.version, unconfirmed)
+        if plan.reinstate:  # made current again: those who have not confirmed it are asked to read it again
+            return Proposal(plan, await self._reading.not_confirmed(plan.version), in_force.details.version)
+        return Proposal(plan, await self.audience(), in_force.details.version, await self._still_to_confirm())
 
     async def publish(self, data: Mapping[str, Any], *, by: Person, campaign_now: bool = True,
                       expected_asked: int | None = None, expected_replaces: str | None = None) -> Published:
@@ -337,24 +342,31 @@ class PublishingFlow:
         except PolicyTooLarge as too_large:
             raise PublishRefused("publish.too_large", detail=str(too_large)) from None
         log.info("policy version %s published%s", version, " again" if reinstate else "")
+        previous_asked = current is not None and current.campaign
         try:
             members = await self._directory.list_members()
+            # Made current again: whom it asks to read it again, counted before its cards are queued.
+            again = await self._reading.not_confirmed(version) if reinstate else None
         except StorageUnavailable:
             # It is published (the transaction is in): saying "nothing was changed" would be wrong.
             log.warning("campaign for version %s left owed: storage unavailable", version)
             if self._refresh is not None:
                 self._in_background(self._switch())
-            return Published(version, reinstate, None, cards_later=not reinstate, previous=previous.details.version)
+            return Published(version, reinstate, None, cards_later=True, previous=previous.details.version,
+                             previous_asked=previous_asked)
         if campaign_now:
             await self._campaign(version, reinstated=reinstate)
         else:
             self._in_background(self._campaign(version, reinstated=reinstate))
         if self._refresh is not None:
             self._in_background(self._switch())
+        if again is not None:
+            return Published(version, reinstate, again.asked if members else None, previous=previous.details.version,
+                             audience=again, previous_asked=previous_asked)
         reachable = sum(1 for member in members if member.aad_object_id)
         return Published(version, reinstate, reachable if members else None,
                          unreachable=len(members) - reachable, previous=previous.details.version,
-                         audience=audience(self._federation.schools, members))
+                         audience=audience(self._federation.schools, members), previous_asked=previous_asked)
 
     def _record(self, version: str, data: Mapping[str, Any], policy: Policy, by: Person,
                 changes: PolicyChanges) -> PolicyVersion:
@@ -447,6 +459,9 @@ class PublishingFlow:
                                                asked=published.staff, reinstated=published.reinstated,
                                                cards_later=published.cards_later,
                                                unreachable=published.unreachable, previous=published.previous,
+                                               previous_asked=published.previous_asked,
+                                               by_school=published.audience.schools if published.reinstated
+                                               and published.audience is not None else (),
                                                goes=self.cards_go(published.audience), now=now,
                                                zone=turn.time_zone))
 

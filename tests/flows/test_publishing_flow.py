@@ -1615,6 +1615,51 @@ async def test_a_version_sent_again_after_a_rollback_is_owed_again_to_those_who_
     assert await _owed_read_cards(bot, CARYS) == []
 
 
+@pytest.mark.parametrize(("lang", "goes"), [(Lang.EN, "They go at 08:00 on Thursday 10 December"),
+                                            (Lang.CY, "Byddan nhw'n mynd am 08:00 ddydd Iau 10 Rhagfyr")])
+async def test_a_version_sent_again_after_a_rollback_says_who_is_asked_to_read_it_again_and_when(
+        strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang, goes: str) -> None:
+    """Version 2 was withdrawn; at 23:00 Siân sent it again. Its preview said "publishing makes it current again, and
+    nobody is asked to read it again", and so did the card once she pressed Publish, though the four who had not
+    confirmed it were each owed its card, which went at 08:00. Both say who is asked to read it again, how many, and
+    when their cards go; with everyone confirmed, that nobody is. The published card's Withdraw asks first saying
+    that those who have not confirmed the version gone back to are asked to read it again."""
+    clock = Clock(datetime(2026, 12, 9, 10, 0, tzinfo=UTC))  # Wednesday 9 December, 10:00 GMT
+    bot = await _opened(strings, federation, clock)
+    v2 = await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "2"})
+    v3 = await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+    await bot.bot.clicks(SIAN, VERB_WITHDRAW, verb_data(v3.card or {}, VERB_WITHDRAW))
+    await bot.bot.clicks(SIAN, VERB_WITHDRAW, {"version": "2"})  # as on version 2's card: back to version 1
+    await bot.publishing.drain()
+    clock.now = datetime(2026, 12, 9, 23, 0, tzinfo=UTC)
+
+    preview = await bot.sends(SIAN, write_revised(tmp_path, "v2.txt"), lang)
+    again = await bot.bot.clicks(SIAN, VERB_PUBLISH, verb_data(preview.card or {}, VERB_PUBLISH), lang=lang)
+    await bot.publishing.drain()
+
+    nobody = {Lang.EN: "nobody is asked to read it again", Lang.CY: "fydd neb yn cael cais i'w darllen eto"}[lang]
+    assert nobody not in text_of(preview.card) and nobody not in text_of(again.card)
+    schools = {school.school_id: school.name(lang) for school in federation.schools}
+    for shown in (preview.card or {}, again.card or {}):
+        assert goes in text_of(shown)
+        assert facts(shown)[schools["high"]] == "2" and facts(shown)[schools["primary"]] == "2"
+    assert strings.text("publish.reinstate_asks", lang, version="2", count=4) in text_of(preview.card)
+    assert strings.text("publish.reinstated_body_asks", lang, version="2", count=4) in text_of(again.card)
+    assert [len(await bot.read_cards(p)) for p in STAFF] == [0, 1, 1, 1, 1]
+    [show_v2] = [a for a in actions(v2.card or {}) if a.get("type") == "Action.ShowCard"]
+    [show_v3] = [a for a in actions(v3.card or {}) if a.get("type") == "Action.ShowCard"]
+    assert strings.text("publish.withdraw_confirm", Lang.EN, version="2", previous="1") in text_of(show_v2)
+    assert strings.text("publish.withdraw_confirm_asks", Lang.EN, version="3", previous="2") in text_of(show_v3)
+
+    for person in STAFF:
+        await bot.bot.clicks(person, VERB_CONFIRM_READ, {"version": "2"})
+    await _rolled_back(bot, "1")
+    everyone = await bot.sends(SIAN, write_revised(tmp_path, "v2.txt"), lang)
+    assert strings.text("publish.reinstate_all_read", lang, version="2") in text_of(everyone.card)
+    assert goes not in text_of(everyone.card)
+
+
 # Reminding again
 
 

@@ -246,6 +246,38 @@ async def test_rollback_policy_says_those_who_have_not_confirmed_the_version_are
     assert len(when) <= 1 and all(line.startswith(cards_go) for line in when), when
 
 
+@pytest.mark.parametrize("lang", ["en", "cy"])
+async def test_publish_policy_of_a_version_published_before_says_who_is_asked_to_read_it_again(
+        tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        lang: str) -> None:
+    """Version 2 was rolled back to 1, then IT published version 2 again: before and after, `publish-policy` said
+    "nobody is asked to read it again", though each of the five on the staff list, none of whom had confirmed it, was
+    owed its card again (waiting in the outbox). It says who is asked to read it again, school by school, and how many;
+    outside school hours, when their cards go."""
+    await _the_staff_list(store)
+    v2 = write_revised(tmp_path, "v2.txt")
+    assert await asyncio.to_thread(publish_policy_command, [str(v2), "--yes"]) == 0
+    assert await asyncio.to_thread(rollback_policy_command, ["1", "--yes"]) == 0
+    capsys.readouterr()
+
+    code = await asyncio.to_thread(publish_policy_command, [str(v2), "--yes", "--lang", lang])
+
+    will, done, *when = capsys.readouterr().out.splitlines()
+    strings = load_catalogue()
+    staff = await TableStaffDirectory(store).list_members()
+    owed = [m.message_id for member in staff
+            for m in await TableOutbox(store).list_for_recipient(Person(TENANT, member.aad_object_id, member.name))]
+    schools = {"en": "Llanidloes High School 3, Llanidloes Primary School 2",
+               "cy": "Ysgol Uwchradd Llanidloes 3, Ysgol Gynradd Llanidloes 2"}[lang]
+    assert code == 0 and owed == [f"policy|00002|read|{member.aad_object_id}" for member in staff]
+    for line in (will, done):
+        assert "nobody is asked" not in line and "fydd neb yn cael cais" not in line, line
+    assert will == strings.text("publish.cmd_reinstate_asks", Lang(lang), version="2", count=5, schools=schools)
+    assert done == strings.text("publish.cmd_done_reinstated_asks", Lang(lang), version="2", count=5)
+    cards_go = strings.text("reads.cards_go", Lang(lang), when="{when}").partition("{when}")[0]
+    assert len(when) <= 1 and all(line.startswith(cards_go) for line in when), when
+
+
 @pytest.mark.parametrize("answer", ["", "y", "3"])
 async def test_rollback_policy_changes_nothing_until_the_version_number_is_typed_or_with_yes(
         tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
