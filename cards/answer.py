@@ -173,6 +173,16 @@ def when(moment: datetime | None) -> str:
     return uk_clock(moment, "%d/%m/%Y %H:%M") if moment else "—"
 
 
+def when_read(strings: Catalogue, lang: Lang, moment: datetime | None, zone: str = "") -> str:
+    """`when`, saying "UK time" ("amser y DU") after it to a reader whose clocks (`zone`: the time zone of their
+    Teams, as its clientInfo gave it on this turn or an earlier one) show another hour then: "01/12/2026 10:00 UK
+    time". A time already marked BST or GMT (the hour the clocks go back) says which, and so says it is UK time."""
+    shown = when(moment)
+    if moment is None or not clocks_differ_from_uk(zone, moment) or shown.endswith((" BST", " GMT")):
+        return shown
+    return strings.text("date.uk_time_after", lang, when=shown)
+
+
 def on_day(strings: Catalogue, lang: Lang, moment: datetime) -> str:
     """The UK day of a moment as a sentence says when something happens: "on Monday 7 September", "ddydd Llun 7
     Medi"."""
@@ -581,8 +591,10 @@ def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, aske
                        question: str, reply: str = "", replied_by: str = "", replied_at: datetime | None = None,
                        error: str = "", draft: str = "", answered_from: str = "",
                        earlier: tuple[str, str] | None = None, heading_in_english: bool = False,
-                       corrected_by: str = "", corrected_at: datetime | None = None, correcting: str = "") -> Card:
-    """The headteacher's card: the question (and, when the bot's answer did not help, where it answered from, and
+                       corrected_by: str = "", corrected_at: datetime | None = None, correcting: str = "",
+                       zone: str = "") -> Card:
+    """The headteacher's card (its times in UK time, said so to a reader whose clocks, `zone`, show another hour): the
+    question (and, when the bot's answer did not help, where it answered from, and
     from which version when it was one before the version in force: `earlier`, those two numbers; not covered, which
     version was searched), and a reply box
     (or the reply once sent, and who last corrected it, with Correct my reply); `draft` is what they had typed when it
@@ -591,7 +603,8 @@ def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, aske
     without Welsh are shown in English."""
     body: list[Element] = [
         heading(strings.text("ask.head_title_not_helpful" if answered_from else "ask.head_title", lang)),
-        plain_text(strings.text("ask.head_from", lang, name=asker, when=when(asked_at)), subtle=True),
+        plain_text(strings.text("ask.head_from", lang, name=asker, when=when_read(strings, lang, asked_at, zone)),
+                   subtle=True),
         user_text(question, limit=MAX_QUESTION),
     ]
     if answered_from and earlier is not None:
@@ -604,11 +617,12 @@ def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, aske
         body.append(text(strings.text("ask.head_answered_from", lang, section=answered_from), subtle=True))
     body += headings_in_english_note(strings, lang, bool(answered_from) and heading_in_english)
     if replied_at is not None:
-        replied = strings.text("ask.head_replied", lang, name=replied_by, when=when(replied_at))
+        replied = strings.text("ask.head_replied", lang, name=replied_by,
+                               when=when_read(strings, lang, replied_at, zone))
         body.append(plain_text(replied, weight="Bolder"))
         if corrected_at is not None:
             body.append(plain_text(strings.text("ask.head_corrected", lang, name=corrected_by,
-                                                when=when(corrected_at)), subtle=True))
+                                                when=when_read(strings, lang, corrected_at, zone)), subtle=True))
         if not correcting:
             body.append(user_text(reply))
             return card(body, [execute(strings.text("ask.correct_button", lang), VERB_CORRECT_REPLY,

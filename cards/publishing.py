@@ -12,7 +12,7 @@ from bot.domain.people import Lang
 from bot.domain.policy_reads import Audience, NotYet, SchoolReads, not_yet
 from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
 from bot.policy.details import PolicyDetails
-from cards.answer import goes_on_day, when
+from cards.answer import goes_on_day, when_read
 from cards.common import VERB_SECTIONS, headings_in_english_note
 from cards.elements import (
     Card,
@@ -342,7 +342,7 @@ def withdrawn_card(strings: Catalogue, lang: Lang, *, version: str, previous: st
 def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges,
                       reminder: bool = False, superseded: str = "", recorded_nothing: bool = False,
                       typed: bool = False, late: bool = False, kept: datetime | None = None,
-                      behind: str = "", not_yet: bool = False) -> Card:
+                      behind: str = "", not_yet: bool = False, zone: str = "") -> Card:
     """Sent to every member of staff: what changed, a way to read it, and "I have read it". In place of a card about
     an older version (`superseded`), it says so first (and, `recorded_nothing`, that its click recorded nothing); in
     answer to "I have read it" typed (`typed`), that the button records it and the words do not. `late`: to someone
@@ -350,7 +350,8 @@ def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails,
     new in it. `kept`: when they confirmed the version of the card pressed (withdrawn since), which stays on record.
     `behind`: the version this one replaced, which they were asked to read and never confirmed, so what changed since
     it is not all they have to read. Either way "the rules are the same" is not said: they are not the same to them.
-    "Read the policy" names the version, so an instance that has not switched to it yet does so first."""
+    "Read the policy" names the version, so an instance that has not switched to it yet does so first. `zone`: the
+    reader's time zone, for `kept` (`when_read`)."""
     code = lang.value
     issued = details.issued()
     # Welsh gives the named policy its article ("Mae'r {title}"), once: a title that has its own loses it here.
@@ -366,7 +367,8 @@ def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails,
     if superseded:
         note = strings.text("reads.superseded", lang, version=superseded, current=details.version)
         if kept is not None:
-            note += " " + strings.text("reads.kept_on_record", lang, version=superseded, when=when(kept))
+            note += " " + strings.text("reads.kept_on_record", lang, version=superseded,
+                                       when=when_read(strings, lang, kept, zone))
         elif recorded_nothing:
             note += " " + strings.text("reads.nothing_recorded", lang, version=superseded)
         notes.append({"type": "Container", "style": "warning", "items": [text(note)]})
@@ -390,16 +392,18 @@ def without_article(welsh: str) -> str:
 
 
 def read_confirmed_card(strings: Catalogue, lang: Lang, *, version: str, at: datetime, already: bool,
-                        replaced: str = "", asked: bool = False) -> Card:
+                        replaced: str = "", asked: bool = False, zone: str = "") -> Card:
     """The read-and-confirm card once confirmed (a second click says when the first was). `replaced`: the version the
     card pressed was about, no longer in force, when `version` (in force) is the one they confirmed. `asked`: the
-    answer to "Have I confirmed?", which version and when, the version in force."""
+    answer to "Have I confirmed?", which version and when, the version in force. `zone`: the reader's time zone
+    (`when_read`)."""
     if replaced:
-        said = strings.text("reads.replaced_confirmed", lang, version=replaced, current=version, when=when(at))
+        said = strings.text("reads.replaced_confirmed", lang, version=replaced, current=version,
+                            when=when_read(strings, lang, at, zone))
         return card([{"type": "Container", "style": "warning", "items": [text(said)]}],
                     [execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": version})])
     key = "reads.have_confirmed" if asked else "reads.already_confirmed" if already else "reads.confirmed"
-    return card([text(strings.text(key, lang, when=when(at), version=version))],
+    return card([text(strings.text(key, lang, when=when_read(strings, lang, at, zone), version=version))],
                 [execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": version})])
 
 
@@ -588,19 +592,21 @@ def not_asked_summary_card(strings: Catalogue, lang: Lang, *, version: str, late
                                {"version": latest})])
 
 
-def published_text(strings: Catalogue, lang: Lang, at: datetime, by: str) -> str:
-    """ "Published in the bot on … by …", the publisher named in the reader's language when no person was named."""
+def published_text(strings: Catalogue, lang: Lang, at: datetime, by: str, zone: str = "") -> str:
+    """ "Published in the bot on … by …", the publisher named in the reader's language when no person was named; the
+    time in UK time, said so to a reader whose clocks (`zone`) show another hour (`when_read`)."""
     name = strings.text("reads.by_command", lang) if by == BY_COMMAND else by
-    return strings.text("reads.published_on", lang, when=when(at), name=name)
+    return strings.text("reads.published_on", lang, when=when_read(strings, lang, at, zone), name=name)
 
 
 def whats_new_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges | None,
                    published: tuple[datetime, str] | None = None, confirmed_at: datetime | None = None,
-                   installed_again: bool = False, late: bool = False, behind: str = "") -> Card:
+                   installed_again: bool = False, late: bool = False, behind: str = "", zone: str = "") -> Card:
     """The version in force, its dates, and what changed from the one before (None: the shipped default, never
     replaced, or `installed_again` after a rollback to it; nobody is asked to confirm it). To someone who has not
     confirmed it, asked on a later day than it came out (`late`) or never having confirmed the version it replaced
-    (`behind`), the rules are not said to be the same; `behind` tells them to read the whole policy."""
+    (`behind`), the rules are not said to be the same; `behind` tells them to read the whole policy. Times are UK time,
+    said so to a reader whose clocks (`zone`) show another hour."""
     code = lang.value
     body: list[Element] = [heading(strings.text("reads.whats_new_title", lang)),
                            user_text(details.title.text(code), limit=300),
@@ -610,11 +616,12 @@ def whats_new_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, ch
         body.append(text(strings.text(key, lang)))
         return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS)])
     if published is not None:
-        body.append(text(published_text(strings, lang, *published), subtle=True, size="Small"))
+        body.append(text(published_text(strings, lang, *published, zone=zone), subtle=True, size="Small"))
     body.extend(changes_elements(strings, lang, changes))
     actions = [execute(strings.text("button.sections", lang), VERB_SECTIONS)]
     if confirmed_at is not None:
-        body.append(text(strings.text("reads.you_confirmed", lang, when=when(confirmed_at)), subtle=True))
+        body.append(text(strings.text("reads.you_confirmed", lang, when=when_read(strings, lang, confirmed_at, zone)),
+                         subtle=True))
     else:
         if behind:
             body.append(text(strings.text("reads.whats_new_behind", lang, previous=behind)))

@@ -30,7 +30,7 @@ from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import tools_not_named
 from bot.domain.policy_versions import PublishRefused, version_number
-from bot.domain.profiles import UserProfiles, chosen_language, preferred_language
+from bot.domain.profiles import UserProfiles, chosen_language, preferred_reading
 from bot.domain.questions import (
     MAX_CORRECTIONS,
     MAX_REPLY,
@@ -843,7 +843,8 @@ class AskFlow:
                                                asked=asked, picture_unread=turn.picture))
         return Reply(card=cards.about_card(
             self._strings, turn.lang, in_force.policy.details, overdue=overdue, asked=asked,
-            published=published_text(self._strings, turn.lang, record.published_at, record.published_by),
+            published=published_text(self._strings, turn.lang, record.published_at, record.published_by,
+                                     zone=turn.time_zone),
             changes=changes_elements(self._strings, turn.lang, record.changes), picture_unread=turn.picture))
 
     async def disclaimer(self, turn: Turn) -> Reply:
@@ -1026,12 +1027,13 @@ class AskFlow:
         question, so queuing it again sends nothing twice)."""
         owner = self._federation.policy_owner
         recipient = Person(asker.tenant_id, owner.aad_object_id, owner.name)
-        owner_lang = await preferred_language(self._profiles, recipient)
+        # Her language, and the time zone her Teams last gave (a head on a school trip), from one read of her profile.
+        owner_lang, owner_zone = await preferred_reading(self._profiles, recipient)
         section, in_english = self._answered_from(record, owner_lang, answered_policy)
         owner_card = cards.head_question_card(self._strings, owner_lang, question_id=record.question_id,
                                               asker=asker.name, asked_at=record.asked_at, question=record.text,
                                               answered_from=section, earlier=self._earlier(record, answered_policy),
-                                              heading_in_english=in_english)
+                                              heading_in_english=in_english, zone=owner_zone)
         return OutboundMessage(recipient=recipient, message_id=f"{record.question_id}|to-owner", card=owner_card,
                                card_key=f"{record.question_id}|owner", created_at=self._clock(),
                                preview=self._strings.text("notify.question_for_owner", owner_lang))
@@ -1076,7 +1078,7 @@ class AskFlow:
         return record
 
     async def _question_card(self, record: QuestionRecord, lang: Lang, *, error: str = "", draft: str = "",
-                             correcting: bool = False) -> Reply:
+                             correcting: bool = False, zone: str = "") -> Reply:
         answered = await self._answered_policy(record)
         section, in_english = self._answered_from(record, lang, answered)
         return Reply(card=cards.head_question_card(
@@ -1084,7 +1086,7 @@ class AskFlow:
             question=record.text, reply=record.reply, replied_by=record.replied_by, replied_at=record.replied_at,
             error=error, draft=draft, answered_from=section, earlier=self._earlier(record, answered),
             heading_in_english=in_english, corrected_by=record.corrected_by, corrected_at=record.corrected_at,
-            correcting=record.reply_mark if correcting else ""))
+            correcting=record.reply_mark if correcting else "", zone=zone))
 
     async def _correctable(self, turn: Turn) -> QuestionRecord:
         """The question, if it was replied to and this person may correct the reply; else `RecordNotFound`, as for an
@@ -1101,7 +1103,7 @@ class AskFlow:
             record = await self._correctable(turn)
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
-        return await self._question_card(record, turn.lang, correcting=True)
+        return await self._question_card(record, turn.lang, zone=turn.time_zone, correcting=True)
 
     def _reply_typed(self, turn: Turn) -> tuple[str, str]:
         """The reply typed on the card, and what is wrong with it ("" when nothing is)."""
@@ -1121,7 +1123,8 @@ class AskFlow:
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         # Its place is kept, so a reply sent on the card the question came in shows here too.
-        return replace(await self._question_card(record, turn.lang), card_key=f"{record.question_id}|opened")
+        return replace(await self._question_card(record, turn.lang, zone=turn.time_zone),
+                       card_key=f"{record.question_id}|opened")
 
     async def reply(self, turn: Turn) -> Reply:
         """The reply of the person the question was sent to: stored once, sent back to the person who asked; from a
@@ -1138,7 +1141,7 @@ class AskFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         text, error = self._reply_typed(turn)
         if error:
-            return await self._question_card(record, turn.lang, error=error, draft=text)
+            return await self._question_card(record, turn.lang, zone=turn.time_zone, error=error, draft=text)
         now = self._clock()
         try:
             replied = record.replied(turn.actor, text, now, policy_owner=self._federation.policy_owner,
@@ -1147,8 +1150,9 @@ class AskFlow:
         except NotAllowed:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except RateLimited as limited:
-            return await self._question_card(record, turn.lang, draft=text, error=self._strings.text(
-                "ask.reply_limited", turn.lang, count=limited.limit.count, when=cards.when(limited.until)))
+            return await self._question_card(
+                record, turn.lang, zone=turn.time_zone, draft=text, error=self._strings.text(
+                    "ask.reply_limited", turn.lang, count=limited.limit.count, when=cards.when(limited.until)))
         except AlreadyDone:
             await self._asker_told_again(record)
             return await self._already_replied(record, turn.lang)
@@ -1157,7 +1161,7 @@ class AskFlow:
             return stored
         await self._owner_card_taken_back(stored, replier=turn.actor)
         await self._cards_of_it_shown_again(stored, turn)
-        return await self._question_card(stored, turn.lang)
+        return await self._question_card(stored, turn.lang, zone=turn.time_zone)
 
     async def _stored_and_sent(self, turn: Turn, before: QuestionRecord, changed: QuestionRecord, now: datetime, *,
                                already: Callable[[QuestionRecord, Lang], Awaitable[Reply]]) -> QuestionRecord | Reply:
@@ -1197,32 +1201,35 @@ class AskFlow:
         and sent to the person who asked as a new card."""
         text, error = self._reply_typed(turn)
         if error:
-            return await self._question_card(record, turn.lang, error=error, draft=text, correcting=True)
+            return await self._question_card(record, turn.lang, zone=turn.time_zone, error=error, draft=text,
+                                             correcting=True)
         now = self._clock()
         try:
             corrected = record.corrected(turn.actor, text, now, mark=mark, policy_owner=self._federation.policy_owner)
             await self._limiter.take(self._reply_limit, turn.actor.key, now)
         except RateLimited as limited:
-            return await self._question_card(record, turn.lang, draft=text, correcting=True, error=self._strings.text(
-                "ask.reply_limited", turn.lang, count=limited.limit.count, when=cards.when(limited.until)))
+            return await self._question_card(
+                record, turn.lang, zone=turn.time_zone, draft=text, correcting=True, error=self._strings.text(
+                    "ask.reply_limited", turn.lang, count=limited.limit.count, when=cards.when(limited.until)))
         except AlreadyDone:
             await self._asker_told_again(record)
             return await self._already_corrected(record, turn.lang)
         except TooManyCorrections:
-            return await self._question_card(record, turn.lang, draft=text, correcting=True, error=self._strings.text(
-                "ask.too_many_corrections", turn.lang, count=MAX_CORRECTIONS))
+            return await self._question_card(
+                record, turn.lang, zone=turn.time_zone, draft=text, correcting=True, error=self._strings.text(
+                    "ask.too_many_corrections", turn.lang, count=MAX_CORRECTIONS))
         stored = await self._stored_and_sent(turn, record, corrected, now, already=self._already_corrected)
         if isinstance(stored, Reply):
             return stored
         await self._cards_of_it_shown_again(stored, turn)
-        return await self._question_card(stored, turn.lang)
+        return await self._question_card(stored, turn.lang, zone=turn.time_zone)
 
     async def _cards_of_it_shown_again(self, record: QuestionRecord, turn: Turn) -> None:
         """Once a reply (or a correction) is stored, the cards of the question in the chat of whoever sent it, the one
         it came in and the one Questions for review last opened, are edited to show it (never posted): the one she did
         not press kept its empty reply box, whose Send later said only that she had already replied. The reply stands
         if this fails (logged)."""
-        shown = (await self._question_card(record, turn.lang)).card
+        shown = (await self._question_card(record, turn.lang, zone=turn.time_zone)).card
         if shown is None:
             return
         try:

@@ -63,7 +63,7 @@ from bot.domain.uk_time import uk_today
 from bot.policy.loader import PolicyFileError, policy_from_data
 from bot.policy.model import Policy
 from cards import publishing as cards
-from cards.answer import when
+from cards.answer import when_read
 from cards.common import error_card, notice_card
 from cards.elements import Card
 from cards.i18n import Catalogue
@@ -459,7 +459,7 @@ class ReadingFlow:
                    if asked.object_id.lower() == key)
 
     async def _in_force_instead(self, version: str, lang: Lang, person: Person, *,
-                                recorded_nothing: bool = False) -> Reply | None:
+                                recorded_nothing: bool = False, zone: str = "") -> Reply | None:
         """For a card about a version no longer in force: the card of the version in force (staff only ever confirm
         that one), saying so, or, when `person` has confirmed that one, that they have and when (a card that reached
         them late, or that they kept); None while `version` is in force."""
@@ -475,17 +475,17 @@ class ReadingFlow:
             if kept is not None:
                 return Reply(card=notice_card(self._strings.text(
                     "reads.superseded_confirmed_not_asked", lang, version=version, current=pointer.version,
-                    when=when(kept.read_at))))
+                    when=when_read(self._strings, lang, kept.read_at, zone))))
             return Reply(card=error_card(self._strings, lang, "reads.superseded_not_asked", version=version,
                                          current=pointer.version))
         if (done := await self._confirmation(pointer.version, person)) is not None:
             return Reply(card=cards.read_confirmed_card(self._strings, lang, version=pointer.version, at=done.read_at,
-                                                        already=True, replaced=version))
+                                                        already=True, replaced=version, zone=zone))
         policy, record = await self._stored_record(pointer.version)
-        return Reply(card=self._request(lang, policy, record.changes, superseded=version,
-                                        recorded_nothing=recorded_nothing,
-                                        kept=kept.read_at if kept is not None else None,
-                                        behind=await self._behind(record, person)))
+        return Reply(card=cards.read_request_card(self._strings, lang, details=policy.details, changes=record.changes,
+                                                  superseded=version, recorded_nothing=recorded_nothing,
+                                                  kept=kept.read_at if kept is not None else None,
+                                                  behind=await self._behind(record, person), zone=zone))
 
     def cards_go(self, schools: Iterable[School], now: datetime) -> list[tuple[School, datetime]]:
         """When a card to staff queued at `now` reaches them, by school: `now` within its school hours, else the start
@@ -722,8 +722,8 @@ class ReadingFlow:
         try:
             record = await self._versions.get(version)
             version = record.version  # as published: card data may write it "2.0"
-            if (instead := await self._in_force_instead(version, turn.lang, turn.actor,
-                                                        recorded_nothing=True)) is not None:
+            if (instead := await self._in_force_instead(version, turn.lang, turn.actor, recorded_nothing=True,
+                                                        zone=turn.time_zone)) is not None:
                 return instead
             if not record.campaign:
                 return Reply(card=error_card(self._strings, turn.lang, "reads.not_asked", version=version))
@@ -745,9 +745,10 @@ class ReadingFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except AlreadyConfirmed as already:
             return Reply(card=cards.read_confirmed_card(self._strings, turn.lang, version=version,
-                                                        at=already.confirmation.read_at, already=True))
+                                                        at=already.confirmation.read_at, already=True,
+                                                        zone=turn.time_zone))
         return Reply(card=cards.read_confirmed_card(self._strings, turn.lang, version=version,
-                                                    at=confirmation.read_at, already=False))
+                                                    at=confirmation.read_at, already=False, zone=turn.time_zone))
 
     async def _confirmation_after_all(self, version: str, person: Person) -> Confirmation | None:
         """After a confirmation's write that failed but may have been made: the confirmation as storage has it, or None
@@ -795,7 +796,7 @@ class ReadingFlow:
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         return Reply(card=cards.read_confirmed_card(self._strings, turn.lang, version=record.version, at=done.read_at,
-                                                    already=True, asked=asked))
+                                                    already=True, asked=asked, zone=turn.time_zone))
 
     async def request_card(self, turn: Turn) -> Reply:
         """The read-and-confirm card in the other language (and that language remembered)."""
@@ -805,14 +806,14 @@ class ReadingFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
         lang = Lang(str(wanted))
         try:
-            if (instead := await self._in_force_instead(version, lang, turn.actor)) is not None:
+            if (instead := await self._in_force_instead(version, lang, turn.actor, zone=turn.time_zone)) is not None:
                 instead.language = lang
                 return instead
             version = (await self._versions.get(version)).version  # as published: card data may write it "2.0"
             # A card that reached them after they confirmed (a reminder on its way as they pressed): not asked again.
             if (done := await self._confirmation(version, turn.actor)) is not None:
                 return Reply(card=cards.read_confirmed_card(self._strings, lang, version=version, at=done.read_at,
-                                                            already=True), language=lang)
+                                                            already=True, zone=turn.time_zone), language=lang)
             policy, record = await self._stored_record(version)
             late = await self._asked_late(record, turn.actor)
             behind = await self._behind(record, turn.actor)
@@ -843,7 +844,7 @@ class ReadingFlow:
         return Reply(card=cards.whats_new_card(
             self._strings, turn.lang, details=details, changes=record.changes,
             published=(record.published_at, record.published_by), confirmed_at=mine[0].read_at if mine else None,
-            late=late, behind=behind))
+            late=late, behind=behind, zone=turn.time_zone))
 
     # Headteachers and the policy owner
 

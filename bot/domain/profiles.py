@@ -34,25 +34,33 @@ class UserProfile:
     caught_up_at: datetime | None = None
     # Until when a welcome held by an install outside school hours waits (only then do their turns look for it).
     welcome_held_until: datetime | None = None
+    # The time zone of the Teams they last wrote from (clientInfo's `localTimezone`; "" when never told): a time on UK
+    # clocks in a card to them, sent by others' actions or on a turn whose activity gave none, says "UK time" where
+    # their clocks show another hour.
+    time_zone: str = ""
 
     def speaks(self, default: Lang = Lang.EN) -> Lang:
         """The language to write to them in: their choice, else their Teams', else `default`."""
         return self.language or self.teams_language or default
 
-    def needs_refresh(self, conversation_ref: str, now: datetime, teams_language: Lang | None = None) -> bool:
-        """True when the stored reference or Teams language differs from the current one, or is stale."""
+    def needs_refresh(self, conversation_ref: str, now: datetime, teams_language: Lang | None = None,
+                      time_zone: str = "") -> bool:
+        """True when the stored reference, Teams language or time zone differs from the current one, or is stale."""
         if conversation_ref and conversation_ref != self.conversation_ref:
             return True
         if teams_language is not None and teams_language != self.teams_language:
             return True
+        if time_zone and time_zone != self.time_zone:
+            return True
         return self.updated_at is None or now - self.updated_at > REFRESH_AFTER
 
     def refreshed(self, conversation_ref: str, now: datetime, name: str,
-                  teams_language: Lang | None = None) -> UserProfile:
-        """The profile with the latest reference, name and Teams language."""
+                  teams_language: Lang | None = None, time_zone: str = "") -> UserProfile:
+        """The profile with the latest reference, name, Teams language and time zone."""
         person = replace(self.person, name=name or self.person.name)
         return replace(self, person=person, conversation_ref=conversation_ref or self.conversation_ref,
-                       teams_language=teams_language or self.teams_language, updated_at=now)
+                       teams_language=teams_language or self.teams_language, updated_at=now,
+                       time_zone=time_zone or self.time_zone)
 
     def without_chat(self, now: datetime) -> UserProfile:
         """The profile once the person removed the bot from their Teams: no 1:1 chat to write to (so they count as not
@@ -104,6 +112,16 @@ async def preferred_language(profiles: UserProfiles, person: Person, default: La
     except DomainError:
         return default
     return profile.speaks(default)
+
+
+async def preferred_reading(profiles: UserProfiles, person: Person, default: Lang = Lang.EN) -> tuple[Lang, str]:
+    """The language to write to a person in (`preferred_language`) and the time zone of their Teams as last known
+    ("" when never told, unknown or unreachable), from the one read of their profile."""
+    try:
+        profile = await profiles.recent_profile(person)
+    except DomainError:
+        return default, ""
+    return profile.speaks(default), profile.time_zone
 
 
 async def chosen_language(profiles: UserProfiles, person: Person) -> Lang | None:

@@ -425,11 +425,13 @@ class TeamsBot:
         context.turn_state[_SPEAKS] = profile.language or teams_language or profile.speaks()
         self._keep_choice(person, profile.language)
         if self._scope(activity) is Scope.PERSONAL:
-            # Kept in the write the reference already makes, for messages sent to them by others' actions.
+            # Kept in the write the reference already makes, for messages sent to them by others' actions (their time
+            # zone too, written only when Teams gives another: no write of its own on a question turn).
             reference = conversation_ref_json(activity)
             now = self._clock()
-            if profile.needs_refresh(reference, now, teams_language):
-                profile = profile.refreshed(reference, now, person.name, teams_language)
+            zone = _time_zone(activity)
+            if profile.needs_refresh(reference, now, teams_language, zone):
+                profile = profile.refreshed(reference, now, person.name, teams_language, zone)
                 await self._profiles.save_contact(profile)  # a choice made meanwhile on another device stays
                 if owed_now:
                     self._deliverer.deliver_soon(person)
@@ -506,7 +508,7 @@ class TeamsBot:
                     data=value if verb else {}, files=_sent_files(activity), picture=_sent_picture(activity),
                     message_id=_message_id(activity), edited=_edited(activity), received_at=_received_at(activity),
                     conversation=_conversation_id(activity), membership=partial(self._membership, context),
-                    time_zone=_time_zone(activity))
+                    time_zone=_time_zone(activity) or profile.time_zone)
         if turn.edited and turn.message_id:
             await self._take_back_words_before(turn)
         if len(text) > MAX_TEXT:
@@ -546,7 +548,7 @@ class TeamsBot:
             self._take_back_a_held_welcome(person, self._scope(activity), profile)
             turn = Turn(actor=person, lang=lang, scope=self._scope(activity), verb=verb, data=data, is_invoke=True,
                         refreshed=_is_refresh(activity), membership=partial(self._membership, context),
-                        ahead=ahead.task, time_zone=_time_zone(activity))
+                        ahead=ahead.task, time_zone=_time_zone(activity) or profile.time_zone)
             reply = await self._route(turn)
         finally:
             await ahead.close()

@@ -214,7 +214,8 @@ class MemoryUserProfiles:
         kept = self._store.profiles.get((profile.person.tenant_id, profile.person.aad_object_id))
         self._keep(replace(profile, language=kept.language if kept else None,
                            caught_up_at=kept.caught_up_at if kept else None,
-                           welcome_held_until=kept.welcome_held_until if kept else None))
+                           welcome_held_until=kept.welcome_held_until if kept else None,
+                           time_zone=profile.time_zone or (kept.time_zone if kept else "")))
 
     async def save_language(self, person: Person, language: Lang) -> None:
         """Record the language they chose, keeping the rest (created if missing)."""

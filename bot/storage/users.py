@@ -37,6 +37,8 @@ TABLE = "users"
 RECENT_SECONDS = 5.0
 # People remembered at most (a campaign to all staff reads hundreds in a few seconds); the oldest go first.
 REMEMBERED = 2000
+# The longest time zone name kept (the edge takes none longer from Teams).
+ZONE_CHARS = 64
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,14 @@ class _Row:
     teams_language: Lang | None
     caught_up_at: datetime | None = None
     welcome_held_until: datetime | None = None
+    time_zone: str = ""
 
     def profile(self, person: Person) -> UserProfile:
         return UserProfile(person=Person(person.tenant_id, person.aad_object_id, self.name or person.name),
                            language=self.language, conversation_ref=self.conversation_ref,
                            updated_at=self.updated_at, etag=self.etag, teams_language=self.teams_language,
-                           caught_up_at=self.caught_up_at, welcome_held_until=self.welcome_held_until)
+                           caught_up_at=self.caught_up_at, welcome_held_until=self.welcome_held_until,
+                           time_zone=self.time_zone)
 
 
 def _lang(entity: dict[str, Any], key: str) -> Lang | None:
@@ -83,10 +87,12 @@ class _Recent:
 
 
 def _contact(profile: UserProfile) -> dict[str, Any]:
-    """The columns that say where to reach a person: all of the row but their language choice."""
+    """The columns that say where to reach a person: all of the row but their language choice (and their time zone,
+    only once Teams has told one: a row written before keeps none)."""
+    zone = {"TimeZone": profile.time_zone[:ZONE_CHARS]} if profile.time_zone else {}
     return {"Name": profile.person.name[:NAME_CHARS],
             "TeamsLanguage": profile.teams_language.value if profile.teams_language else "",
-            "ConversationRef": profile.conversation_ref, "UpdatedAt": profile.updated_at}
+            "ConversationRef": profile.conversation_ref, "UpdatedAt": profile.updated_at, **zone}
 
 
 class TableUserProfiles:
@@ -149,7 +155,8 @@ class TableUserProfiles:
                     conversation_ref=entity_text(entity, "ConversationRef"),
                     updated_at=entity_time(entity, "UpdatedAt"), etag=entity_etag(entity),
                     teams_language=_lang(entity, "TeamsLanguage"), caught_up_at=entity_time(entity, "CaughtUpAt"),
-                    welcome_held_until=entity_time(entity, "WelcomeHeldUntil"))
+                    welcome_held_until=entity_time(entity, "WelcomeHeldUntil"),
+                    time_zone=entity_text(entity, "TimeZone"))
 
     async def save_profile(self, profile: UserProfile) -> None:
         """Create or replace the profile row (and forget what this instance read of it)."""

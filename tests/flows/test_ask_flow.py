@@ -1724,6 +1724,30 @@ async def test_a_long_question_passed_to_the_headteacher_reaches_her_whole(answe
     assert long in text_of(to_head)
 
 
+@pytest.mark.parametrize(("lang", "zone", "uk_time"), [(Lang.EN, "Europe/Madrid", True),
+                                                      (Lang.CY, "Europe/Madrid", True),
+                                                      (Lang.EN, "Europe/London", False), (Lang.EN, "", False)])
+async def test_a_question_passed_to_a_head_abroad_says_its_time_is_uk_time(
+        strings: Catalogue, federation: Federation, policy_in_force: PolicyInForce[PolicyIndex], lang: Lang,
+        zone: str, uk_time: bool) -> None:
+    """Siân is on a school trip in Spain; her Teams said so (clientInfo's localTimezone) when she last wrote to the bot.
+    Carys passes her a question at 10:00 UK time: the card read "From Carys Jenkins, 01/12/2026 10:00", which Siân
+    took for her own 10:00, an hour after it was asked. The time on it says it is UK time, in her language; to a head
+    at home, or one whose zone the bot was never told, it is as it was."""
+    clock = Clock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    bot = open_bot(strings, federation, lambda: policy_in_force, clock=clock)
+    await bot.meets(CARYS)
+    await MemoryUserProfiles(bot.store).save_profile(UserProfile(person=SIAN, language=lang, time_zone=zone,
+                                                                 conversation_ref='{"user": "Siân"}'))
+    asked = await bot.says(CARYS, "How many days of annual leave do I get?")
+
+    await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"))
+
+    [to_head] = await bot.cards_for(SIAN)
+    at = "01/12/2026 10:00" + {Lang.EN: " UK time", Lang.CY: " amser y DU"}[lang] * uk_time
+    assert strings.text("ask.head_from", lang, name=CARYS.name, when=at) in text_of(to_head), text_of(to_head)
+
+
 def test_a_question_is_kept_whole_up_to_what_the_bot_takes_and_a_longer_one_shows_it_was_cut() -> None:
     longer = kept_text("What about the parents' group? " * 200)
 

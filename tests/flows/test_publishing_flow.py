@@ -2389,6 +2389,29 @@ async def test_a_head_abroad_is_told_the_staffs_cards_go_at_08_00_uk_time_not_he
     assert said in text_of(published.card)
 
 
+@pytest.mark.parametrize(("lang", "zone", "uk_time"), [(Lang.EN, "America/New_York", True),
+                                                      (Lang.CY, "America/New_York", True),
+                                                      (Lang.EN, "Europe/London", False), (Lang.CY, "", False)])
+async def test_a_teacher_abroad_is_told_when_she_confirmed_in_uk_time(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang, zone: str, uk_time: bool) -> None:
+    """Carys is on a course in New York: "You confirmed on 01/12/2026 10:00" read as 10:00 in New York, and so did when
+    the version was published and when she confirmed it on "what's new". Where the clocks of her Teams show another
+    hour, each says it is UK time."""
+    published = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    await bot.publishes(write_revised(tmp_path), "2")
+
+    confirmed = await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "2"}, lang=lang, time_zone=zone)
+    again = await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "2"}, lang=lang, time_zone=zone)
+    whats_new = await bot.bot.router.route(Turn(actor=CARYS, lang=lang, scope=Scope.PERSONAL, text="what's new",
+                                                time_zone=zone))
+
+    at = when(published) + {Lang.EN: " UK time", Lang.CY: " amser y DU"}[lang] * uk_time
+    assert strings.text("reads.confirmed", lang, when=at, version="2") in text_of(confirmed.card)
+    assert strings.text("reads.already_confirmed", lang, when=at, version="2") in text_of(again.card)
+    assert strings.text("reads.you_confirmed", lang, when=at) in text_of(whats_new.card)
+    assert strings.text("reads.published_on", lang, when=at, name=SIAN.name) in text_of(whats_new.card)
+
+
 @pytest.mark.parametrize(("lang", "high", "primary"), [
     (Lang.EN, "now", "at 08:00 on Thursday 10 December"),
     (Lang.CY, "nawr", "am 08:00 ddydd Iau 10 Rhagfyr"),

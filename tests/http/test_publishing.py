@@ -173,6 +173,28 @@ async def test_the_policy_owner_publishes_a_word_file_and_each_member_of_staff_i
     assert "Changes from version 1" in about and "01.09.2026" in about and "Generative AI tools" in about
 
 
+async def test_a_teacher_abroad_whose_press_carries_no_time_zone_is_told_her_time_in_uk_time(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, azurite: str,
+        table_prefix: str) -> None:
+    """Carys, on a course in New York, wrote to the bot from Teams there (its clientInfo said America/New_York); her
+    press of I have read it came without a clientInfo, as a card's invoke may, and the card said "You confirmed on
+    01/12/2026 10:00", read as New York's 10:00. Her profile keeps the zone her Teams last gave, written with where to
+    reach her (no write of its own), and a press that carries none is read in it."""
+    hi = message(CARYS, "hi", connector.url)
+    hi["entities"] = [{"type": "clientInfo", "locale": "en-GB", "country": "US", "platform": "Web",
+                       "timezone": "America/New_York", "localTimezone": "America/New_York"}]
+    await _send(bot, hi)
+    await _hi(bot, connector, SIAN)
+    await _publish_revised(bot, connector, files, tmp_path)
+    await connector.wait_for_cards(CHAT[CARYS["id"]], 2)
+
+    confirmed = await _click(bot, CARYS, "policy.confirm_read", {"version": "2"}, connector.url)
+
+    [row] = [r for r in await _rows(azurite, f"{table_prefix}users") if r["RowKey"] == CARYS["aadObjectId"]]
+    assert row["TimeZone"] == "America/New_York"
+    assert "UK time that you have read version 2" in _text(confirmed), _text(confirmed)
+
+
 async def test_a_welsh_speaker_gets_the_card_in_welsh(bot: TestClient, connector: Connector, files: FileServer,
                                                      tmp_path: Path) -> None:
     await _hi(bot, connector, SIAN)

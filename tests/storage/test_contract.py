@@ -124,6 +124,21 @@ class UserProfilesContract:
         assert (loaded.caught_up_at, loaded.language, loaded.conversation_ref) == (NOW, Lang.CY, '{"x":2}')
 
 
+    async def test_the_time_zone_her_teams_gave_is_kept_until_it_gives_another(self, profiles: UserProfiles) -> None:
+        """Written with where to reach her (clientInfo's localTimezone), it stays when a later write gives none (an
+        activity without a clientInfo), and a new zone replaces it."""
+        await profiles.save_contact(UserProfile(person=CARYS, conversation_ref='{"x":1}', updated_at=NOW,
+                                                time_zone="America/New_York"))
+        kept = await profiles.get_profile(CARYS)
+        await profiles.save_contact(kept.refreshed('{"x":2}', NOW, CARYS.name))
+        still = await profiles.get_profile(CARYS)
+        await profiles.save_contact(still.refreshed('{"x":2}', NOW, CARYS.name, time_zone="Europe/Madrid"))
+
+        assert (kept.time_zone, still.time_zone) == ("America/New_York", "America/New_York")
+        assert not still.needs_refresh('{"x":2}', NOW, time_zone="America/New_York")
+        assert still.needs_refresh('{"x":2}', NOW, time_zone="Europe/Madrid")
+        assert (await profiles.get_profile(CARYS)).time_zone == "Europe/Madrid"
+
 class OutboxContract:
     """Subclass and provide `outbox`."""
 
