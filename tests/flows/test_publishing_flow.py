@@ -2367,6 +2367,31 @@ async def test_withdraw_pressed_late_in_the_evening_asks_staff_again_in_school_h
     assert all(len(cards) == 1 and verb_data(cards[0], VERB_CONFIRM_READ) == {"version": "2"} for cards in going)
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_withdraw_says_a_card_already_in_a_chat_is_not_sent_again_but_can_be_confirmed_on(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Owain had version 2's card in his chat and had not pressed it when version 3 came out; Siân withdrew version 3.
+    Her card said "Staff asked to read version 2 who have not confirmed it are sent its card again", so she told Owain
+    to look for a new card, which never came: a card that reached someone is never sent twice. It says that its card
+    goes to each of them it has not reached yet, and that anyone who has it already can confirm on it; his card
+    there still records his confirmation of version 2."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    await _sent(bot, OWAIN)
+    v3 = await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+
+    withdrawn = await bot.bot.clicks(SIAN, VERB_WITHDRAW, verb_data(v3.card or {}, VERB_WITHDRAW), lang=lang)
+    await bot.publishing.drain()
+    confirmed = await bot.bot.clicks(OWAIN, VERB_CONFIRM_READ, {"version": "2"}, lang=lang)
+
+    assert await _owed_read_cards(bot, OWAIN) == []  # his version 2 card reached him: not sent twice
+    assert await _owed_read_cards(bot, CARYS) == [f"policy|00002|read|{CARYS.aad_object_id}"]
+    said = text_of(withdrawn.card)
+    assert strings.text("publish.withdrawn_asked", lang, previous="2") in said
+    assert {Lang.EN: "sent its card again", Lang.CY: "yn cael ei cherdyn eto"}[lang] not in said
+    at = when(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    assert strings.text("reads.confirmed", lang, when=at, version="2") in text_of(confirmed.card)
+
+
 @pytest.mark.parametrize(("lang", "zone", "said"), [
     (Lang.EN, "Europe/Madrid", "They go at 08:00 UK time on Thursday 10 December"),
     (Lang.CY, "Europe/Madrid", "Byddan nhw'n mynd am 08:00 amser y DU ddydd Iau 10 Rhagfyr"),

@@ -233,11 +233,13 @@ async def test_rollback_policy_says_those_who_have_not_confirmed_the_version_are
     owed = [m.message_id for member in staff
             for m in await TableOutbox(store).list_for_recipient(Person(TENANT, member.aad_object_id, member.name))]
     assert code == 0 and owed == [f"policy|00002|read|{member.aad_object_id}" for member in staff]
-    said = {"en": ("staff on the staff list who have not confirmed version 2 are sent its card again, in school hours "
-                   "on a working day of their school (one due outside them goes at the start of the next)"),
-            "cy": ("bydd staff ar y rhestr staff sydd heb gadarnhau fersiwn 2 yn cael ei cherdyn eto, yn ystod oriau "
-                   "ysgol ar un o ddiwrnodau gwaith eu hysgol (bydd un sy'n ddyledus y tu allan iddyn nhw yn mynd ar "
-                   "ddechrau'r oriau nesaf)")}[lang]
+    said = {"en": ("staff on the staff list who have not confirmed version 2 are asked to read it again, its card "
+                   "going to each of them it has not reached yet, in school hours on a working day of their school "
+                   "(one due outside them goes at the start of the next)"),
+            "cy": ("bydd staff ar y rhestr staff sydd heb gadarnhau fersiwn 2 yn cael cais i'w darllen eto, gyda'i "
+                   "cherdyn yn mynd at bob un ohonyn nhw nad yw wedi'i gyrraedd eto, yn ystod oriau ysgol ar un o "
+                   "ddiwrnodau gwaith eu hysgol (bydd un sy'n ddyledus y tu allan iddyn nhw yn mynd ar ddechrau'r "
+                   "oriau nesaf)")}[lang]
     for line in (will, done):
         assert line.endswith(said), line
         assert "nobody is asked" not in line and "fydd neb yn cael cais" not in line, line
