@@ -21,7 +21,7 @@ from pathlib import Path
 from bot.command_lang import add_language_option, command_language
 from bot.domain.directory import StaffMember
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
-from bot.domain.federation import Federation
+from bot.domain.federation import Federation, School
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
 from bot.domain.policy_reads import (
@@ -121,10 +121,13 @@ async def _current_policy(tools: _Tools) -> Policy | None:
         return None
 
 
-def _proposal_text(proposal: Proposal, strings: Catalogue, lang: Lang) -> str:
-    """What publishing will do, as the preview in Teams says it: the version, who is sent a card, and how many have
-    still to confirm the version it replaces (in the language of `--lang`)."""
+def _proposal_text(proposal: Proposal, strings: Catalogue, lang: Lang, *,
+                   goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None) -> str:
+    """What publishing will do, as the preview in Teams says it: the version, who is sent a card, and when (`goes`, by
+    school, when cards queued `now` reach staff: not "at once" outside school hours), and how many have still to
+    confirm the version it replaces (in the language of `--lang`)."""
     version, asked = proposal.plan.version, proposal.audience
+    later = cards_go_text(strings, lang, goes=goes, now=now) if now is not None and asked.asked else ""
     named = (strings.text("publish.cmd_named_replacing", lang, version=version, current=proposal.replaces)
              if proposal.replaces else strings.text("publish.cmd_named", lang, version=version))
     if not asked.listed:
@@ -132,10 +135,14 @@ def _proposal_text(proposal: Proposal, strings: Catalogue, lang: Lang) -> str:
     schools = ", ".join(f"{school.name(lang)} {count}" for school, count in asked.schools)
     if proposal.plan.reinstate:  # those on the staff list who have not confirmed it are asked to read it again
         return (strings.text("publish.cmd_reinstate_asks", lang, version=version, count=asked.asked, schools=schools)
-                if asked.asked else strings.text("publish.cmd_reinstate_all_read", lang, version=version))
-    said = strings.text("publish.cmd_will_ask", lang, named=named, count=asked.asked, schools=schools)
+                + ("\n" + later if later else "") if asked.asked
+                else strings.text("publish.cmd_reinstate_all_read", lang, version=version))
+    said = strings.text("publish.cmd_will_ask_held" if later else "publish.cmd_will_ask", lang, named=named,
+                        count=asked.asked, schools=schools)
     if asked.unreachable:
         said += "; " + strings.text("publish.cmd_unreachable", lang, count=asked.unreachable)
+    if later:
+        said += "\n" + later
     if proposal.unconfirmed and proposal.replaces:
         said += "\n" + previous_unconfirmed(strings, lang, previous=proposal.replaces, version=version,
                                             count=proposal.unconfirmed)
@@ -186,7 +193,8 @@ def publish_policy_command(argv: list[str]) -> int:
             publishing = tools.publishing()
             try:
                 proposal = await publishing.propose(imported.data)
-                print(_proposal_text(proposal, tools.strings, lang))
+                print(_proposal_text(proposal, tools.strings, lang, goes=publishing.cards_go(proposal.audience),
+                                     now=publishing.now()))
                 strings, word = tools.strings, proposal.plan.version
                 asking = Asking(prompt=strings.text("publish.cmd_type_to_confirm", lang, word=word),
                                 no_terminal=strings.text("publish.cmd_no_terminal", lang),

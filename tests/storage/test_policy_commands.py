@@ -16,6 +16,7 @@ from azure.data.tables import UpdateMode
 
 from bot.domain.people import Lang, Person
 from bot.domain.policy_versions import CurrentPointer
+from bot.domain.uk_time import in_uk
 from bot.policy.documents import read_source
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy, load_policy_data
 from bot.policy_commands import TABLES, policy_versions_command, publish_policy_command, rollback_policy_command
@@ -152,7 +153,9 @@ async def test_publish_policy_says_who_it_would_ask_and_publishes_nothing_until_
         capsys: pytest.CaptureFixture[str], answer: str) -> None:
     """`publish-policy` sent a card to every member of staff on the list the moment it was run: a wrong file, or the
     right one a week early, messaged them all. It now says the version and how many it asks at which schools, and asks
-    for the version number; from a script (no terminal) it needs --yes."""
+    for the version number; from a script (no terminal) it needs --yes. (In school hours, whenever it runs: cards go at
+    once.)"""
+    monkeypatch.setenv("SCHOOL_HOURS", "any")
     await _the_staff_list(store)
     document = write_revised(tmp_path)
 
@@ -172,6 +175,27 @@ async def test_publish_policy_says_who_it_would_ask_and_publishes_nothing_until_
     versions = TablePolicyVersions(store)
     assert await versions.get_pointer() is None
     assert await TablePolicyReads(store).list_asked("2") == []
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+async def test_publish_policy_run_outside_school_hours_says_when_the_cards_go_before_it_asks(
+        tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    """Run in the evening, `publish-policy` said it "sends a card at once" to every member of staff and asked for the
+    version number, though the cards wait for school hours; only once published did it say when they go. What it says
+    before it asks is what it does: no "at once", and when they go."""
+    await _the_staff_list(store)
+    hour = in_uk(datetime.now(UTC)).hour  # school hours an hour long, starting two hours from now: not now
+    monkeypatch.setenv("SCHOOL_HOURS", f"{hour + 2:02d}:00-{hour + 3:02d}:00" if hour <= 20 else "01:00-02:00")
+
+    code = await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path)), "--lang", lang])
+
+    will, *rest = capsys.readouterr().out.splitlines()
+    strings = load_catalogue()
+    cards_go = strings.text("reads.cards_go", Lang(lang), when="{when}").partition("{when}")[0]
+    assert code == 2 and await TablePolicyVersions(store).get_pointer() is None
+    assert {"en": "at once", "cy": "ar unwaith"}[lang] not in will, will
+    assert [line for line in rest if line.startswith(cards_go)], rest
 
 
 async def test_publish_policy_publishes_once_the_version_number_is_typed_or_with_yes(
@@ -264,7 +288,7 @@ async def test_publish_policy_of_a_version_published_before_says_who_is_asked_to
 
     code = await asyncio.to_thread(publish_policy_command, [str(v2), "--yes", "--lang", lang])
 
-    will, done, *when = capsys.readouterr().out.splitlines()
+    lines = capsys.readouterr().out.splitlines()
     strings = load_catalogue()
     staff = await TableStaffDirectory(store).list_members()
     owed = [m.message_id for member in staff
@@ -272,12 +296,14 @@ async def test_publish_policy_of_a_version_published_before_says_who_is_asked_to
     schools = {"en": "Llanidloes High School 3, Llanidloes Primary School 2",
                "cy": "Ysgol Uwchradd Llanidloes 3, Ysgol Gynradd Llanidloes 2"}[lang]
     assert code == 0 and owed == [f"policy|00002|read|{member.aad_object_id}" for member in staff]
-    for line in (will, done):
+    for line in lines:
         assert "nobody is asked" not in line and "fydd neb yn cael cais" not in line, line
-    assert will == strings.text("publish.cmd_reinstate_asks", Lang(lang), version="2", count=5, schools=schools)
-    assert done == strings.text("publish.cmd_done_reinstated_asks", Lang(lang), version="2", count=5)
+    will = strings.text("publish.cmd_reinstate_asks", Lang(lang), version="2", count=5, schools=schools)
+    done = strings.text("publish.cmd_done_reinstated_asks", Lang(lang), version="2", count=5)
+    # Outside school hours, after each, when the cards go (at once in school hours: nothing more to say).
     cards_go = strings.text("reads.cards_go", Lang(lang), when="{when}").partition("{when}")[0]
-    assert len(when) <= 1 and all(line.startswith(cards_go) for line in when), when
+    when = [line for line in lines if line.startswith(cards_go)]
+    assert [line for line in lines if line not in when] == [will, done] and len(when) in (0, 2), lines
 
 
 @pytest.mark.parametrize("answer", ["", "y", "3"])
@@ -450,13 +476,16 @@ async def test_publish_policy_with_lang_cy_says_what_it_does_and_did_in_welsh(
     out = capsys.readouterr().out
     named = strings.text("publish.cmd_named_replacing", Lang.CY, version="2", current="1")
     assert code == 0
-    will, done, *when = out.splitlines()
-    assert [will, done] == [strings.text("publish.cmd_will_ask", Lang.CY, named=named, count=5,
-                                         schools="Ysgol Uwchradd Llanidloes 3, Ysgol Gynradd Llanidloes 2"),
-                            strings.text("publish.cmd_done", Lang.CY, version="2", count=5)], out
-    # Run outside school hours, it says when the cards go (in Welsh too); in them, nothing more.
+    # Run outside school hours, it says, before and after, when the cards go (in Welsh too), and not "at once"; in
+    # them, nothing more.
     cards_go = strings.text("reads.cards_go", Lang.CY, when="{when}").partition("{when}")[0]
-    assert len(when) <= 1 and all(line.startswith(cards_go) for line in when), out
+    when = [line for line in out.splitlines() if line.startswith(cards_go)]
+    will = "publish.cmd_will_ask_held" if when else "publish.cmd_will_ask"
+    assert [line for line in out.splitlines() if line not in when] == [
+        strings.text(will, Lang.CY, named=named, count=5,
+                     schools="Ysgol Uwchradd Llanidloes 3, Ysgol Gynradd Llanidloes 2"),
+        strings.text("publish.cmd_done", Lang.CY, version="2", count=5)], out
+    assert len(when) in (0, 2), out
 
 
 async def test_publish_policy_with_lang_cy_asks_for_the_version_number_in_welsh(
