@@ -315,6 +315,10 @@ def rollback_policy_command(argv: list[str]) -> int:
             asks = "_asking" if record.campaign else ""
             print(strings.text(f"rollback.will_replacing{asks}", lang, version=version, current=pointer.version)
                   if pointer else strings.text(f"rollback.will{asks}", lang, version=version))
+            # When its cards go (outside school hours), said before it asks, as publish-policy says it.
+            if asks and (later := cards_go_text(strings, lang, goes=tools.publishing().cards_go(None),
+                                                 now=tools.publishing().now())):
+                print(later)
             asking = Asking(prompt=strings.text("rollback.type_to_confirm", lang, word=version),
                             no_terminal=strings.text("rollback.no_terminal", lang),
                             refused=strings.text("rollback.not_confirmed", lang))
