@@ -63,7 +63,9 @@ async def _publish(bot: TestClient, connector: Connector, files: FileServer, doc
     await send(bot, file_message(SIAN, connector.url, name=document.name, download_url=url))
     preview = connector.cards(CHAT[SIAN["id"]])[-1]
     await _click(bot, connector, SIAN, "policy.publish", verb_data(preview, "policy.publish"))
-    await until(lambda: _in_force(bot, connector, version))
+    # The new version's index is built in the background (the sentence model reads every passage): on a loaded
+    # two-core CI machine that took over 30 s once.
+    await until(lambda: _in_force(bot, connector, version), within=120)
     await delivered(bot)
     # Her own read card too, which a sender still running can bring after the pass: else it lands mid-exchange.
     await until(lambda: _has_read_card(connector, SIAN))
