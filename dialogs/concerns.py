@@ -286,10 +286,15 @@ def _names_my_report(typed: str) -> str | None:
     return None
 
 
+def _says_whom(said: object) -> bool:
+    """True when a form says whom it goes to (`goes_to`); False for one posted before forms did."""
+    return isinstance(said, str) and bool(said.strip())
+
+
 def _says_others(said: object, now: Iterable[StaffContact]) -> bool:
     """True when a form said it goes to other people (`goes_to`, their object ids in order) than `now`; False for a
     form that did not say (posted before it did)."""
-    if not isinstance(said, str) or not said.strip():
+    if not isinstance(said, str) or not _says_whom(said):
         return False
     return said.lower().split() != [contact.aad_object_id.lower() for contact in now]
 
@@ -796,6 +801,11 @@ class ConcernFlow:
             # The form said whom it goes to (her line manager, by name), and she wrote trusting that ("She…", naming
             # nobody): the staff list or the settings have changed since, so nothing is sent until she has read who now.
             return await again(notice=self._strings.text("concern.goes_elsewhere_now", turn.lang), answered=answered)
+        if report is None and not _says_whom(turn.data.get("goes_to")):
+            # A form posted before forms said whom (no `goes_to`): what it said cannot be compared with who it goes to
+            # now, and "She…" may be about whoever that is. Sent back once, saying who now (its form says, so its Send
+            # goes where it says); before, it was sent as it always had been, to whoever that was by then.
+            return await again(notice=self._strings.text("concern.goes_to_not_known", turn.lang), answered=answered)
         # Her answers settle who holds it first; it moves on as her words are read without them, so the chain kept (and
         # the receipt) is the one it can really take: before, it said Mrs Siân Roberts, whom the reminder passed over.
         chain, past_cleared = routing.beyond_her_answers(subject, self._federation)

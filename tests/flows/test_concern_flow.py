@@ -1516,11 +1516,21 @@ async def _staff_list_without_ids(bot: BotInMemory, *more: StaffMember) -> None:
     await MemoryStaffDirectory(bot.store).replace_all([*(replace(m, aad_object_id="") for m in staff), *more])
 
 
+async def _sent_from_its_form(flow: ConcernFlow, lang: Lang, values: dict[str, str]) -> Reply:
+    """Carys sends `values` in the 1:1 chat on a form that says whom it goes to (`goes_to`), as a form opened now does:
+    Send on one posted before forms said is sent back once, saying who now."""
+    def turn(data: dict[str, str]) -> Turn:
+        return Turn(actor=CARYS, lang=lang, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True, data=data)
+
+    back = await flow.submit(turn(values))
+    assert _says(back.card, load_catalogue().text("concern.goes_to_not_known", lang))
+    return await flow.submit(turn({**verb_data(back.card or {}, "concern.submit"), **values}))
+
+
 async def _report_about(bot: BotInMemory, graph: StaffContact, about: str, lang: Lang = Lang.EN) -> Reply:
     """Carys reports `about` in the 1:1 chat, Graph giving `graph` as her line manager."""
-    return await _concerns(bot, managers=[GraphGives(graph)]).submit(Turn(
-        actor=CARYS, lang=lang, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
-        data={"what": SECRET, "about": about}))
+    return await _sent_from_its_form(_concerns(bot, managers=[GraphGives(graph)]), lang,
+                                     {"what": SECRET, "about": about})
 
 
 async def test_a_report_about_the_picked_line_manager_never_reaches_him_when_graph_knows_another_address(
@@ -3274,8 +3284,7 @@ async def test_graph_naming_the_reporter_as_her_own_manager_leaves_her_line_mana
     herself = StaffContact(CARYS.aad_object_id, "Carys Jenkins", "JenkinsC7@hwbcymru.net")
     flow = _concerns(staffed, managers=[GraphGives(herself)])
 
-    receipt = await flow.submit(Turn(actor=CARYS, lang=lang, scope=Scope.PERSONAL, verb="concern.submit",
-                                     is_invoke=True, data={"what": SECRET}))
+    receipt = await _sent_from_its_form(flow, lang, {"what": SECRET})
     asked = await flow.my_line_manager(Turn(actor=CARYS, lang=lang, scope=Scope.PERSONAL,
                                             text="who is my line manager?"))
 
@@ -3948,14 +3957,17 @@ async def test_an_old_form_sent_after_the_staff_list_changed_reaches_nobody_it_m
     """Carys opens the form while Gareth Hughes is her line manager and ticks that it involves him; before she sends
     it, the office's new list has him gone and the head as her line manager. Her tick now means the head: it goes to
     the chair, and neither Gareth nor the head receives or can open it. (A form posted before forms said whom they go
-    to, `goes_to`: one that says is sent back to her first, as in the test after the next.)"""
+    to, `goes_to`, comes back once saying who now; so does one that says, when that has changed.)"""
     await staffed.meets(CHAIR)
     form = await staffed.says(CARYS, "report a concern")
     await _staff_list_without_gareth(staffed)
     what = "He keeps posting about me in the staff group"
     old_form = {k: v for k, v in verb_data(form.card or {}, "concern.submit").items() if k != "goes_to"}
+    again = await staffed.clicks(CARYS, "concern.submit", {**old_form, "what": what, "involves_manager": "true"})
+    assert await MemoryConcernReports(staffed.store).list_all() == []
 
-    await staffed.clicks(CARYS, "concern.submit", {**old_form, "what": what, "involves_manager": "true"})
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(again.card or {}, "concern.submit"), "what": what,
+                                                   "involves_manager": "true"})
 
     report = await _only_report(staffed)
     assert report.holder.aad_object_id == CHAIR.aad_object_id and _shows(await staffed.cards_for(CHAIR), what)
@@ -4473,6 +4485,51 @@ async def test_a_form_whose_line_manager_changed_before_send_sends_nothing_and_s
     await staffed.clicks(CARYS, "concern.submit", {**verb_data(again.card or {}, "concern.submit"), "what": what,
                                                    "about": "rather_not_say"}, lang=lang)
     assert (await _only_report(staffed)).holder.aad_object_id == FFION.aad_object_id
+
+
+@pytest.mark.parametrize(("lang", "what", "told"), [
+    (Lang.EN, "She keeps sending me messages late at night",
+     "This form was opened before forms said whom they go to"),
+    (Lang.CY, "Mae hi'n anfon negeseuon ataf yn hwyr y nos",
+     "Cafodd y ffurflen hon ei hagor cyn i ffurflenni ddweud at bwy maen nhw'n mynd")])
+async def test_an_old_form_that_cannot_say_whom_it_said_is_sent_back_once_and_never_reaches_her_new_line_manager(
+        staffed: BotInMemory, lang: Lang, what: str, told: str) -> None:
+    """As test_a_form_whose_line_manager_changed_before_send_…, but on a form posted before forms carried whom they said
+    (`goes_to`): what it said cannot be compared with who it goes to now. Before, it was sent as before, to Ffion
+    Morgan, her line manager by then and the person "She…" is about. Now nothing is sent until she has read who now;
+    the form that comes back says, so its Send goes where it says."""
+    await staffed.meets(FFION, CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    await MemoryStaffDirectory(staffed.store).replace_all(_staff_list_with_ffion_as_carys_line_manager())
+    old_form = {k: v for k, v in verb_data(form.card or {}, "concern.submit").items() if k != "goes_to"}
+
+    again = await staffed.clicks(CARYS, "concern.submit", {**old_form, "what": what, "about": "rather_not_say"},
+                                 lang=lang)
+
+    assert await MemoryConcernReports(staffed.store).list_all() == [], "sent to someone the form may never have named"
+    assert await staffed.cards_for(FFION) == []
+    assert _says(again.card, told) and "Mrs Ffion Morgan" in _who_sees(again.card) and what in text_of(again.card)
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(again.card or {}, "concern.submit"), "what": what,
+                                                   "about": "rather_not_say"}, lang=lang)
+    assert (await _only_report(staffed)).holder.aad_object_id == FFION.aad_object_id
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_an_old_form_about_a_colleague_taken_off_the_list_is_asked_again_before_anything_else(
+        staffed: BotInMemory, lang: Lang) -> None:
+    """An old form (no `goes_to`) whose colleague picked, by address as such forms sent, is no longer on the staff list
+    at Send: who it is about is asked again first (she may mean her new line manager); nothing is sent."""
+    await staffed.meets(FFION, CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    await _staff_list_without_gareth(staffed)
+    old_form = {k: v for k, v in verb_data(form.card or {}, "concern.submit").items() if k != "goes_to"}
+
+    picked = {"what": "He keeps messaging me", "about": "gareth.hughes@llanidloes.example.cymru"}
+
+    again = await staffed.clicks(CARYS, "concern.submit", {**old_form, **picked}, lang=lang)
+
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+    assert _says(again.card, load_catalogue().text("concern.picked_not_listed", lang))
 
 
 async def test_a_form_sent_after_a_new_list_that_changes_nobody_it_goes_to_is_sent_at_once(

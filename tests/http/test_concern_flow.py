@@ -35,6 +35,7 @@ from tests.support.concerns import (
     import_staff,
     reference_in,
     say_hi,
+    send_as_she_would,
     send_report,
 )
 from tests.support.connector import Connector
@@ -278,7 +279,7 @@ async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
 async def test_reminder_then_escalation_run_twice_at_once_send_once(store: TableStore) -> None:
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     carys = Person(TENANT, CARYS["aadObjectId"], "Carys Jenkins")
-    await concern_flow(store, monday).submit(Turn(actor=carys, lang=Lang.EN, scope=Scope.PERSONAL,
+    await send_as_she_would(concern_flow(store, monday), Turn(actor=carys, lang=Lang.EN, scope=Scope.PERSONAL,
                                            verb="concern.submit", data={"what": "unkind messages"}, is_invoke=True))
     outbox = TableOutbox(store)
     gareth = Person(TENANT, GARETH["aadObjectId"])
@@ -321,7 +322,7 @@ class _RefusingNotifier:
 async def test_a_reminder_that_cannot_be_queued_is_not_marked_as_sent(store: TableStore) -> None:
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     carys = Person(TENANT, CARYS["aadObjectId"], "Carys Jenkins")
-    await concern_flow(store, monday).submit(Turn(actor=carys, lang=Lang.EN, scope=Scope.PERSONAL,
+    await send_as_she_would(concern_flow(store, monday), Turn(actor=carys, lang=Lang.EN, scope=Scope.PERSONAL,
                                            verb="concern.submit", data={"what": "unkind messages"}, is_invoke=True))
     thursday = monday + timedelta(days=3)
     broken = concern_flow(store, thursday, _RefusingNotifier())
@@ -342,8 +343,9 @@ async def test_purge_deletes_expired_reports_and_keeps_a_trace(store: TableStore
     then = datetime(2023, 1, 9, 9, 0, tzinfo=UTC)
     reports = TableConcernReports(store)
     carys = Person(TENANT, CARYS["aadObjectId"], "Carys Jenkins")
-    await concern_flow(store, then).submit(Turn(actor=carys, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit",
-                                         data={"what": "old matter"}, is_invoke=True))
+    await send_as_she_would(concern_flow(store, then), Turn(actor=carys, lang=Lang.EN, scope=Scope.PERSONAL,
+                                                            verb="concern.submit", data={"what": "old matter"},
+                                                            is_invoke=True))
     [old] = await reports.list_all()
     await reports.save(replace(old, state=old.state.CLOSED, closed_at=then + timedelta(days=3)), "closed", "test",
                        at=then + timedelta(days=3))
@@ -441,7 +443,7 @@ async def test_an_escalation_undone_by_a_storage_fault_never_reaches_the_headtea
 async def test_a_report_saved_but_not_queued_is_sent_by_the_next_check(store: TableStore) -> None:
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     carys = Person(TENANT, CARYS["aadObjectId"], "Carys Jenkins")
-    submitted = await concern_flow(store, monday, _RefusingNotifier()).submit(Turn(
+    submitted = await send_as_she_would(concern_flow(store, monday, _RefusingNotifier()), Turn(
         actor=carys, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", data={"what": "unkind messages"},
         is_invoke=True))
     gareth = Person(TENANT, GARETH["aadObjectId"])

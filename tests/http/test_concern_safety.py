@@ -30,7 +30,7 @@ from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore
 from dialogs.base import Scope, Turn
 from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, card_action, message
-from tests.support.cards import actions, elements, verb_data
+from tests.support.cards import actions, elements, press, verb_data
 from tests.support.concerns import (
     CALENDAR,
     CARYS_CHAT,
@@ -45,6 +45,7 @@ from tests.support.concerns import (
     import_staff,
     reference_in,
     say_hi,
+    send_as_she_would,
     send_report,
     shows,
 )
@@ -487,7 +488,12 @@ async def test_a_form_posted_before_this_change_still_files_a_report(staffed: Te
     old_fields = {"ref": "C-7KX3QD", "what": "Old form: messages at night", "since": "May", "where": "WhatsApp",
                   "who": "Dafydd", "evidence": "Screenshots", "meeting": "true", "urgent": "true"}
 
-    receipt = await click(staffed, connector, CARYS, "concern.submit", old_fields)
+    # It cannot say whom it said it goes to: it comes back once, saying who now, and its Send files the report.
+    back = await press(staffed, connector, card_action(CARYS, "concern.submit", old_fields, connector.url))
+    assert "This form was opened before forms said whom they go to" in json.dumps(back)
+    assert not shows(connector.cards(GARETH_CHAT), "Old form")
+    receipt = await click(staffed, connector, CARYS, "concern.submit", {**verb_data(back, "concern.submit"),
+                                                                        **old_fields})
     card = json.dumps(connector.cards(GARETH_CHAT)[-1])
 
     assert "has been sent" in json.dumps(receipt)
@@ -515,7 +521,7 @@ async def test_a_primary_report_stays_with_the_primary_head_after_the_reporter_l
     await import_staff(store)
     federation, owain = _two_heads(), Person(TENANT, OWAIN["aadObjectId"], OWAIN["name"])
     sent = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    await concern_flow(store, sent, federation=federation).submit(Turn(
+    await send_as_she_would(concern_flow(store, sent, federation=federation), Turn(
         actor=owain, lang=lang, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
         data={"what": "Negeseuon cas" if lang is Lang.CY else "Unkind messages", "involves_manager": "true"}))
     [report] = await TableConcernReports(store).list_all()
@@ -664,7 +670,7 @@ async def test_a_report_moving_on_to_a_new_head_it_names_by_a_nickname_passes_hi
     await import_staff(store)
     carys = Person(TENANT, CARYS["aadObjectId"], CARYS["name"])
     sent = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    await concern_flow(store, sent).submit(Turn(
+    await send_as_she_would(concern_flow(store, sent), Turn(
         actor=carys, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
         data={"what": "Dafydd keeps sending me nasty messages; Bob has seen them too"}))
     # Mr Robert Owen becomes the headteacher; nobody acknowledges the report, so it is passed up.

@@ -30,6 +30,7 @@ from bot.storage.users import TableUserProfiles
 from cards.i18n import load_catalogue
 from dialogs.base import Scope, Turn
 from dialogs.concerns import ConcernFlow
+from tests.support.concerns import send_as_she_would
 from tests.support.fake_graph import CLIENT_ID, CLIENT_SECRET, IDENTITY_CLIENT_ID, FakeGraph, run_fake_graph
 
 REPO = Path(__file__).resolve().parents[2]
@@ -167,9 +168,17 @@ def _flow(store: TableStore, managers: list[LineManagers]) -> tuple[ConcernFlow,
                        escalation_limit=10), reports
 
 
-async def _submit(flow: ConcernFlow, reports: TableConcernReports, person: Person, who: str = "") -> ConcernReport:
-    reply = await flow.submit(Turn(actor=person, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit",
-                                   data={"what": "unkind messages", "who": who}, is_invoke=True))
+# Whom the form says it goes to (`goes_to`) when Ffion Morgan is the line manager: her, the headteacher, the chair.
+_TO_FFION = f"{FFION['id']} a1000000-0000-4000-8000-000000000003 a1000000-0000-4000-8000-000000000006"
+
+
+async def _submit(flow: ConcernFlow, reports: TableConcernReports, person: Person, who: str = "",
+                  goes_to: str = "") -> ConcernReport:
+    """Send on a form that says it goes to `goes_to` (a form posted before, that says nothing, comes back once)."""
+    said = {"goes_to": goes_to} if goes_to else {}
+    reply = await send_as_she_would(flow, Turn(actor=person, lang=Lang.EN, scope=Scope.PERSONAL,
+                                               verb="concern.submit", is_invoke=True,
+                                               data={"what": "unkind messages", "who": who, **said}))
     assert reply.card is not None
     reference = json.dumps(reply.card).split("Your report ")[1].split()[0]
     return await reports.get(reference)
@@ -180,7 +189,7 @@ async def test_graph_knows_the_manager_so_the_report_goes_there(
     fake.managers[CARYS.aad_object_id] = FFION  # Graph and the staff list disagree: Graph wins
     flow, reports = _flow(store, [graph, directory])
 
-    report = await _submit(flow, reports, CARYS)
+    report = await _submit(flow, reports, CARYS, goes_to=_TO_FFION)
 
     # Shown by the one name the federation's settings give her, whatever Graph calls her.
     assert (report.assigned_to.name, report.route) == ("Mrs Ffion Morgan", Route.LINE_MANAGER)
@@ -191,7 +200,7 @@ async def test_graph_404_falls_back_to_the_staff_list(
         graph: GraphLineManagers, fake: FakeGraph, directory: TableStaffDirectory, store: TableStore) -> None:
     flow, reports = _flow(store, [graph, directory])
 
-    report = await _submit(flow, reports, OWAIN)
+    report = await _submit(flow, reports, OWAIN, goes_to=_TO_FFION)
 
     assert (report.assigned_to.name, report.route) == ("Mrs Ffion Morgan", Route.LINE_MANAGER)
     assert fake.manager_requests == 1
@@ -242,7 +251,7 @@ async def test_a_report_about_the_picked_line_manager_never_reaches_him(
     await TableStaffDirectory(store).replace_all(staff.staff)
     flow, reports = _flow(store, [graph, TableStaffDirectory(store)])
 
-    receipt = await flow.submit(Turn(
+    receipt = await send_as_she_would(flow, Turn(
         actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
         data={"what": "Unkind messages about my lessons, late at night",
               "about": "gareth.hughes@llanidloes.example.cymru"}))
@@ -327,7 +336,7 @@ async def test_a_report_naming_the_manager_as_the_staff_list_calls_him_never_rea
     fake.managers[CARYS.aad_object_id] = {**GARETH, "displayName": "Mr G Hughes"}
     flow, reports = _flow(store, [graph, directory])
 
-    receipt = await flow.submit(Turn(actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit",
+    receipt = await send_as_she_would(flow, Turn(actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit",
                                      is_invoke=True, data={"what": what}))
 
     [report] = await reports.list_all()

@@ -270,6 +270,14 @@ async def _the_report_form(chats: Chats, seen: str, lang: Lang) -> None:
 
 
 async def _sent_a_report(chats: Chats, seen: str, lang: Lang) -> None:
+    """The report is sent; from a form that did not say whom it goes to (`goes_to`, forms posted before), once the form
+    has come back saying who will see it now, and its Send is pressed."""
+    if "goes_to" not in chats.pressed:
+        assert await chats.reports.list_by_reporter(_person(CARYS)) == []
+        assert chats.text("concern.goes_to_not_known", lang) in seen
+        seen = await chats.press(CARYS, "concern.submit", {**verb_data(json.loads(seen), "concern.submit"),
+                                                           **{k: v for k, v in chats.pressed.items()
+                                                              if k not in {"form", "ref", "kind", "lang"}}})
     [report] = await chats.reports.list_by_reporter(_person(CARYS))
     assert report.state is ReportState.OPEN and report.reference in seen
 

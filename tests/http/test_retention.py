@@ -30,6 +30,7 @@ from cards.i18n import load_catalogue
 from dialogs.base import Scope, Turn
 from dialogs.concerns import ConcernFlow
 from tests.support.activities import CARYS, OWAIN, TENANT
+from tests.support.concerns import send_as_she_would
 from tests.support.live import live_bot
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,7 +55,7 @@ async def _closed_report(store: TableStore, closed: datetime = CLOSED) -> Concer
     before = {r.reference for r in await reports.list_all()}
     carys = Person(TENANT, CARYS["aadObjectId"], "Carys Jenkins")
     # Each report its own words: the same words again within a day of a closed report show her that one instead.
-    await _flow(store, closed - timedelta(days=2)).submit(Turn(
+    await send_as_she_would(_flow(store, closed - timedelta(days=2)), Turn(
         actor=carys, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit",
         data={"what": f"{WORDS} ({len(before) + 1})"}, is_invoke=True))
     [filed] = [r for r in await reports.list_all() if r.reference not in before]

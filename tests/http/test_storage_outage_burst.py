@@ -46,6 +46,11 @@ def _staff_list() -> str:
     return (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8").strip() + "\n" + "\n".join(rows) + "\n"
 
 
+# Whom each person's form says a report goes to (`goes_to`), as one opened now does: Gareth Hughes, the head, the chair.
+_TO_GARETH = ("a1000000-0000-4000-8000-000000000004 a1000000-0000-4000-8000-000000000003 "
+              "a1000000-0000-4000-8000-000000000006")
+
+
 def _sent(i: int, connector_url: str) -> dict[str, Any]:
     """What person i sends: a question, a concern report or a permission request, each from its own form."""
     form = f"F-{i:016d}"
@@ -54,8 +59,8 @@ def _sent(i: int, connector_url: str) -> dict[str, Any]:
     if i % 3 == 1:
         return card_action(_person(i), "concern.submit", {
             "what": f"Someone keeps sending me nasty messages, report number {i}", "since": "September",
-            "where": "Teams chat", "who": "", "evidence": "", "meeting": "false", "urgent": "false", "form": form},
-            connector_url)
+            "where": "Teams chat", "who": "", "evidence": "", "meeting": "false", "urgent": "false", "form": form,
+            "goes_to": _TO_GARETH}, connector_url)
     start = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
     return card_action(_person(i), "permission.submit", {
         "school": "high", "platform": "instagram", "platform_other": "", "account_kind": "new",

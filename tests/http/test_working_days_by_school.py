@@ -22,7 +22,7 @@ from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore
 from dialogs.base import Reply, Scope, Turn
 from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT
-from tests.support.concerns import CHAIR_ID, concern_flow, import_staff
+from tests.support.concerns import CHAIR_ID, concern_flow, import_staff, send_as_she_would
 
 REPO = Path(__file__).resolve().parents[2]
 SETTINGS = json.loads((REPO / "config" / "federation.local.json").read_text(encoding="utf-8"))
@@ -47,7 +47,7 @@ def _person(user: Mapping[str, str]) -> Person:
 
 async def _send(store: TableStore, federation: Federation, user: Mapping[str, str], *, lang: Lang = Lang.EN,
                 urgent: bool = False) -> Reply:
-    return await concern_flow(store, MONDAY, federation=federation).submit(Turn(
+    return await send_as_she_would(concern_flow(store, MONDAY, federation=federation), Turn(
         actor=_person(user), lang=lang, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
         data={"what": "unkind messages about my lessons", "urgent": "true" if urgent else "false"}))
 

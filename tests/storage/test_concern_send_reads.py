@@ -29,8 +29,11 @@ from tests.support.counted import counted_store
 
 CARYS = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
 TABLES = ["reports", "audit", "directory", "outbox", "outboxsent", "users", "ratelimits", "permissions"]
+# As a form opened now sends it, saying whom it goes to (`goes_to`: Gareth Hughes, Mrs Siân Roberts, the chair).
 FORM = {"what": "Someone keeps sending me nasty direct messages about my lessons", "since": "September",
-        "where": "Teams chat", "who": "", "evidence": "", "meeting": "false", "urgent": "false"}
+        "where": "Teams chat", "who": "", "evidence": "", "meeting": "false", "urgent": "false",
+        "goes_to": "a1000000-0000-4000-8000-000000000004 a1000000-0000-4000-8000-000000000003 "
+                   "a1000000-0000-4000-8000-000000000006"}
 
 
 @pytest.mark.parametrize(("fields", "shown"), [

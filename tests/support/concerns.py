@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from app import SERVICES
 from bot.domain.directory import read_staff_csv
 from bot.domain.federation import Federation, load_federation
 from bot.domain.outbox import Notifier, QueueingNotifier
+from bot.domain.people import Lang
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.limits import TableRateLimiter
@@ -22,6 +24,7 @@ from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from cards.i18n import load_catalogue
+from dialogs.base import Reply, Turn
 from dialogs.concerns import ConcernFlow
 from tests.support.activities import CARYS, card_action, message
 from tests.support.cards import inputs, press, verb_data
@@ -35,6 +38,7 @@ CARYS_CHAT, GARETH_CHAT, SIAN_CHAT = "a:personal-29:carys", "a:personal-29:garet
 OWAIN_CHAT, FFION_CHAT = "a:personal-29:owain", "a:personal-29:ffion"
 CHAIR_ID = "a1000000-0000-4000-8000-000000000006"
 REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
+_STRINGS = load_catalogue()
 NIGHT = "keeps sending me messages late at night about my appearance"
 # Ways a report's own words name Carys's line manager, Gareth Hughes: each must keep it from him.
 NAMING_THE_LINE_MANAGER = (
@@ -64,8 +68,22 @@ async def say_hi(client: TestClient, connector: Connector, *people: dict[str, st
 
 async def click(client: TestClient, connector: Connector, user: dict[str, str], verb: str, data: dict[str, Any],
                 *, locale: str = "en-GB") -> dict[str, Any]:
-    """A card button pressed; the card the person then sees (see `press`)."""
-    return await press(client, connector, card_action(user, verb, data, connector.url, locale=locale))
+    """A card button pressed; the card the person then sees (see `press`). Send on a concern form that does not say
+    whom it goes to (as forms posted before did not) comes back once saying who now: it is pressed again there."""
+    seen = await press(client, connector, card_action(user, verb, data, connector.url, locale=locale))
+    if verb == "concern.submit" and "goes_to" not in data and _sent_back_to_say_whom(seen):
+        again = {**verb_data(seen, "concern.submit"), **data}
+        seen = await press(client, connector, card_action(user, verb, again, connector.url, locale=locale))
+    return seen
+
+
+async def send_as_she_would(flow: ConcernFlow, turn: Turn) -> Reply:
+    """Send pressed with `turn`'s data; on a form that does not say whom it goes to (as forms posted before did not),
+    which comes back once saying who will see it now, pressed again there, as she would."""
+    reply = await flow.submit(turn)
+    if reply.card is not None and _sent_back_to_say_whom(reply.card):
+        reply = await flow.submit(replace(turn, data={**verb_data(reply.card, "concern.submit"), **turn.data}))
+    return reply
 
 
 async def send_report(client: TestClient, connector: Connector, user: dict[str, str] = CARYS, *,
@@ -83,6 +101,13 @@ async def send_report(client: TestClient, connector: Connector, user: dict[str, 
     [chosen] = [c["value"] for c in asked[0]["choices"] if c["value"].startswith(f"{answer}:")]
     again = {**verb_data(seen, "concern.submit"), **values, "doubt": chosen}
     return await click(client, connector, user, "concern.submit", again, locale=locale)
+
+
+def _sent_back_to_say_whom(card: dict[str, Any]) -> bool:
+    """True when the card is the form sent back because the Send pressed did not say whom it goes to."""
+    said = json.dumps(card, ensure_ascii=False)
+    return any(json.dumps(_STRINGS.text("concern.goes_to_not_known", lang), ensure_ascii=False)[1:-1] in said
+               for lang in Lang)
 
 
 def reference_in(card: dict[str, Any]) -> str:
