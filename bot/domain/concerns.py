@@ -651,6 +651,7 @@ class _Unless(StrEnum):
     ABBREVIATION = "in capitals inside a message that is not, the word or name part of three letters"
     COMMON_FIRST_SWAPPED = "its first two letters swapped, and among the commonest words"
     MUTATED_UNPROMPTED = "a mutated form, not right after a word that mutates it"
+    COMMONEST = "among the commonest words itself (not only as a Welsh word's mutated form)"
 
 
 class _Written(NamedTuple):
@@ -694,6 +695,7 @@ _WRITTEN: dict[_As, Callable[[_Written], bool]] = {
 _GUARDS: dict[_Unless, Callable[[_Written], bool]] = {
     _Unless.PLACE: lambda w: w.place,
     _Unless.KNOWN: lambda w: w.known,
+    _Unless.COMMONEST: lambda w: w.commonest,
 }
 _FORM_GUARDS: dict[_Unless, Callable[[_Written, _Form], bool]] = {
     _Unless.ABBREVIATION: lambda w, form: w.capitals and min(len(w.word), len(form.letters)) <= 3,
@@ -729,6 +731,8 @@ _READINGS = (
     _Reading(_Slip.SIDE_BY_SIDE, 3, _As.SMALL, (_Unless.KNOWN,)),  # "bne", "gan tmo"
     _Reading(_Slip.STRETCHED, 3, _As.SMALL, (_Unless.KNOWN,)),  # "garethhh"
     _Reading(_Slip.APART, 3, _As.FIRST_COMMON, (_Unless.PLACE,)),  # "Sain keeps…", however common a word
+    # "Benn keeps…" ("benn" may be "penn" mutated, a common word); not a word that is among the commonest itself.
+    _Reading(_Slip.STRETCHED, 3, _As.FIRST_COMMON, (_Unless.PLACE, _Unless.COMMONEST)),
     # "Gertah", "Garhet", "gan Fogrna" (Morgan); not "Ffagan" (Forgan) unprompted.
     _Reading(_Slip.TWO, 6, _As.NAME, (_Unless.KNOWN, _Unless.MUTATED_UNPROMPTED)),
 )
