@@ -218,10 +218,29 @@ _BEING = r"\b(i am|i m|im|i ve been|i have been|being|dw i n cael fy|dwi n cael 
          r"(pestered|targeted|harassed|bullied|trolled|mhoeni|nhargedu|mwlio|mygwth|mychanu|sarhau)\b"
 
 
+# "The report I sent", "the concern I raised", "y pryder (a) godais i", "yr adroddiad wnes i anfon": her own reports,
+# named by what she did with them rather than by "my" (`as_mine` reads them as "my report", "fy mhryder").
+_SHE_SENT = re.compile(r"\b(?:the|that|those) (report|concern)(s?) (?:that |which )?i (?:sent|raised|made|filed|"
+                       r"submitted|wrote|put in)\b")
+_SHE_SENT_CY = re.compile(r"\b(?:y|yr|r) (adroddiad|pryder)(au|on)? (?:a |wnes i |nes i |wnaes i |naes i )?"
+                          r"(?:godais|gyflwynais|anfonais|yrrais|ysgrifennais|sgwennais|godi|gyflwyno|anfon|yrru|"
+                          r"ysgrifennu|sgwennu)(?: i)?\b")
+
+
+def as_mine(said: str) -> str:
+    """Normalised words with her own reports named by what she did with them ("the concern i raised", "r pryder godais
+    i") written as "my" names them ("my concern", "fy mhryder"), so the lists of concern-my-reports.txt read them."""
+    said = _SHE_SENT.sub(lambda m: f"my {m.group(1)}{m.group(2)}", said)
+    return _SHE_SENT_CY.sub(lambda m: f"fy {'adroddiad' if m.group(1) == 'adroddiad' else 'mhryder'}{m.group(2) or ''}",
+                            said)
+
+
 def asks_after_my_reports(said: str) -> bool | None:
     """Whether normalised words ask where the person's own reports are, or what became of them ("ble mae fy adroddiad",
-    "be ddigwyddodd i m adroddiad", "ble ma n adroddiad i", "any news on my report"): True when the words are Welsh
-    (the asking or the naming listed under Cymraeg only), False when not, None when they ask no such thing."""
+    "be ddigwyddodd i m adroddiad", "ble ma n adroddiad i", "any news on my report", "what happened to the concern i
+    raised"): True when the words are Welsh (the asking or the naming listed under Cymraeg only), False when not, None
+    when they ask no such thing."""
+    said = as_mine(said)
     for core in without_courtesy(said):
         for in_welsh, named in _asked_then_named(core):
             # "'m" and the spoken "'n", "fy" after a vowel ("i'm adroddiad", "i'm hadroddiad" with the h it takes
@@ -268,22 +287,42 @@ _OPENS_A_SENTENCE = re.compile(
 # report comments", "my report cards", "fy adroddiadau diwedd blwyddyn"): a question about those is one about the rules.
 _A_PUPILS_REPORT = re.compile(r"(?:comments?|cards?|writing|templates?|grades?|marks|targets?|deadlines?|season|"
                               r"evening|bank|ysgol|diwedd|disgyblion|disgybl|tymor|sylwadau) ")
+# What, straight after "my concern", "fy mhryder (i)" (words with the everyday sense of a worry, which "report" lacks),
+# says what the worry is about ("My concern is about a parent's post…", "my concerns are with…", "Fy mhryder i yw am…").
+_A_WORRY_ABOUT = re.compile(
+    r"(?:(?:i|fi|here|really|mainly) )?(?:is|s|was|are|were|yw|ydy|ydi|oedd|ydyn) (?:about|with|over|regarding|around|"
+    r"am|ynglyn|ynghylch|gyda|efo|hefo) ")
+_CONCERN_NOT_REPORT = ("concern", "pryder", "mhryder")
+# Later in the same clause, whom reports are shared with or sent to that makes them pupils' reports: a concern report
+# never goes to parents or pupils ("Can I share my reports with parents on Seesaw?", "anfon fy adroddiadau i'r rhieni").
+_FOR_PARENTS = re.compile(
+    r" (?:with|to|for|gyda|efo|hefo|a|ag|i|at)(?: the| our| my| their| all| y| yr| r)? (?:parents?|families|carers|"
+    r"guardians|pupils?|learners|students|children|kids|rhieni|teuluoedd|gofalwyr|disgyblion|dysgwyr|plant) ")
 
 
-def _names_my_report(typed: str) -> str | None:
-    """The words of concern-my-reports.txt ("my report", "fy adroddiad") that the message speaks of anywhere, or None:
-    not where each time they open a sentence about something else ("My concern is whether…": a question about the
-    rules), but wherever one of them does not ("My concern is that nobody has read my report"); nor pupils' reports
-    ("my report comments"). A comma, a full stop and the like end what goes on from them ("… about my report, is that
-    normal?")."""
+def _names_my_report(typed: str) -> tuple[str, bool] | None:
+    """The words of concern-my-reports.txt ("my report", "fy adroddiad") that the message speaks of anywhere, and
+    whether each time they are more likely something else, or None: not where each time they open a sentence about
+    something else ("My concern is whether…": a question about the rules), but wherever one of them does not ("My
+    concern is that nobody has read my report"); nor pupils' reports ("my report comments"). A comma, a full stop and
+    the like end what goes on from them ("… about my report, is that normal?"). More likely something else (True): a
+    worry ("My concern is about a parent's post…") or reports shared with parents or pupils ("Can I share my reports
+    with parents…"), which may still be her report when it names someone it may be about (`ConcernFlow.match_text`)."""
     marked = re.sub(r"[^\w\s|]", " ", re.sub(r"[,.;:!?()\[\]\u2013\u2014]+", " | ", fold(typed)))
-    padded = f" {' '.join(marked.split())} "
+    padded = f" {as_mine(' '.join(marked.split()))} "
+    likely_else = ""
     for words in sorted(MINE_WORDS, key=len, reverse=True):
         for found in re.finditer(rf"(?<= ){re.escape(words)} ", padded):
             pupils = ("report" in words or "adroddiad" in words) and _A_PUPILS_REPORT.match(padded, found.end())
-            if _OPENS_A_SENTENCE.match(padded, found.end()) is None and not pupils:
-                return words
-    return None
+            if _OPENS_A_SENTENCE.match(padded, found.end()) is not None or pupils:
+                continue
+            clause = padded[found.end() - 1:].split("|")[0]
+            worry = any(w in words for w in _CONCERN_NOT_REPORT) and _A_WORRY_ABOUT.match(padded, found.end())
+            if worry or _FOR_PARENTS.search(clause):
+                likely_else = likely_else or words
+                continue
+            return words, False
+    return (likely_else, True) if likely_else else None
 
 
 def _says_whom(said: object) -> bool:
@@ -543,7 +582,16 @@ class ConcernFlow:
                                           listed_in_welsh=(word or "").lower() in _WELSH_SHOW_WORDS)
         if self._question is not None and (mine := _names_my_report(turn.text)) is not None and (
                 turn.text.rstrip().endswith("?") or not being_targeted(said)):
-            return in_the_listed_language(self._mine_if_any, listed_in_welsh=mine in _IN_WELSH)
+            words, likely_else = mine
+            mine_if_any = in_the_listed_language(self._mine_if_any, listed_in_welsh=words in _IN_WELSH)
+            if not likely_else:
+                return mine_if_any
+            return self._mine_if_it_names_someone(mine_if_any, self._after_my_reports(turn, said) or self._question)
+        return self._after_my_reports(turn, said)
+
+    def _after_my_reports(self, turn: Turn, said: str) -> Handler | None:
+        """What `match_text` makes of a message that speaks of no report of hers: a statement of being pestered or
+        targeted (the form), else None (a question)."""
         if turn.text.rstrip().endswith("?"):
             return None
         kind = what_it_is_about(said)
@@ -552,6 +600,22 @@ class ConcernFlow:
         if kind is ReportKind.COLLEAGUE:
             return in_the_words_typed(self.form)
         return self._form_if_it_names_someone if self._question is not None and being_targeted(said) else None
+
+    def _mine_if_it_names_someone(self, mine: Handler, otherwise: Handler) -> Handler:
+        """A message whose "my concern", "my reports" is more likely something else ("My concern is about a parent's
+        post…", "share my reports with parents"): `otherwise` (the policy's answer), unless it names someone, calls
+        them by their post or says a colleague, as a report may be about them ("My concern is about the head…", "…about
+        a colleague"): then `mine`, as asked of the policy it would be kept for the review of the headteacher it may be
+        about."""
+        async def decide(turn: Turn) -> Reply:
+            staff = tuple(await self._directory.list_members())
+            manager, _ = await self._line_manager(turn.actor, staff, Today(self._federation, staff, Subject()))
+            if _mentions(_COLLEAGUE, normalise(turn.text)) or names_someone(
+                    turn.text, staff=staff, federation=self._federation, person=turn.actor, manager=manager):
+                return await mine(turn)
+            return await otherwise(turn)
+
+        return decide
 
     async def _form_if_it_names_someone(self, turn: Turn) -> Reply:
         """A statement of being pestered or targeted that says no "colleague": the form, started with their words, when

@@ -4672,6 +4672,69 @@ async def test_a_question_about_pupils_reports_is_still_asked_of_the_policy_afte
     assert len(answering_bot.store.questions) == 1, "not asked of the policy"
 
 
+@pytest.mark.parametrize("typed", [
+    "My concern is about a parent's post on Facebook about my class, what should I do?",
+    "My concern is about a parent's post on Facebook",
+    "my concerns are with parents posting photos of sports day",
+    "Can I share my reports with parents on Seesaw?",
+    "Can I send my reports home to parents by email?",
+    "Fy mhryder i yw am bost rhiant ar Facebook, be ddylwn i neud?",
+    "Ga i rannu fy adroddiadau gyda rhieni ar Seesaw?"])
+async def test_my_concern_or_reports_said_of_parents_or_a_worry_is_asked_of_the_policy_after_a_report(
+        answering_bot: BotInMemory, typed: str) -> None:
+    """"My concern is about …" says what worries her, as "My concern is that …" does, and reports shared with or sent to
+    parents or pupils are pupils' reports: a concern report never goes to them. Someone who has sent a concern report
+    gets the policy's answer; before, she got her concern reports, and no answer."""
+    await answering_bot.has_the_staff_list()
+    await answering_bot.meets(CARYS, GARETH, SIAN)
+    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
+
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert "Your reports" not in text_of(reply.card) and "Eich adroddiadau" not in text_of(reply.card)
+    assert len(answering_bot.store.questions) == 1, "not asked of the policy"
+
+
+@pytest.mark.parametrize("typed", [
+    "My concern is about the head, has anyone read it?",
+    "My concern is about Mrs Roberts, who can see it?",
+    "My concern is about a colleague, has anyone read it?",
+    "Fy mhryder i yw am y pennaeth, pwy sy'n ei weld?",
+    "Fy mhryder i yw am gydweithiwr, ydy o wedi cyrraedd?"])
+async def test_my_concern_is_about_someone_a_report_may_be_about_shows_her_reports_and_is_never_kept(
+        answering_bot: BotInMemory, typed: str) -> None:
+    """"My concern is about …" naming someone (or calling them by their post, or a colleague) may be her report: it
+    lists them and is never kept for the review of the headteacher it may be about."""
+    await answering_bot.has_the_staff_list()
+    await answering_bot.meets(CARYS, GARETH, SIAN)
+    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
+
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
+    assert answering_bot.store.questions == {}, "kept for the review of the headteacher her report may be about"
+
+
+@pytest.mark.parametrize(("typed", "title"), [
+    ("beth ddigwyddodd i'r pryder godais i?", "Eich adroddiadau"),
+    ("Beth ddigwyddodd i'r adroddiad a anfonais i", "Eich adroddiadau"),
+    ("ble mae'r pryder wnes i godi?", "Eich adroddiadau"),
+    ("what happened to the concern I raised?", "Your reports"),
+    ("Where is the report I sent last week?", "Your reports")])
+async def test_the_report_she_sent_named_by_what_she_did_shows_her_reports_and_is_never_kept(
+        answering_bot: BotInMemory, typed: str, title: str) -> None:
+    """"The concern I raised", "y pryder godais i": her own report, named by what she did with it rather than "my".
+    Before, it was asked of the policy and kept, for the review of the headteacher her report may be about."""
+    await answering_bot.has_the_staff_list()
+    await answering_bot.meets(CARYS, GARETH, SIAN)
+    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
+
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert title in text_of(reply.card)
+    assert answering_bot.store.questions == {}, "kept for the review of the headteacher her report may be about"
+
+
 @pytest.mark.parametrize(("lang", "what", "told"), [
     (Lang.EN, "She keeps sending me messages late at night",
      "Who this report goes to has changed since this form was opened"),
