@@ -731,8 +731,9 @@ _READINGS = (
     _Reading(_Slip.SIDE_BY_SIDE, 3, _As.SMALL, (_Unless.KNOWN,)),  # "bne", "gan tmo"
     _Reading(_Slip.STRETCHED, 3, _As.SMALL, (_Unless.KNOWN,)),  # "garethhh"
     _Reading(_Slip.APART, 3, _As.FIRST_COMMON, (_Unless.PLACE,)),  # "Sain keeps…", however common a word
-    # "Benn keeps…" ("benn" may be "penn" mutated, a common word); not a word that is among the commonest itself.
-    _Reading(_Slip.STRETCHED, 3, _As.FIRST_COMMON, (_Unless.PLACE, _Unless.COMMONEST)),
+    # "Benn keeps…" ("benn" may be "penn" mutated, a common word); not a word that is among the commonest itself, nor
+    # a mutated form, as nothing before a sentence's first word mutates it ("Bowell…" is not Powel).
+    _Reading(_Slip.STRETCHED, 3, _As.FIRST_COMMON, (_Unless.PLACE, _Unless.COMMONEST, _Unless.MUTATED_UNPROMPTED)),
     # "Gertah", "Garhet", "gan Fogrna" (Morgan); not "Ffagan" (Forgan) unprompted.
     _Reading(_Slip.TWO, 6, _As.NAME, (_Unless.KNOWN, _Unless.MUTATED_UNPROMPTED)),
 )
