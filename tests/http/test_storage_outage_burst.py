@@ -138,7 +138,9 @@ async def test_a_storage_outage_in_the_middle_of_a_burst_loses_nothing_and_every
             "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": outage.connection_string,
             "TABLE_PREFIX": table_prefix, "POLICY_FILE": str(FIXTURE_POLICY_FILE), "STORAGE_TIMEOUT_SECONDS": 1,
             "DELIVERY_INTERVAL_SECONDS": 1, "CATCH_UP_INTERVAL_SECONDS": 1, "REPORT_CHECK_INTERVAL_SECONDS": 1,
-            "OUTBOX_LEASE_SECONDS": 2})
+            "OUTBOX_LEASE_SECONDS": 2,
+            # Requests sent outside school hours wait for the morning; this burst is a school morning's.
+            "SCHOOL_HOURS": "any"})
         client: TestClient = await aiohttp_client(create_app(settings))
         await TableStaffDirectory(client.app[STORE]).replace_all(
             read_staff_csv(_staff_list(), schools=["high", "primary"]).staff)
