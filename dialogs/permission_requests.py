@@ -795,10 +795,27 @@ class PermissionFlow:
         # reaches people who pressed nothing: outside school hours it waits for them, as an automatic message does (her
         # status card says when). A decider's decision, on her own press, goes at once.
         hers = (request.state is RequestState.PENDING and not because) or request.state is RequestState.WITHDRAWN
+        calendar = self._federation.calendar_for([request.school_id])
+        if request.state is RequestState.WITHDRAWN and not because and calendar.in_school_hours(self._clock()) > (
+                self._clock()):
+            # Outside school hours, her request's card may still be kept for them: taken back, nothing is sent.
+            unseen = await self._taken_back_unseen(request, people)
+            messages = [m for m in messages if m.update_only or m.recipient.aad_object_id not in unseen]
         if messages and (automatic or hers):
-            messages = in_school_hours(messages, self._federation.calendar_for([request.school_id]), self._clock())
+            messages = in_school_hours(messages, calendar, self._clock())
         if messages:
             await self._notifier.notify(messages)
+
+    async def _taken_back_unseen(self, request: PermissionRequest, people: Sequence[Person]) -> set[str]:
+        """Of `people`, those whose card of the waiting request is taken back here unsent (kept for school hours, or
+        never queued to them): they never saw it, so its withdrawal is no news to them and nothing goes to them; the
+        record keeps it. One sent already, or with a sender, is told as before. A copy opened from the pending list is
+        edited in place all the same (`update_only`)."""
+        gone = await asyncio.gather(*(self._notifier.take_back([
+            OutboundMessage(recipient=person, card={},
+                            message_id=_copy_id(request.request_id, RequestState.PENDING, person) + again)
+            for again in ("", "|again")]) for person in people))
+        return {person.aad_object_id for person, taken in zip(people, gone, strict=True) if taken}
 
     async def _tell_deciders_it_waits(self, request: PermissionRequest, *, because: str = "",
                                       automatic: bool = False) -> None:

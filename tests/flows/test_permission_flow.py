@@ -974,18 +974,23 @@ MORE_ADDED = [
 @pytest.mark.parametrize("lang", list(Lang))
 @pytest.mark.parametrize(("added", "changed", "said_changed"), MORE_ADDED, ids=["pupils' photos", "another audience"])
 async def test_more_added_to_a_waiting_request_is_sent_in_its_place_and_the_head_is_told_what_changed(
-        bot: BotInMemory, strings: Catalogue, lang: Lang, added: dict[str, str], changed: tuple[str, ...],
+        strings: Catalogue, federation: Federation, lang: Lang, added: dict[str, str], changed: tuple[str, ...],
         said_changed: str) -> None:
     """Her Instagram request waits; she fills the form in again with pupils' photos added (or pupils as well as
     parents). Before, the photos were refused as a repeat ("withdraw it on My requests and send this form again": three
     steps on a phone, and the head's new card then said nothing of the old one), and pupils added went to the head as a
     second request for the same account, beside the first. Now the form offers "Send in place of P-…": one press
     withdraws the waiting request and sends this one, and the head has one request to decide, which says what it
-    replaces and what changed; her old card says it was withdrawn and sent again."""
+    replaces and what changed; her old card says it was withdrawn and sent again. In school hours, when the head has
+    had the first (at night it was still kept for the morning: see the test after the probe 12 one below)."""
+    in_force = PolicyInForce(fixture_policy(), NoIndex())
+    clock = Clock(datetime(2026, 11, 3, 10, 0, tzinfo=UTC))  # Tuesday 3 November, in school hours
+    bot = open_bot(strings, federation, lambda: in_force, clock=clock)
     await bot.meets(CARYS, SIAN, FFION)
     first = await bot.clicks(CARYS, "permission.submit", _form(), lang=lang)
     old_id = str(verb_data(first.card or {}, "permission.withdraw")["id"])
 
+    clock.now = datetime(2026, 11, 3, 10, 5, tzinfo=UTC)
     offered = await bot.clicks(CARYS, "permission.submit", _form(**added), lang=lang)
     cards_before = len(await bot.cards_for(SIAN))
     replaced = await bot.clicks(CARYS, "permission.submit", {**_form(**added),
@@ -1003,7 +1008,9 @@ async def test_more_added_to_a_waiting_request_is_sent_in_its_place_and_the_head
     assert (old.state, old.decided_by_id, old.replaced_by) == (RequestState.WITHDRAWN, CARYS.aad_object_id, new_id)
     assert (new.state, new.replaces, new.changed) == (RequestState.PENDING, old_id, changed)
     assert [r.request_id for r in await requests.list_pending(["high"])] == [new_id]
-    *edited_old, new_card = (await bot.cards_for(SIAN))[cards_before:]  # her card, and a copy opened from a list
+    after = (await bot.cards_for(SIAN))[cards_before:]  # her card, a copy opened from a list, and the new one
+    [new_card] = [c for c in after if "permission.approve" in text_of(c)]  # (queued within the same minute)
+    edited_old = [c for c in after if c is not new_card]
     assert edited_old and all(old_id in text_of(c) and "permission.approve" not in text_of(c) for c in edited_old)
     assert new_id in text_of(edited_old)  # the old card points to the one sent in its place
     said = strings.text("perm.sent_in_place", Lang.EN, name=CARYS.name, id=old_id, changed=said_changed)
@@ -4370,3 +4377,65 @@ async def test_an_approval_the_member_of_staff_ends_at_night_is_told_to_the_deci
     for person in (SIAN, FFION):
         assert told not in text_of(await bot.cards_going_to(person, clock.now))
         assert told in text_of(await bot.cards_going_to(person, datetime(2026, 12, 9, 8, 0, tzinfo=UTC)))
+
+
+async def _first_posts_going_to(bot: BotInMemory, person: Person, at: datetime) -> list[Card]:
+    """The cards the sender takes for `person` at `at` that would post, not only edit a card they were shown."""
+    return [dict(m.card) for m in await MemoryOutbox(bot.store).list_due(at)
+            if m.recipient.key == person.key and not m.update_only]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_request_withdrawn_at_night_before_the_head_got_it_reaches_nobody_in_the_morning(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 12: Carys sent a request at 23:00 on a Monday and thought better of it at 23:10. Before, Siân
+    and Ffion found at 08:00 a card saying Carys had withdrawn a request they had never seen (its own card, kept for
+    school hours, was dropped for it). The card kept for the morning is now taken back, as a welcome kept overnight
+    is, and nothing reaches them; the record still says she sent it and withdrew it."""
+    clock = Clock(datetime(2026, 12, 7, 23, 0, tzinfo=UTC))  # Monday 7 December, 23:00 GMT
+    bot = await _late_bot(strings, federation, clock, lang)
+    await bot.meets(FFION)
+    status = await bot.clicks(CARYS, "permission.submit", {**_form(start="2026-12-14"), "lang": lang.value},
+                              lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+
+    clock.now = datetime(2026, 12, 7, 23, 10, tzinfo=UTC)
+    withdrawn = await bot.clicks(CARYS, "permission.withdraw", {"id": request_id, "lang": lang.value}, lang=lang)
+
+    assert "permission.withdraw" not in text_of(withdrawn.card)  # her card shows it withdrawn
+    morning = datetime(2026, 12, 8, 8, 0, tzinfo=UTC)
+    for person in (SIAN, FFION):
+        assert request_id not in text_of(await _first_posts_going_to(bot, person, morning))
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    assert (stored.state, stored.decided_by_id) == (RequestState.WITHDRAWN, CARYS.aad_object_id)
+    assert ("submitted", CARYS.aad_object_id) in await _trail(bot, request_id)
+    assert ("withdrawn", CARYS.aad_object_id) in await _trail(bot, request_id)
+
+
+async def test_a_request_sent_in_place_of_one_at_night_reaches_the_head_alone_in_the_morning(
+        strings: Catalogue, federation: Federation) -> None:
+    """Permission probe 12: at 23:00 Carys sent her Instagram request, and at 23:20 the form again with pupils' photos
+    added, in place of it. Before, Siân got at 08:00 a card saying P-1 was withdrawn and sent again, about a request she
+    never saw, above the new one; she now gets the new one alone (which names the one it replaces, kept on record)."""
+    clock = Clock(datetime(2026, 12, 7, 23, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, Lang.EN)
+    await bot.meets(FFION)
+    first = await bot.clicks(CARYS, "permission.submit", _form(start="2026-12-14"))
+    old_id = str(verb_data(first.card or {}, "permission.withdraw")["id"])
+
+    clock.now = datetime(2026, 12, 7, 23, 20, tzinfo=UTC)
+    added = _form(start="2026-12-14", pupil_content="photos", consent="Parents opted in to photos.")
+    offered = await bot.clicks(CARYS, "permission.submit", added)
+    replaced = await bot.clicks(CARYS, "permission.submit", {**added, **verb_data(offered.card or {},
+                                                                                  "permission.submit")})
+    new_id = str(verb_data(replaced.card or {}, "permission.withdraw")["id"])
+
+    assert new_id != old_id
+    morning = datetime(2026, 12, 8, 8, 0, tzinfo=UTC)
+    for person in (SIAN, FFION):
+        posts = await _first_posts_going_to(bot, person, morning)
+        assert _approvals(posts) == [new_id]
+        assert len(posts) == 1
+    old = await MemoryPermissionRequests(bot.store).get(old_id)
+    assert (old.state, old.replaced_by) == (RequestState.WITHDRAWN, new_id)
+
