@@ -48,12 +48,15 @@ CELL_LIMIT = 5000  # longer than any field a form accepts
 # for the same account replaced (it asked for more), which one and from which day; then whether the school's named
 # delegate decided it in the headteacher's place ("yes" or "no"; a record decided before that was kept reads
 # "unknown"); then, for a replaced approval, the last day it was replaced (`ongoing` while the wider runs with no end):
-# after it, it stands again; then the wider approvals that replaced it for a while before the one named.
+# after it, it stands again; then the wider approvals that replaced it for a while before the one named; then the newer
+# approval that replaced the one named in turn and keeps it replaced while it stands (one approval of an account at a
+# time).
 COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose", "submitted at (UK time)", "decision",
            "decided by", "decided at (UK time)", "reason or comment", "approved from (UK date)",
            "approved to (UK date)", "start asked for", "end asked for", "ended by", "ended at (UK time)",
            "reason for ending", "replaced by", "replaced from (UK date)",
-           "decided by the headteacher's named delegate", "replaced until (UK date)", "replaced earlier"]
+           "decided by the headteacher's named delegate", "replaced until (UK date)", "replaced earlier",
+           "replaced in turn by"]
 ONGOING = "ongoing"
 # Said of a decision made before the record kept whether the headteacher's named delegate made it.
 UNKNOWN = "unknown"
@@ -112,7 +115,7 @@ def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: da
             request.superseded_from.isoformat() if request.superseded_from else "",
             _delegate(request),
             _until(request.superseded_until) if request.superseded_from else "",
-            _replaced_earlier(request))])
+            _replaced_earlier(request), request.superseded_through if request.superseded_from else "")])
     return out.getvalue()
 
 

@@ -64,9 +64,11 @@ from bot.domain.permission_requests import (
     note_problem,
     platform_at,
     read_form,
+    replaced_through,
     replaced_until_kept,
     requester_has_left,
     restored_narrower,
+    restored_through,
     stands_until,
     supersede,
     waiting_beside,
@@ -111,6 +113,8 @@ MINE_WORDS = frozenset(read_phrases("permission-my-requests.txt"))
 # "cais fi" as it is spoken). Whether it is one to the headteacher is told by what follows it and what is asked of it.
 # Words that name a platform (after `normalise`), for filling in the form from "I need permission for a class insta":
 # the form's choice, or the name an "other" platform is shown by.
+# How far down a chain of approvals of one account, each asking more of the one before, an approval of more looks.
+CHAIN_LIMIT = 20
 _PLATFORM_WORDS = read_table("form-platforms.tsv")
 _OTHER_PLATFORMS = read_table("form-other-platforms.tsv")
 # What may stand between "my" and "request" in English and still name a request to the headteacher ("my Instagram
@@ -1605,9 +1609,34 @@ class PermissionFlow:
                 return None
             return supersede(narrower, wider)
 
-        await self._change_narrower(
-            wider, Person(wider.requester.tenant_id, wider.decided_by_id, wider.decided_by), replaced, SUPERSEDED,
-            lambda narrower: f"by {wider.request_id} from {narrower.superseded_from}")
+        by = Person(wider.requester.tenant_id, wider.decided_by_id, wider.decided_by)
+        await self._change_narrower(wider, by, replaced, SUPERSEDED,
+                                    lambda narrower: f"by {wider.request_id} from {narrower.superseded_from}")
+        # One approval of an account at a time, the newest decision winning: what the one it replaced had replaced
+        # stays replaced while it stands (before, it stood again beside it once the one between would have run out).
+        chain = await self._chain_beneath(wider)
+        today = uk_today(self._clock())
+        for at, beneath in enumerate(chain[1:], start=1):
+            between = chain[at - 1].request_id
+            await self._change_narrower(
+                wider, by, partial(replaced_through, wider=wider, today=today), SUPERSEDED,
+                partial(_kept_replaced, wider.request_id, between), narrower_id=beneath.request_id)
+
+    async def _chain_beneath(self, wider: PermissionRequest) -> list[PermissionRequest]:
+        """The approvals `wider` replaced, nearest first: the one it was approved in place of (`supersedes`), the one
+        that one had replaced, and so on down (each naming the one above as `superseded_by`)."""
+        chain: list[PermissionRequest] = []
+        above, below = wider.request_id, wider.supersedes
+        while below and len(chain) < CHAIN_LIMIT:
+            try:
+                request = await self._requests.get(below)
+            except RecordNotFound:
+                break
+            if request.superseded_by != above or request.request_id in {r.request_id for r in chain}:
+                break
+            chain.append(request)
+            above, below = request.request_id, request.supersedes
+        return chain
 
     async def _restore_narrower(self, wider: PermissionRequest) -> None:
         """An approval of more ended (`restored_narrower`): the approval it replaced stands on (ended before its first
@@ -1625,18 +1654,27 @@ class PermissionFlow:
                 return f"{wider.request_id} ended before its first day"
             return f"{wider.request_id} ended: stands again from {today}"
 
-        await self._change_narrower(
-            wider, Person(wider.requester.tenant_id, wider.ended_by_id, wider.ended_by), restored, SUPERSEDING_UNDONE,
-            detail)
+        by = Person(wider.requester.tenant_id, wider.ended_by_id, wider.ended_by)
+        await self._change_narrower(wider, by, restored, SUPERSEDING_UNDONE, detail)
+        # Those it kept replaced beneath the one it replaced (`replaced_through`) come back in turn, each after the
+        # ones above it have run out, never beside one.
+        chain = await self._chain_beneath(wider)
+        for at, beneath in enumerate(chain[1:], start=1):
+            between = chain[:at]
+            await self._change_narrower(
+                wider, by, partial(restored_through, between=between, wider=wider, today=today), SUPERSEDING_UNDONE,
+                partial(_given_back_in_turn, wider.request_id, [r.request_id for r in between]),
+                narrower_id=beneath.request_id)
 
     async def _change_narrower(self, wider: PermissionRequest, by: Person,
                                change: Callable[[PermissionRequest], PermissionRequest | None], what: str,
-                               detail: Callable[[PermissionRequest], str]) -> None:
-        """The approval `wider` widens, read, changed (`change`; None: nothing to do), saved with an audit entry and its
-        cards queued; read again when it changed between read and write (she ended it, say)."""
+                               detail: Callable[[PermissionRequest], str], *, narrower_id: str = "") -> None:
+        """The approval `wider` widens (or `narrower_id`, one further down), read, changed (`change`; None: nothing to
+        do), saved with an audit entry and its cards queued; read again when it changed between read and write (she
+        ended it, say)."""
         for _ in range(3):
             try:
-                narrower = await self._requests.get(wider.supersedes)
+                narrower = await self._requests.get(narrower_id or wider.supersedes)
             except RecordNotFound:
                 return
             if (changed := change(narrower)) is None:
@@ -2092,6 +2130,18 @@ def _replacing_edit(request: PermissionRequest) -> str:
         return "restored"
     # Replaced for as long as the wider runs, or until a day (its last, or the day before it was ended): each its own.
     return SUPERSEDED + (f"-until-{request.superseded_until}" if request.superseded_until else "")
+
+
+def _kept_replaced(wider_id: str, between_id: str, changed: PermissionRequest) -> str:
+    """The audit entry's detail for an approval `wider_id` keeps replaced (`replaced_through`)."""
+    return f"by {wider_id} in turn, which replaced {between_id}: until {changed.superseded_until or 'it ends'}"
+
+
+def _given_back_in_turn(wider_id: str, between: Sequence[str], changed: PermissionRequest) -> str:
+    """The audit entry's detail for an approval given back in turn once `wider_id` was ended (`restored_through`)."""
+    stand = "stands" if len(between) == 1 else "stand"
+    return (f"{wider_id} ended: replaced while {', '.join(between)} {stand}, until "
+            f"{changed.superseded_until or 'they end'}")
 
 
 def _until_kept(wider: PermissionRequest, narrower: PermissionRequest) -> PermissionRequest | None:

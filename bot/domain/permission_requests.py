@@ -150,6 +150,11 @@ class PermissionRequest:
     # Replaced before, for a while, by another wider approval that has run out or was ended (id, first day, last day),
     # oldest first: a later wider approval replacing it again writes its own `superseded_*`, and these keep the rest.
     replaced_earlier: tuple[tuple[str, date, date], ...] = ()
+    # One approval of an account at a time, the newest decision winning: when the wider that replaced it
+    # (`superseded_by`) is itself replaced by a newer wider approval, that one keeps this replaced too, to its own last
+    # day (`superseded_until` moved on, or None while it has none); `superseded_through` names it. Ending it gives back
+    # each approval in turn for its own days (`restored_through`).
+    superseded_through: str = ""
     # The token of the form it was sent on (none on records from before it was kept): every press of that form's Send
     # is this request.
     form: str = ""
@@ -457,9 +462,43 @@ def replaced_until_kept(narrower: PermissionRequest, wider: PermissionRequest) -
     either is no longer an approval (an ending gives it back by `restored_narrower`)."""
     if (narrower.state is not RequestState.APPROVED or wider.state is not RequestState.APPROVED
             or narrower.superseded_by != wider.request_id or wider.supersedes != narrower.request_id
-            or narrower.superseded_from is None or narrower.superseded_until is not None or wider.end is None):
+            or narrower.superseded_from is None or narrower.superseded_until is not None or wider.end is None
+            or narrower.superseded_through):  # kept replaced, for good, by a newer approval
         return None
     return replace(narrower, superseded_until=wider.end)
+
+
+def replaced_through(beneath: PermissionRequest, wider: PermissionRequest, today: date) -> PermissionRequest | None:
+    """`beneath`, an approval replaced by one that `wider` (just approved) has now replaced in turn, kept replaced
+    while `wider` stands too: to `wider`'s last day when that is later than its own, or for good while `wider` has no
+    end (one approval of an account at a time: before, it stood again when the one between would have run out, beside
+    `wider`). None when nothing changes: done already, no longer approved, or standing again already."""
+    if (beneath.state is not RequestState.APPROVED or beneath.superseded_from is None
+            or beneath.superseded_through == wider.request_id or wider.state is not RequestState.APPROVED
+            or (beneath.superseded_until is not None and beneath.superseded_until < today)):
+        return None
+    until = None if beneath.superseded_until is None or wider.end is None else max(beneath.superseded_until, wider.end)
+    return replace(beneath, superseded_until=until, superseded_through=wider.request_id)
+
+
+def restored_through(beneath: PermissionRequest, between: Sequence[PermissionRequest], wider: PermissionRequest,
+                     today: date) -> PermissionRequest | None:
+    """`beneath` once `wider`, which kept it replaced (`superseded_through`), was ended on `today`: replaced only while
+    the approvals `between` them stand again, each to its own last day (and over the days `wider` ran), so it stands
+    again after the last of them, never beside one. None when the ending changes nothing for it."""
+    if (wider.state is not RequestState.ENDED or beneath.superseded_through != wider.request_id
+            or beneath.state is not RequestState.APPROVED or beneath.superseded_from is None
+            or (beneath.superseded_until is not None and beneath.superseded_until < today)):
+        return None
+    lasts = [r.end for r in between if r.state is RequestState.APPROVED]
+    if (wider.permitted_from or wider.start) < today:
+        lasts.append(today - timedelta(days=1))
+    if not lasts:  # nothing between stands: it stands again from today (as if never replaced, ended before it began)
+        if beneath.superseded_from >= today:
+            return replace(beneath, superseded_from=None, superseded_until=None)
+        return replace(beneath, superseded_until=today - timedelta(days=1))
+    until = None if any(last is None for last in lasts) else max(last for last in lasts if last is not None)
+    return None if until == beneath.superseded_until else replace(beneath, superseded_until=until)
 
 
 def withdraw(request: PermissionRequest, person: Person, now: datetime, *, replaced_by: str = ""

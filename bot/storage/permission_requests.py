@@ -8,7 +8,8 @@ sent after, or `ApprovedBefore`, the approval in force it asks more of, with `Ch
 token of the form it was sent on; `DecidedAsDelegate`, true when a named delegate of the school, not its headteacher,
 approved or declined it (none on rows decided before it was kept: not known); `Supersedes` on an approval of more for an
 account, and `SupersededBy` and `SupersededFrom` on the approval it widened, which it replaces from that day,
-`SupersededUntil` to which, and `ReplacedEarlier` the wider ones that replaced it for a while before) and `audit|<iso
+`SupersededUntil` to which, `ReplacedEarlier` the wider ones that replaced it for a while before, and
+`SupersededThrough` the newer one that replaced the wider in turn and keeps it replaced while it stands) and `audit|<iso
 time>|<random>` for each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in
 one transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
 `owed|<state>`: that state's notifications are owed until the flow has queued them and deletes the row (a new request's
@@ -118,6 +119,9 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         # have none), `<id>:<first day>:<last day>`, comma-separated, oldest first.
         "ReplacedEarlier": ",".join(f"{by}:{first.isoformat()}:{last.isoformat()}"
                                     for by, first, last in request.replaced_earlier),
+        # Added later: the newer approval that replaced the one it names, and keeps it replaced while it stands (rows
+        # before it have none).
+        "SupersededThrough": request.superseded_through,
     }
     if request.decided_as_delegate is not None:
         # Added later: decided by a named delegate of the school, not its headteacher (rows decided before it have none,
@@ -168,7 +172,7 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         supersedes=entity_text(entity, "Supersedes"), superseded_by=entity_text(entity, "SupersededBy"),
         superseded_from=date.fromisoformat(superseded_from) if superseded_from else None,
         superseded_until=date.fromisoformat(superseded_until) if superseded_until else None,
-        replaced_earlier=_replaced_earlier(entity),
+        replaced_earlier=_replaced_earlier(entity), superseded_through=entity_text(entity, "SupersededThrough"),
         reason=entity_text(entity, "Reason"), comment=entity_text(entity, "Comment"),
         approved_from=date.fromisoformat(approved_from) if approved_from else None,
         ended_by=entity_text(entity, "EndedBy"), ended_by_id=entity_text(entity, "EndedById"),

@@ -4439,3 +4439,76 @@ async def test_a_request_sent_in_place_of_one_at_night_reaches_the_head_alone_in
     old = await MemoryPermissionRequests(bot.store).get(old_id)
     assert (old.state, old.replaced_by) == (RequestState.WITHDRAWN, new_id)
 
+
+async def _three_in_a_chain(bot: BotInMemory, clock: Clock, lang: Lang = Lang.EN) -> tuple[str, str, str]:
+    """Carys's netball Instagram approved, ongoing (P-A); photos for 4 to 30 November approved in its place (P-B); on
+    10 November pupils as well as parents asked of P-B, ongoing from the 11th, and approved by Siân (P-C)."""
+    first_id, photos_id = await _approved_then_more_for_a_while(bot, clock, lang)
+    clock.now = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    sent = {**_form(purpose="Netball club results and fixtures.", start="2026-11-11", pupil_content="photos",
+                    consent="Parents opted in on the form."), "audience": "parents,pupils", "lang": lang.value}
+    pupils_id = str(verb_data((await bot.clicks(CARYS, "permission.submit", sent, lang=lang)).card or {},
+                              "permission.withdraw")["id"])
+    assert (await MemoryPermissionRequests(bot.store).get(pupils_id)).approved_before == photos_id
+    await bot.clicks(SIAN, "permission.approve", {"id": pupils_id}, lang=lang)
+    return first_id, photos_id, pupils_id
+
+
+async def _on_the_register(bot: BotInMemory, lang: Lang, *ids: str) -> list[str]:
+    """Which of these approvals Official accounts lists (with End permission) today."""
+    register = text_of((await bot.clicks(SIAN, "permission.register", {"lang": lang.value}, lang=lang)).card)
+    return [i for i in ids if load_catalogue().text("perm.end_listed", lang, id=i) in register]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_an_approval_asking_more_of_a_replacing_one_keeps_the_first_replaced_one_approval_at_a_time(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 12: photos for November (P-B) replaced Carys's netball Instagram (P-A) to the 30th; on 10
+    November Siân approved pupils as followers too (P-C, ongoing), which asks more of P-B and replaces it. Before, P-A
+    came back on 1 December, when P-B would have run out, so Official accounts listed two approvals of one account,
+    one without the pupils Siân had just approved. A school expects one approval of an account at a time, the newest
+    decision winning: P-A now stays replaced while P-C stands, and its record, audit trail and the governors' export
+    say P-C keeps it so."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    first_id, photos_id, pupils_id = await _three_in_a_chain(bot, clock, lang)
+
+    clock.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    assert await _on_the_register(bot, lang, first_id, photos_id, pupils_id) == [pupils_id]
+    first = await MemoryPermissionRequests(bot.store).get(first_id)
+    assert (first.superseded_by, first.superseded_until, first.superseded_through) == (photos_id, None, pupils_id)
+    audit = [a for a in await MemoryPermissionRequests(bot.store).list_audit(first_id) if a.action == "replaced"]
+    assert audit[-1].detail == f"by {pupils_id} in turn, which replaced {photos_id}: until it ends"
+    [header, *rows] = list(csv.reader(io.StringIO(decisions_csv(
+        await MemoryPermissionRequests(bot.store).list_all(), start=date(2026, 11, 1), end=date(2026, 12, 31),
+        school_names={}))))
+    row = dict(zip(header, next(r for r in rows if r[0] == first_id), strict=True))
+    assert (row["replaced by"], row["replaced until (UK date)"], row["replaced in turn by"]) == (
+        photos_id, "ongoing", pupils_id)
+    assert header[-2:] == ["replaced earlier", "replaced in turn by"]
+    mine = text_of((await bot.clicks(CARYS, "permission.mine", {"lang": lang.value}, lang=lang)).card)
+    assert mine.count(f'· {strings.text("perm.status_label.approved", lang)}"') == 1
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_ending_the_newest_of_three_approvals_gives_each_back_in_turn_for_its_own_days(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 12: P-C (pupils too, ongoing) replaced P-B (photos to 30 November), which had replaced P-A
+    (the netball Instagram, ongoing). Carys ends P-C on 20 November: P-B stands again to its last day, and P-A after
+    it, from 1 December, one at a time (before, P-A stood beside P-C from 1 December until P-C was ended)."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    first_id, photos_id, pupils_id = await _three_in_a_chain(bot, clock, lang)
+    clock.now = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+    await bot.clicks(CARYS, "permission.end", {"id": pupils_id, "lang": lang.value}, lang=lang)
+
+    clock.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    assert await _on_the_register(bot, lang, first_id, photos_id, pupils_id) == [photos_id]
+    clock.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    assert await _on_the_register(bot, lang, first_id, photos_id, pupils_id) == [first_id]
+    first = await MemoryPermissionRequests(bot.store).get(first_id)
+    assert first.superseded_until == date(2026, 11, 30)
+    assert [a.detail for a in await MemoryPermissionRequests(bot.store).list_audit(first_id)
+            if a.action == "replacement undone"] == [
+        f"{pupils_id} ended: replaced while {photos_id} stands, until 2026-11-30"]

@@ -333,7 +333,30 @@ async def test_an_earlier_replacement_of_an_approval_stays_on_record_when_a_late
         "P-WID002", (("P-WID001", date(2026, 11, 4), date(2026, 11, 30)),))
     [header, row] = list(csv.reader(io.StringIO(decisions_csv(await store.list_all(), start=date(2026, 11, 1),
                                                               end=date(2026, 11, 30), school_names={}))))
-    assert (header[-1], row[-1]) == ("replaced earlier", "P-WID001 2026-11-04 to 2026-11-30")
+    assert (header[-2], row[-2]) == ("replaced earlier", "P-WID001 2026-11-04 to 2026-11-30")
+
+
+async def test_the_newer_approval_that_keeps_an_approval_replaced_stays_on_record_and_in_the_export(
+        store: PermissionRequests) -> None:
+    """Permission probe 12: P-NAR001 was replaced by P-WID001 to 30 November, and P-WID002 (ongoing), approved in
+    place of P-WID001, keeps it replaced while it stands (one approval of an account at a time). `SupersededThrough`
+    reads back, and the export says it in its last column."""
+    await store.create(_request("P-NAR001"), AuditEntry("P-NAR001", "submitted", CARYS.aad_object_id, CARYS.name, NOW))
+    sent = await store.get("P-NAR001")
+    approved = await store.save(replace(sent, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
+                                AuditEntry("P-NAR001", "approved", CARYS.aad_object_id, "Siân", NOW))
+    assert approved.superseded_through == ""
+    await store.save(replace(approved, superseded_by="P-WID001", superseded_from=date(2026, 11, 4),
+                             superseded_until=None, superseded_through="P-WID002"),
+                     AuditEntry("P-NAR001", "replaced", CARYS.aad_object_id, "Siân", NOW,
+                                "by P-WID002 in turn, which replaced P-WID001: until it ends"))
+
+    read = await store.get("P-NAR001")
+    assert (read.superseded_by, read.superseded_until, read.superseded_through) == ("P-WID001", None, "P-WID002")
+    [header, row] = list(csv.reader(io.StringIO(decisions_csv(await store.list_all(), start=date(2026, 11, 1),
+                                                              end=date(2026, 11, 30), school_names={}))))
+    assert (header[-1], row[-1]) == ("replaced in turn by", "P-WID002")
+    assert dict(zip(header, row, strict=True))["replaced until (UK date)"] == "ongoing"
 
 
 async def test_a_request_row_written_before_its_language_was_kept_reads_without_one(
@@ -469,11 +492,11 @@ async def test_export_command_writes_the_decisions_in_range_to_a_file(azurite: s
     assert header[11:] == ["approved from (UK date)", "approved to (UK date)", "start asked for", "end asked for",
                            "ended by", "ended at (UK time)", "reason for ending", "replaced by",
                            "replaced from (UK date)", "decided by the headteacher's named delegate",
-                           "replaced until (UK date)", "replaced earlier"]
+                           "replaced until (UK date)", "replaced earlier", "replaced in turn by"]
     assert (row[0], row[1], row[5], row[7], row[10]) == (
         "P-ABCDEF", "Llanidloes High School", "'@SUM(A1:A9)", "declined", "'-1 for privacy")
     # Not approved, ended or replaced.
-    assert row[11:] == ["", "", "2026-12-01", "ongoing", "", "", "", "", "", "no", "", ""]
+    assert row[11:] == ["", "", "2026-12-01", "ongoing", "", "", "", "", "", "no", "", "", ""]
 
 
 async def test_the_export_gives_the_dates_approved_and_the_day_a_late_approval_started(
