@@ -28,6 +28,7 @@ from bot.domain.errors import RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import LivePolicy
 from bot.domain.outbox import Notifier
+from bot.domain.policy_copy import PolicyCopy
 from bot.domain.profiles import UserProfiles
 from bot.domain.questions import forget_old_questions
 from bot.edge.admission import TurnGate
@@ -466,8 +467,10 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
                           calendar_for=federation.calendar_for, clock=app[CLOCK])
     home = HomeFlow(strings, federation)
     upkeep = index_cache_upkeep(settings)
+    copy_path = settings.policy_copy_path
     live = LivePolicy(TablePolicyVersions(store), default=lambda: load_policy(settings.policy_file),
-                      build_index=upkeep.building(answer_index) if upkeep else answer_index)
+                      build_index=upkeep.building(answer_index) if upkeep else answer_index,
+                      copy=PolicyCopy(copy_path, tenant_ids=federation.tenant_ids) if copy_path else None)
     await live.start()
     graph = graph_line_managers(settings, app[HTTP])
     parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,

@@ -22,6 +22,8 @@ from bot.policy.loader import DEFAULT_POLICY_FILE, policy_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_FEDERATION = REPO_ROOT / "config" / "federation.local.json"
+# POLICY_COPY_FILE when it is empty on App Service: /home is kept across restarts (and shared by the instances).
+APP_SERVICE_POLICY_COPY = "/home/data/policy-in-force.json"
 # The levels LOG_LEVEL may name, in any case: a misspelt one is refused with these listed.
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 # The settings only a tool that reads or writes storage uses.
@@ -84,6 +86,10 @@ class Settings(BaseSettings):
     federation_json: str = Field(default="", alias="FEDERATION_JSON")
     federation_config: Path | None = Field(default=None, alias="FEDERATION_CONFIG")
     policy_file: Path = Field(default=DEFAULT_POLICY_FILE, alias="POLICY_FILE")
+    # Where the bot keeps a copy of the policy version in force, to answer from when it starts while storage is down.
+    # Empty: APP_SERVICE_POLICY_COPY on App Service (which sets WEBSITE_SITE_NAME and keeps /home), else no copy.
+    policy_copy_file: str = Field(default="", alias="POLICY_COPY_FILE")
+    website_site_name: str = Field(default="", alias="WEBSITE_SITE_NAME")
     max_body_bytes: int = Field(default=256 * 1024, alias="MAX_BODY_BYTES", ge=4096)
     log_level: LogLevel = Field(default="INFO", alias="LOG_LEVEL")
     delivery_interval_seconds: float = Field(default=30.0, alias="DELIVERY_INTERVAL_SECONDS", gt=0)
@@ -182,6 +188,22 @@ class Settings(BaseSettings):
             example = f" such as {field.default}" if field.default else ""
             raise UnsafeSettings(f"{field.alias} is not a web address{example} (it is {value!r})")
         return value
+
+    @field_validator("policy_copy_file")
+    @classmethod
+    def _policy_copy_file(cls, value: str) -> str:
+        text = value.strip()
+        if text and not Path(text).expanduser().is_absolute():
+            raise UnsafeSettings(f"POLICY_COPY_FILE is not a full path such as {APP_SERVICE_POLICY_COPY} (it is "
+                                 f"{text!r})", setting="POLICY_COPY_FILE")
+        return text
+
+    @property
+    def policy_copy_path(self) -> Path | None:
+        """The copy of the policy in force (POLICY_COPY_FILE; on App Service by default under /home); None: none."""
+        if self.policy_copy_file:
+            return Path(self.policy_copy_file).expanduser()
+        return Path(APP_SERVICE_POLICY_COPY) if self.website_site_name else None
 
     @field_validator("log_level", mode="before")
     @classmethod

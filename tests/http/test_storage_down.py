@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +15,12 @@ from azure.data.tables.aio import TableClient, TableServiceClient
 
 from app import SERVICES, STORE, STRINGS, TABLES, create_app
 from bot.domain.people import Lang, Person
+from bot.domain.policy_versions import PolicyVersion
+from bot.policy.loader import load_policy_data
 from bot.settings import Settings
 from bot.storage.concerns import TableConcernReports
+from bot.storage.policy_versions import TablePolicyVersions
+from bot.storage.tables import TableStore, service_client
 from tests.conftest import local_settings, running_azurite
 from tests.http.test_permission_flow import SIAN_CHAT
 from tests.http.test_permission_flow import form as permission_form
@@ -547,3 +552,82 @@ async def test_a_question_asked_while_storage_answers_slowly_is_answered_before_
     [row] = kept
     assert row["Text"] == question
     assert row["RowKey"] in json.dumps(verb_data(answer, "ask.feedback"))  # her Helpful / Not helpful name it
+
+
+def _version_of(number: str) -> dict[str, Any]:
+    """The fixture policy given out as version `number` (its words as they were)."""
+    return {**load_policy_data(FIXTURE_POLICY_FILE), "version": number}
+
+
+async def _publish(versions: TablePolicyVersions, number: str, sha: str) -> None:
+    """Version `number` published from Teams as the head does it (its read-and-confirm campaign set aside)."""
+    record = PolicyVersion(version=number, sha256=sha * 64, title=f"Social Media Policy {number}",
+                           published_at=datetime(2026, 9, 1, 9, tzinfo=UTC), published_by="Siân Morgan",
+                           campaign=False)
+    await versions.publish(record, _version_of(number), expected=await versions.get_pointer())
+
+
+async def _version_on_the_about_card(client: TestClient, connector: Connector) -> str:
+    """The version the About card gives Carys."""
+    await client.post("/api/messages", json=message(CARYS, "about", connector.url))
+    facts = next(item["facts"] for item in connector.cards(CARYS_CHAT)[-1]["body"] if "facts" in item)
+    return str(next(fact["value"] for fact in facts if fact["title"] == "Version"))
+
+
+async def test_a_bot_restarted_while_storage_is_down_answers_from_the_version_published_then_follows_storage(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Siân published version 2 in Teams; storage goes down mid-morning and the bot is restarted. Before, it answered
+    Carys from the file it shipped with (version 1) until storage came back; now from its copy of version 2, and its
+    log says so. Storage back, with version 3 made current meanwhile, it answers from 3 within a poll."""
+    caplog.set_level(logging.INFO)
+    async with storage_outage(azurite) as outage:
+        settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
+            update={"storage_timeout_seconds": 1, "policy_poll_seconds": 0.5,
+                    "policy_copy_file": str(tmp_path / "data" / "policy-in-force.json")})
+        first: TestClient = await aiohttp_client(create_app(settings))
+        await _publish(TablePolicyVersions(first.app[STORE]), "2", "b")
+        await until(lambda: _shows(first, connector, "2"))
+        await first.close()
+        await outage.down()
+
+        restarted: TestClient = await aiohttp_client(create_app(settings))
+        while_down = await _version_on_the_about_card(restarted, connector)
+        async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=5) as service:
+            await _publish(TablePolicyVersions(TableStore(service, prefix=table_prefix, timeout=5)), "3", "c")
+        await outage.up()
+        await until(lambda: _shows(restarted, connector, "3"))
+
+    said = [record.getMessage() for record in caplog.records if record.name == "bot.domain.live_policy"]
+    assert while_down == "2"
+    assert [line for line in said if "answering from the copy of version 2" in line], said
+    assert not [line for line in said if "answering from the shipped file" in line], said
+    assert "policy version 3 is in force" in said
+
+
+async def _shows(client: TestClient, connector: Connector, version: str) -> bool:
+    return await _version_on_the_about_card(client, connector) == version
+
+
+async def test_a_version_withdrawn_is_not_the_one_a_restart_while_storage_is_down_answers_from(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector, tmp_path: Path) -> None:
+    """Siân published version 3, then withdrew it (version 2 is current again); storage goes down and the bot is
+    restarted: Carys is answered from version 2, not the withdrawn 3 nor the shipped 1."""
+    async with storage_outage(azurite) as outage:
+        settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
+            update={"storage_timeout_seconds": 1, "policy_poll_seconds": 0.5,
+                    "policy_copy_file": str(tmp_path / "policy-in-force.json")})
+        first: TestClient = await aiohttp_client(create_app(settings))
+        versions = TablePolicyVersions(first.app[STORE])
+        await _publish(versions, "2", "b")
+        await _publish(versions, "3", "c")
+        await until(lambda: _shows(first, connector, "3"))
+        await versions.make_current("2", by="Siân Morgan", expected=await versions.get_pointer())
+        await until(lambda: _shows(first, connector, "2"))
+        await first.close()
+        await outage.down()
+
+        restarted: TestClient = await aiohttp_client(create_app(settings))
+        while_down = await _version_on_the_about_card(restarted, connector)
+
+    assert while_down == "2"

@@ -483,3 +483,21 @@ def test_check_federation_with_lang_cy_says_every_line_in_welsh(tmp_path: Path,
     lines = [*out.splitlines(), *err.splitlines()]
     assert any(line.startswith("rhybudd: ") for line in lines), lines
     assert [line for line in lines if not _said_in_welsh(line)] == []
+
+
+def test_the_copy_of_the_policy_in_force_is_kept_under_home_on_app_service_and_nowhere_by_default_elsewhere(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """App Service sets WEBSITE_SITE_NAME and keeps /home across restarts; a laptop or a test keeps no copy unless
+    POLICY_COPY_FILE names one."""
+    assert Settings.model_validate({**DEPLOYED, "WEBSITE_SITE_NAME": "llan-policy-bot"}).policy_copy_path == \
+        Path("/home/data/policy-in-force.json")
+    assert Settings.model_validate(DEPLOYED).policy_copy_path is None
+    assert Settings.model_validate({**DEPLOYED, "WEBSITE_SITE_NAME": "llan-policy-bot",
+                                    "POLICY_COPY_FILE": "/home/site/policy.json"}).policy_copy_path == \
+        Path("/home/site/policy.json")
+    for name, setting in {**DEPLOYED, "POLICY_COPY_FILE": "policy.json"}.items():
+        monkeypatch.setenv(name, setting)
+    with pytest.raises(UnsafeSettings) as refused:
+        load_settings()
+    [line] = str(refused.value).splitlines()
+    assert line.startswith("POLICY_COPY_FILE is not a full path such as /home/data/policy-in-force.json"), line

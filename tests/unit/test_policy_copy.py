@@ -1,0 +1,102 @@
+"""The copy of the policy in force kept on local disk: what a start while storage is down answers from, and each copy
+it must pass over (unreadable, edited, another federation's, older than the shipped file), said in the log."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain.policy_copy import PolicyCopy
+from bot.domain.policy_versions import PolicyChanges, PolicyVersion, SectionChange
+from bot.policy.loader import load_policy_data
+from tests.support.policies import FIXTURE_POLICY_FILE
+
+OURS = ("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b",)
+THEIRS = ("0a0b0c0d-1111-4222-8333-444455556666",)
+
+
+def _version(number: str) -> tuple[PolicyVersion, dict[str, Any]]:
+    record = PolicyVersion(version=number, sha256="b" * 64, title="Social Media Policy 2026",
+                           published_at=datetime(2026, 9, 1, 9, 30, tzinfo=UTC), published_by="Siân Morgan",
+                           published_by_id="aad-sian", file="Social Media Policy 2026.docx",
+                           date_of_issue=date(2026, 9, 1),
+                           changes=PolicyChanges("1", (SectionChange("added", "ai", "Generative AI tools", added=2),),
+                                                 welsh=3, details=()))
+    return record, {**load_policy_data(FIXTURE_POLICY_FILE), "version": number}
+
+
+def _said(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == "bot.domain.policy_copy"]
+
+
+def test_the_version_kept_is_read_back_whole_and_nothing_else_is_left_in_the_folder(tmp_path: Path) -> None:
+    copy = PolicyCopy(tmp_path / "data" / "policy-in-force.json", tenant_ids=OURS)
+    record, data = _version("2")
+
+    copy.write(*_version("3"))
+    copy.write(record, data)  # a later switch (a withdrawal) replaces it
+    kept = copy.read(shipped_version="1")
+
+    assert kept is not None and kept.record == record
+    assert kept.policy.details.version == "2"
+    assert [path.name for path in (tmp_path / "data").iterdir()] == ["policy-in-force.json"]
+
+
+def test_no_copy_is_none_and_nothing_is_said(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    copy = PolicyCopy(tmp_path / "policy-in-force.json", tenant_ids=OURS)
+    copy.write(*_version("2"))
+    copy.remove()
+
+    assert copy.read(shipped_version="1") is None
+    assert _said(caplog) == []
+
+
+@pytest.mark.parametrize(("damage", "said"), [
+    (lambda text: text[: len(text) // 2], "unreadable (JSONDecodeError)"),  # cut short (a disk full, a crash)
+    (lambda text: text.replace("friends", "Friends", 1), "sha256 does not match"),  # edited by hand
+    (lambda text: "[]", "not a copy of the policy in force"),
+    (lambda text: "\udcff" + text, "unreadable (UnicodeDecodeError)"),  # a byte that is not UTF-8
+])
+def test_a_damaged_copy_is_passed_over_with_a_line_in_the_log(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: Any, said: str) -> None:
+    path = tmp_path / "policy-in-force.json"
+    copy = PolicyCopy(path, tenant_ids=OURS)
+    copy.write(*_version("2"))
+    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8", errors="surrogateescape")
+
+    assert copy.read(shipped_version="1") is None
+    assert [line for line in _said(caplog) if str(path) in line and said in line], _said(caplog)
+
+
+def test_a_copy_another_federations_bot_wrote_is_passed_over(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The same /home shared with another federation's bot, or a copy carried from another deployment."""
+    path = tmp_path / "policy-in-force.json"
+    PolicyCopy(path, tenant_ids=THEIRS).write(*_version("2"))
+
+    assert PolicyCopy(path, tenant_ids=OURS).read(shipped_version="1") is None
+    assert [line for line in _said(caplog) if "another federation" in line], _said(caplog)
+
+
+def test_a_copy_older_than_the_shipped_file_is_passed_over(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A new deployment ships version 3; the copy, left from before, holds 2."""
+    copy = PolicyCopy(tmp_path / "policy-in-force.json", tenant_ids=OURS)
+    copy.write(*_version("2"))
+
+    assert copy.read(shipped_version="3") is None
+    assert copy.read(shipped_version="2") is not None  # the same version is not older
+    assert [line for line in _said(caplog) if "version 2, older than the shipped file's 3" in line], _said(caplog)
+
+
+def test_a_copy_whose_policy_is_not_a_policy_is_passed_over(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Written whole and hashed, but of a policy this build of the bot cannot read."""
+    path = tmp_path / "policy-in-force.json"
+    record, data = _version("2")
+    PolicyCopy(path, tenant_ids=OURS).write(record, {**data, "sections": []})
+
+    assert PolicyCopy(path, tenant_ids=OURS).read(shipped_version="1") is None
+    assert [line for line in _said(caplog) if "its policy is unreadable" in line], _said(caplog)
+    assert json.loads(path.read_text(encoding="utf-8"))["version"] == "2"
