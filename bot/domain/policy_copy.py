@@ -39,7 +39,8 @@ class CopyUnusable(Exception):
 
 @dataclass(frozen=True)
 class KeptPolicy:
-    """The version the copy holds: its policy, checked, and its record as storage gave it."""
+    """The version the copy holds: its policy, checked, and its record as storage gave it (less the publisher's
+    Entra id)."""
 
     policy: Policy
     record: PolicyVersion
@@ -47,8 +48,8 @@ class KeptPolicy:
 
 def _record_data(record: PolicyVersion) -> dict[str, Any]:
     return {"version": record.version, "sha256": record.sha256, "title": record.title,
-            "published_at": record.published_at.isoformat(), "published_by": record.published_by,
-            "published_by_id": record.published_by_id, "file": record.file,
+            # The publisher's name, as About and What's new show it; not their Entra id, which no card shows.
+            "published_at": record.published_at.isoformat(), "published_by": record.published_by, "file": record.file,
             "date_of_issue": record.date_of_issue.isoformat() if record.date_of_issue else "",
             "changes": record.changes.as_data(), "campaign": record.campaign}
 
@@ -61,7 +62,7 @@ def _record(raw: Any) -> PolicyVersion:
         return PolicyVersion(
             version=str(raw["version"]), sha256=str(raw["sha256"]), title=str(raw["title"]),
             published_at=datetime.fromisoformat(str(raw["published_at"])), published_by=str(raw["published_by"]),
-            published_by_id=str(raw.get("published_by_id") or ""), file=str(raw.get("file") or ""),
+            file=str(raw.get("file") or ""),
             date_of_issue=date.fromisoformat(issued) if issued else None,
             changes=PolicyChanges.from_data(raw.get("changes")), campaign=raw.get("campaign") is not False)
     except (KeyError, ValueError) as error:
