@@ -631,3 +631,20 @@ async def test_a_version_withdrawn_is_not_the_one_a_restart_while_storage_is_dow
         while_down = await _version_on_the_about_card(restarted, connector)
 
     assert while_down == "2"
+
+
+async def test_a_copy_that_cannot_be_written_is_said_in_the_log_and_the_version_published_is_answered_from_all_the_same(
+        aiohttp_client: Any, settings: Settings, connector: Connector, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """POLICY_COPY_FILE names a folder that cannot be made (a file is in its place): Siân's version 2 is still answered
+    from at once, and the log says the copy was not written."""
+    caplog.set_level(logging.INFO)
+    (tmp_path / "data").write_text("not a folder", encoding="utf-8")
+    client: TestClient = await aiohttp_client(create_app(settings.model_copy(update={
+        "policy_poll_seconds": 0.5, "policy_copy_file": str(tmp_path / "data" / "policy-in-force.json")})))
+
+    await _publish(TablePolicyVersions(client.app[STORE]), "2", "b")
+    await until(lambda: _shows(client, connector, "2"))
+
+    said = [record.getMessage() for record in caplog.records if record.name == "bot.domain.live_policy"]
+    assert [line for line in said if line.startswith(f"policy copy {tmp_path / 'data'}") and "not written" in line]
