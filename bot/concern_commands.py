@@ -25,7 +25,7 @@ from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from bot.tools import run_tool, storage_fault, tool_store
-from cards.i18n import load_catalogue
+from cards.i18n import load_catalogue, note_text
 from dialogs.concerns import ConcernFlow
 
 
@@ -138,11 +138,11 @@ def import_staff_command(argv: list[str]) -> int:
         print(f"import-staff: {error}", file=sys.stderr)
         return 2
     result = read_staff_csv(text, schools=[s.school_id for s in federation.schools])
-    for warning in result.warnings:
-        print(strings.text("import_staff.warning", lang, warning=warning), file=sys.stderr)
+    for warning in result.warning_notes:
+        print(strings.text("import_staff.warning", lang, warning=note_text(strings, warning, lang)), file=sys.stderr)
     if result.problems:
-        for problem in result.problems:
-            print(problem, file=sys.stderr)
+        for problem in result.problem_notes:
+            print(note_text(strings, problem, lang), file=sys.stderr)
         print(strings.text("import_staff.problems", lang, count=len(result.problems)), file=sys.stderr)
         return 1
     if args.dry_run:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.domain.people import Person, StaffContact, is_entra_id
+from bot.policy.notes import Note, note
 
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 COLUMNS = ("name", "email", "school", "role", "line_manager_email", "aad_object_id")
@@ -97,71 +98,135 @@ async def find_line_manager(person: Person, sources: Sequence[LineManagers]) -> 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """The rows of a staff CSV, or every problem with its line number; warnings never block an import."""
+    """The rows of a staff CSV, or every problem with its line number; warnings never block an import. Each problem
+    and warning is also a note of the string tables (`problem_notes`, `warning_notes`, in the same order), for a
+    command's `--lang`; the English of the notes is the problem's and warning's text."""
 
     staff: tuple[StaffMember, ...]
     problems: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    problem_notes: tuple[Note, ...] = ()
+    warning_notes: tuple[Note, ...] = ()
 
 
-def _first_seen(rows: Sequence[tuple[int, StaffMember]], value: Callable[[StaffMember], str],
-                what: str) -> list[str]:
+@dataclass(frozen=True)
+class _Said:
+    """A problem or warning of the file: its English, and the note that says it in either language."""
+
+    text: str
+    note: Note
+
+
+def _at_line(number: int, text: str, said: Note) -> _Said:
+    return _Said(f"line {number}: {text}", note("staff_csv.at_line", line=number, what=said))
+
+
+def _refused(*problems: _Said) -> ImportResult:
+    return ImportResult((), tuple(p.text for p in problems), problem_notes=tuple(p.note for p in problems))
+
+
+def _first_seen(rows: Sequence[tuple[int, StaffMember]],
+                value: Callable[[StaffMember], str]) -> list[tuple[int, int, str]]:
+    """(line, the line it is first on, the value) of each value already on an earlier row."""
     seen: dict[str, int] = {}
-    problems = []
+    repeats = []
     for number, member in rows:
         key = value(member)
         if key and key in seen:
-            problems.append(f"line {number}: {what} {key} is already on line {seen[key]}")
+            repeats.append((number, seen[key], key))
         seen.setdefault(key, number)
-    return problems
+    return repeats
 
 
-def _at_both_schools(problem: str, rows: Sequence[tuple[int, StaffMember]]) -> str:
-    """A repeated email whose rows name different schools is someone who works at both (on each school's export):
-    say what to keep, as the list holds one row for each person."""
-    number, first = (int(n) for n in re.findall(r"line (\d+)", problem))
+def _already(what: str, number: int, first: int, key: str, rows: Sequence[tuple[int, StaffMember]]) -> _Said:
+    """A value already on an earlier row; a repeated email whose rows name different schools is someone who works at
+    both (on each school's export): say what to keep, as the list holds one row for each person."""
+    text = f"{what} {key} is already on line {first}"
+    said = note("staff_csv.already_on_line", what=what, value=key, first=first)
     school = {n: m.school for n, m in rows}
-    if school[number] == school[first]:
-        return problem
-    return (f"{problem} (at {school[first]}): the list has one row for each person, so keep the row of the school "
-            "whose headteacher their reports go to (their line manager may be at either school)")
+    if what != "email" or school[number] == school[first]:
+        return _at_line(number, text, said)
+    return _Said(f"line {number}: {text} (at {school[first]}): the list has one row for each person, so keep the row "
+                 "of the school whose headteacher their reports go to (their line manager may be at either school)",
+                 note("staff_csv.at_line", line=number,
+                      what=note("staff_csv.at_both_schools", already=said, school=school[first])))
 
 
-def _lines(numbers: Sequence[int], *, shown: int = 10) -> str:
+def _lines(numbers: Sequence[int], *, shown: int = 10) -> tuple[str, Note]:
     """ "line 3", "lines 3 and 5", "lines 3, 5, … and 12 more"."""
     if len(numbers) == 1:
-        return f"line {numbers[0]}"
+        return f"line {numbers[0]}", note("staff_csv.lines.one", n=numbers[0])
     listed = [str(n) for n in numbers[:shown]]
-    last = f"{len(numbers) - shown} more" if len(numbers) > shown else listed.pop()
-    return f"lines {', '.join(listed)} and {last}"
+    more = len(numbers) - shown
+    last: str | Note = note("staff_csv.lines.more", count=more) if more > 0 else listed.pop()
+    shown_last = f"{more} more" if more > 0 else last
+    return (f"lines {', '.join(listed)} and {shown_last}",
+            note("staff_csv.lines.some", listed=", ".join(listed), end=last))
 
 
-def _staff_check_off(without: Sequence[int], rows: int) -> str:
+def _staff_check_off(without: Sequence[int], rows: int) -> _Said:
     """What rows without an Entra object id do to the staff-only check (`off_the_staff_list`), and how to mend it."""
     have = "has" if len(without) == 1 else "have"
-    return (f"{len(without)} of the {rows} rows {have} no aad_object_id ({_lines(without)}): until every row has its "
-            "person's Entra object id, the bot cannot tell the federation's staff from anyone else in the Hwb tenant, "
-            "so anyone in the Hwb tenant (pupils and other schools' staff included) is not refused: they can send "
-            "permission requests and concern reports and pass questions to the headteacher, at every school. To fix "
-            "it, fill in the aad_object_id column on those rows (az ad user show --id THEIR-EMAIL --query id -o tsv "
-            "prints a person's id) and import the file again")
+    lines, lines_note = _lines(without)
+    return _Said(f"{len(without)} of the {rows} rows {have} no aad_object_id ({lines}): until every row has its "
+                 "person's Entra object id, the bot cannot tell the federation's staff from anyone else in the Hwb "
+                 "tenant, so anyone in the Hwb tenant (pupils and other schools' staff included) is not refused: they "
+                 "can send permission requests and concern reports and pass questions to the headteacher, at every "
+                 "school. To fix it, fill in the aad_object_id column on those rows (az ad user show --id "
+                 "THEIR-EMAIL --query id -o tsv prints a person's id) and import the file again",
+                 note("staff_csv.check_off_one" if len(without) == 1 else "staff_csv.check_off",
+                      count=len(without), rows=rows, lines=lines_note))
+
+
+def _row_problems(member: StaffMember, schools: Sequence[str]) -> list[tuple[str, Note]]:
+    """What is wrong with one row on its own, in English and as a note."""
+    errors: list[tuple[str, Note]] = []
+    if not member.name:
+        errors.append(("name is empty", note("staff_csv.name_empty")))
+    if "?" in member.name:
+        # Excel's plain "CSV (Comma delimited)" writes ŵ and ŷ as "?": a list with no other Welsh letter is then
+        # pure ASCII and reads as UTF-8, and a name with a "?" would slip past the check that a report does not
+        # reach the person it names.
+        errors.append((f'name "{member.name}" has a "?" where Excel lost a letter: save the list as '
+                       '"CSV UTF-8 (Comma delimited)" and import that file',
+                       note("staff_csv.name_lost_letter", name=member.name)))
+    if not _EMAIL.match(member.email):
+        errors.append((f"email {member.email!r} is not an email address",
+                       note("staff_csv.bad_email", email=repr(member.email))))
+    if member.school not in schools:
+        errors.append((f"school {member.school!r} is not one of {', '.join(schools)}",
+                       note("staff_csv.bad_school", school=repr(member.school), schools=", ".join(schools))))
+    if member.line_manager_email and not _EMAIL.match(member.line_manager_email):
+        errors.append((f"line manager email {member.line_manager_email!r} is not an email address",
+                       note("staff_csv.bad_line_manager_email", email=repr(member.line_manager_email))))
+    if member.line_manager_email and member.line_manager_email == member.email:
+        errors.append(("is their own line manager", note("staff_csv.own_line_manager")))
+    if member.aad_object_id and not is_entra_id(member.aad_object_id):
+        errors.append((f"aad_object_id {member.aad_object_id!r} is not an Entra object id",
+                       note("staff_csv.bad_object_id", value=repr(member.aad_object_id))))
+    values = {"name": member.name, "email": member.email, "role": member.role,
+              "line manager email": member.line_manager_email}
+    errors += [(f"{what} is longer than {limit} characters",
+                note("staff_csv.too_long", what=note(f"staff_csv.field.{what.replace(' ', '_')}"), limit=limit))
+               for what, limit in MAX_LENGTHS.items() if len(values[what]) > limit]
+    return errors
 
 
 def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
     """Validate a staff CSV as a school office exports it; every bad row is reported with its line."""
-    problems: list[str] = []
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     try:
         fieldnames = reader.fieldnames or []
     except csv.Error as error:
-        return ImportResult((), (f"line 1: {error}",))
+        return _refused(_at_line(1, str(error), note("staff_csv.not_csv", error=str(error))))
     # Headed as a person types them in Excel ("Line Manager Email", "AAD Object-ID"): any case, spaces or hyphens.
     typed = ["_".join(h.strip().lower().replace("-", " ").split()) for h in fieldnames]
     header = ["email" if h == "upn" else h for h in typed]
     reader.fieldnames = header
     missing = [c for c in COLUMNS[:5] if c not in header]
     if missing:
-        return ImportResult((), (f"line 1: missing column(s): {', '.join(missing)}",))
+        return _refused(_at_line(1, f"missing column(s): {', '.join(missing)}",
+                                 note("staff_csv.missing_columns", columns=", ".join(missing))))
     rows: list[tuple[int, StaffMember]] = []
     records: list[tuple[int, dict[str | Any, str | Any]]] = []
     try:
@@ -170,51 +235,35 @@ def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
             if any(v.strip() for v in raw.values() if isinstance(v, str)):
                 records.append((reader.line_num, raw))
     except csv.Error as error:  # e.g. a field over the csv module's limit: the row after the last one read
-        return ImportResult((), (f"line {reader.line_num + 1}: {error}",))
+        return _refused(_at_line(reader.line_num + 1, str(error), note("staff_csv.not_csv", error=str(error))))
+    problems: list[tuple[int, _Said]] = []
     for number, raw in records:
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(v, str)}
         member = StaffMember(row.get("name", ""), row.get("email", "").lower(), row.get("school", ""),
                              row.get("role", ""), row.get("line_manager_email", "").lower(),
                              row.get("aad_object_id", "").lower())
-        errors = []
-        if not member.name:
-            errors.append("name is empty")
-        if "?" in member.name:
-            # Excel's plain "CSV (Comma delimited)" writes ŵ and ŷ as "?": a list with no other Welsh letter is then
-            # pure ASCII and reads as UTF-8, and a name with a "?" would slip past the check that a report does not
-            # reach the person it names.
-            errors.append(f'name "{member.name}" has a "?" where Excel lost a letter: save the list as '
-                          '"CSV UTF-8 (Comma delimited)" and import that file')
-        if not _EMAIL.match(member.email):
-            errors.append(f"email {member.email!r} is not an email address")
-        if member.school not in schools:
-            errors.append(f"school {member.school!r} is not one of {', '.join(schools)}")
-        if member.line_manager_email and not _EMAIL.match(member.line_manager_email):
-            errors.append(f"line manager email {member.line_manager_email!r} is not an email address")
-        if member.line_manager_email and member.line_manager_email == member.email:
-            errors.append("is their own line manager")
-        if member.aad_object_id and not is_entra_id(member.aad_object_id):
-            errors.append(f"aad_object_id {member.aad_object_id!r} is not an Entra object id")
-        values = {"name": member.name, "email": member.email, "role": member.role,
-                  "line manager email": member.line_manager_email}
-        errors += [f"{what} is longer than {limit} characters" for what, limit in MAX_LENGTHS.items()
-                   if len(values[what]) > limit]
-        problems.extend(f"line {number}: {e}" for e in errors)
+        problems.extend((number, _at_line(number, e, said)) for e, said in _row_problems(member, schools))
         rows.append((number, member))
-    problems += [_at_both_schools(problem, rows) for problem in _first_seen(rows, lambda m: m.email, "email")]
-    problems += _first_seen(rows, lambda m: m.aad_object_id, "aad_object_id")
+    problems += [(number, _already("email", number, first, key, rows))
+                 for number, first, key in _first_seen(rows, lambda m: m.email)]
+    problems += [(number, _already("aad_object_id", number, first, key, rows))
+                 for number, first, key in _first_seen(rows, lambda m: m.aad_object_id)]
     emails = {m.email for _, m in rows}
-    problems += [f"line {number}: line manager {m.line_manager_email} is not in the file"
+    problems += [(number, _at_line(number, f"line manager {m.line_manager_email} is not in the file",
+                                   note("staff_csv.manager_not_in_file", email=m.line_manager_email)))
                  for number, m in rows if m.line_manager_email and m.line_manager_email not in emails]
     if not rows and not problems:
-        problems.append("the file has no staff rows")
-    warnings = [f"line {number}: no aad_object_id, so {m.name} can only be matched through Graph"
+        problems.append((0, _Said("the file has no staff rows", note("staff_csv.no_rows"))))
+    warnings = [_at_line(number, f"no aad_object_id, so {m.name} can only be matched through Graph",
+                         note("staff_csv.no_object_id", name=m.name))
                 for number, m in rows if not m.aad_object_id]
     without = [number for number, m in rows if not m.aad_object_id]
     if without:
         warnings.append(_staff_check_off(without, len(rows)))
-    ordered = tuple(sorted(problems, key=_line_number))
-    return ImportResult(tuple(m for _, m in rows) if not problems else (), ordered, tuple(warnings))
+    ordered = [said for _, said in sorted(problems, key=lambda p: p[0])]
+    return ImportResult(tuple(m for _, m in rows) if not problems else (), tuple(p.text for p in ordered),
+                        tuple(w.text for w in warnings), tuple(p.note for p in ordered),
+                        tuple(w.note for w in warnings))
 
 
 @dataclass(frozen=True)
@@ -250,8 +299,3 @@ def staff_list_change(now: Sequence[StaffMember], incoming: Sequence[StaffMember
     ids = {m.aad_object_id for m in incoming if m.aad_object_id}
     gone = tuple(m for m in now if m.email not in emails and not (m.aad_object_id and m.aad_object_id in ids))
     return StaffListChange(gone, tuple(now), tuple(incoming))
-
-
-def _line_number(problem: str) -> int:
-    found = re.match(r"line (\d+):", problem)
-    return int(found.group(1)) if found else 0

@@ -10,6 +10,9 @@ import pytest
 
 from bot.concern_commands import import_staff_command
 from bot.domain.directory import StaffMember, read_staff_csv, staff_list_change
+from bot.domain.people import Lang
+from bot.policy.notes import Note
+from cards.i18n import load_catalogue, note_text
 from tests.support.processes import AZURITE_KEY
 
 REPO = Path(__file__).resolve().parents[2]
@@ -370,3 +373,61 @@ def test_a_folder_or_a_missing_file_given_for_the_csv_is_one_line_naming_the_com
     assert folder_err == f"import-staff: cannot read {tmp_path}: Is a directory; nothing was imported\n"
     assert missing_err == (f"import-staff: cannot read {tmp_path / 'staff.csv'}: No such file or directory; nothing "
                            "was imported\n")
+
+
+def test_every_problem_and_warning_of_the_reader_is_said_by_the_string_tables_in_english_and_welsh() -> None:
+    """import-staff --lang cy said what was wrong with each row in English (only the count was Welsh): each problem
+    and warning is now a note of the string tables, whose English is the reader's own line."""
+    strings = load_catalogue()
+    files = [
+        HEADER + "Carys Jenkins,carys@llanidloes.example.cymru,high,Teacher,boss@llanidloes.example.cymru,\n"
+        + ",not-an-email,atlantis,Teacher,bad,\n"
+        + "Self Managed,self@llanidloes.example.cymru,high,Teacher,self@llanidloes.example.cymru,xyz\n"
+        + "Carys Again,CARYS@llanidloes.example.cymru,high,Teacher,,\n"
+        + f"Gwen Ow?n,gwen@llanidloes.example.cymru,primary,{'R' * 201},,\n"
+        + "Twin One,one@llanidloes.example.cymru,high,Teacher,,a1000000-0000-4000-8000-00000000000a\n"
+        + "Twin Two,two@llanidloes.example.cymru,primary,Teacher,,A1000000-0000-4000-8000-00000000000A\n"
+        + "Gareth Hughes,gareth@llanidloes.example.cymru,high,Head of Humanities,,\n"
+        + "Gareth Hughes,gareth@llanidloes.example.cymru,primary,Year 6 lead,,\n",
+        HEADER + f"{'N' * 201},{'e' * 250}@x.cymru,high,TA,{'m' * 250}@x.cymru,\n",
+        "who,what\nx,y\n", HEADER, WITHOUT_IDS, HEADER + '"unclosed,\n' + "x" * 200_000 + "\n",
+        HEADER + "".join(f"P{n},p{n}@llanidloes.example.cymru,high,TA,,\n" for n in range(12))]
+    results = [read_staff_csv(text, schools=SCHOOLS) for text in files]
+
+    said = [(text, said) for result in results for text, said in (
+        *zip(result.problems, result.problem_notes, strict=True),
+        *zip(result.warnings, result.warning_notes, strict=True))]
+    def keys(note: Note) -> set[str]:
+        return {note.key, *(key for value in note.values.values() if isinstance(value, Note) for key in keys(value))}
+
+    assert {key for _, note in said for key in keys(note)} == {k for k in strings.keys() if k.startswith("staff_csv.")}
+    for text, note in said:
+        assert note_text(strings, note, Lang.EN) == text
+        welsh = note_text(strings, note, Lang.CY)
+        english = (" is ", " the ", " not ", " line ", " lines ")
+        assert welsh != text and not any(word in welsh for word in english), welsh
+    all_welsh = [note_text(strings, note, Lang.CY) for _, note in said]
+    assert "llinell 3: dydy'r e-bost 'not-an-email' ddim yn gyfeiriad e-bost" in all_welsh
+    assert "llinell 2: dydy'r rheolwr llinell boss@llanidloes.example.cymru ddim yn y ffeil" in all_welsh
+    assert "llinell 3: dydy 'bad' (e-bost y rheolwr llinell) ddim yn gyfeiriad e-bost" in all_welsh
+    assert "llinell 6: mae mwy na 200 nod yn y golofn role" in all_welsh
+    assert any(line.startswith("mae 12 o'r 12 rhes heb aad_object_id (llinellau 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 a 2 "
+                               "arall): ") for line in all_welsh), all_welsh
+
+
+def test_with_lang_cy_import_staff_says_each_bad_row_and_warning_in_welsh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    staff, bad = tmp_path / "staff.csv", tmp_path / "bad.csv"
+    staff.write_text(WITHOUT_IDS, encoding="utf-8")
+    bad.write_text(WITHOUT_IDS + "Bad Row,not-an-email,high,Teacher,,\n", encoding="utf-8")
+    monkeypatch.setenv("APP_ENV", "local")
+
+    codes = [import_staff_command([str(file), "--dry-run", "--lang", "cy"]) for file in (staff, bad)]
+
+    out, err = capsys.readouterr()
+    assert codes == [0, 1], err
+    assert err.splitlines()[0] == ("rhybudd: llinell 3: dim aad_object_id, felly dim ond Graph sy'n gallu canfod "
+                                   "Owain Pritchard"), err
+    assert err.splitlines()[2].startswith("rhybudd: mae 2 o'r 4 rhes heb aad_object_id (llinellau 3 a 5): "), err
+    assert "llinell 6: dydy'r e-bost 'not-an-email' ddim yn gyfeiriad e-bost" in err.splitlines(), err
+    assert "line " not in err and "warning:" not in err, err
