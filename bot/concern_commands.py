@@ -16,6 +16,7 @@ from bot.domain.errors import DomainError
 from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, StaffContact
+from bot.policy.notes import note
 from bot.settings import Settings, UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
@@ -24,7 +25,7 @@ from bot.storage.outbox import TableOutbox
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
-from bot.tools import run_tool, storage_fault, tool_store
+from bot.tools import run_tool, settings_fault, storage_fault, tool_store
 from cards.i18n import load_catalogue, note_text
 from dialogs.concerns import ConcernFlow
 
@@ -135,7 +136,7 @@ def import_staff_command(argv: list[str]) -> int:
     try:
         federation = load_federation_settings(load_settings(tool=True, storage=not args.dry_run))
     except UnsafeSettings as error:
-        print(f"import-staff: {error}", file=sys.stderr)
+        print(f"import-staff: {settings_fault(error, lang)}", file=sys.stderr)
         return 2
     result = read_staff_csv(text, schools=[s.school_id for s in federation.schools])
     for warning in result.warning_notes:
@@ -223,7 +224,7 @@ def _retention_months(given: int | None, settings: Settings, lang: Lang) -> tupl
     return setting, "REPORT_RETENTION_MONTHS" if given is None else "--months"
 
 
-def _purge_settings(lang: Lang) -> Settings:
+def _purge_settings() -> Settings:
     """The tools' settings, with a REPORT_RETENTION_MONTHS that is not a number (an `az` command that filled it printed
     nothing) refused with how to give the period."""
     try:
@@ -231,8 +232,8 @@ def _purge_settings(lang: Lang) -> Settings:
     except UnsafeSettings as error:
         if error.setting != "REPORT_RETENTION_MONTHS":
             raise
-        raise UnsafeSettings(load_catalogue().text("purge.bad_setting", lang, error=error),
-                             setting=error.setting) from None
+        raise UnsafeSettings(load_catalogue().text("purge.bad_setting", Lang.EN, error=error), setting=error.setting,
+                             said=note("purge.bad_setting", error=error.note or str(error))) from None
 
 
 def _months(text: str) -> int:
@@ -262,7 +263,7 @@ def purge_reports_command(argv: list[str]) -> int:
 
     async def run() -> int:
         strings = load_catalogue()
-        months, said_by = _retention_months(args.months, _purge_settings(lang), lang)
+        months, said_by = _retention_months(args.months, _purge_settings(), lang)
         async with _store() as store:
             deleted = await _flow(store).purge(months=months, dry_run=args.dry_run)
         ago = strings.text("purge.ago_one" if months == 1 else "purge.ago", lang, months=months, said_by=said_by)

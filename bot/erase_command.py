@@ -24,7 +24,7 @@ from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.subject_access import Kind, erase, rows_about
 from bot.storage.tables import open_store
 from bot.subject_access_command import NotFound, kind_text, person_in_records, settings_roles
-from bot.tools import Asking, not_confirmed, storage_fault
+from bot.tools import Asking, not_confirmed, settings_fault, storage_fault
 from cards.i18n import load_catalogue
 
 COMMAND = "erase-person"
@@ -105,7 +105,7 @@ def erase_person_command(argv: list[str]) -> int:
     try:
         return asyncio.run(_erase(args, lang))
     except UnsafeSettings as error:
-        print(f"{COMMAND}: {error}", file=sys.stderr)
+        print(f"{COMMAND}: {settings_fault(error, lang)}", file=sys.stderr)
         return 2
     except NotFound as error:  # the person cannot be told, so nothing of theirs was touched
         print(f"{COMMAND}: {error.said('erase.nothing_deleted', lang)}", file=sys.stderr)

@@ -22,7 +22,7 @@ from bot.policy.notes import os_fault
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import open_store
-from bot.tools import storage_fault
+from bot.tools import settings_fault, storage_fault
 from cards.i18n import load_catalogue, note_text
 
 # Excel opens a .csv by double-click as UTF-8 only when it starts with a byte-order mark; otherwise in the Windows
@@ -177,7 +177,8 @@ def export_command(argv: list[str]) -> int:
         federation = load_federation_settings(load_settings(tool=True))
         requests = asyncio.run(_load_requests())
     except (UnsafeSettings, ValueError) as error:
-        print(f"export-decisions: {error}", file=sys.stderr)
+        said = settings_fault(error, lang) if isinstance(error, UnsafeSettings) else error
+        print(f"export-decisions: {said}", file=sys.stderr)
         return 2
     except DomainError as error:
         print(f"export-decisions: {storage_fault(error, lang)}; {strings.text('tool.nothing_written', lang)}",

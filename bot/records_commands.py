@@ -24,7 +24,7 @@ from bot.storage.backup import (
     write_backup,
 )
 from bot.storage.tables import open_store
-from bot.tools import storage_fault
+from bot.tools import settings_fault, storage_fault
 from cards.i18n import Catalogue, load_catalogue, note_text
 
 
@@ -85,7 +85,7 @@ def _main(command: str, folder: Path, lang: Lang, *, restoring: bool) -> int:
                                             reason=note_text(strings, os_fault(error), lang)), file=sys.stderr)
         return 2
     except UnsafeSettings as error:
-        print(f"{command}: {error}", file=sys.stderr)
+        print(f"{command}: {settings_fault(error, lang)}", file=sys.stderr)
         return 2
     except RestoreStopped as stopped:
         done = ", ".join(strings.text("records.restored_of", lang, table=table, restored=stopped.restored[table],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +19,7 @@ from bot.domain.federation import Federation, FederationConfigError, load_federa
 from bot.domain.limits import TYPED_QUESTION_LIMIT
 from bot.domain.school_calendar import SchoolHours
 from bot.policy.loader import DEFAULT_POLICY_FILE, policy_file
+from bot.policy.notes import Note, note
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_FEDERATION = REPO_ROOT / "config" / "federation.local.json"
@@ -47,11 +48,12 @@ class AppType(StrEnum):
 
 class UnsafeSettings(ValueError):
     """The settings would run the bot unsafely; the message says why in one line (`setting`: the one it names, when it
-    is one setting's value)."""
+    is one setting's value), and `note` says it in the string tables' words (`settings.*`), for a command's `--lang`."""
 
-    def __init__(self, message: str, *, setting: str = "") -> None:
+    def __init__(self, message: str, *, setting: str = "", said: Note | None = None) -> None:
         super().__init__(message)
         self.setting = setting
+        self.note = said
 
 
 class Settings(BaseSettings):
@@ -135,7 +137,12 @@ class Settings(BaseSettings):
     @field_validator("school_hours")
     @classmethod
     def _school_hours(cls, value: str) -> str:
-        return str(SchoolHours.parse(value))
+        try:
+            return str(SchoolHours.parse(value))
+        except ValueError:
+            raise UnsafeSettings(f"SCHOOL_HOURS is {value!r}: it takes two 24-hour times, the start first, as "
+                                 "08:00-17:00, or any (nothing kept back)", setting="SCHOOL_HOURS",
+                                 said=note("settings.school_hours", value=repr(value))) from None
 
     @field_validator("policy_file", mode="before")
     @classmethod
@@ -154,7 +161,9 @@ class Settings(BaseSettings):
                 raise UnsafeSettings(
                     f"AZURE_STORAGE_CONNECTION_STRING is not a storage connection string ({error}): it is "
                     "AccountName, AccountKey and TableEndpoint, each as name=value, separated by semicolons, as "
-                    "Azurite gives it, or leave it empty and set AZURE_STORAGE_TABLE_ENDPOINT") from None
+                    "Azurite gives it, or leave it empty and set AZURE_STORAGE_TABLE_ENDPOINT",
+                    setting="AZURE_STORAGE_CONNECTION_STRING",
+                    said=note("settings.not_connection_string", error=str(error))) from None
             with client:
                 _refuse_other_storage_service("AZURE_STORAGE_CONNECTION_STRING", client.url)
         return value
@@ -167,7 +176,8 @@ class Settings(BaseSettings):
         if value and not _GUID.match(value):
             raise UnsafeSettings(f"MicrosoftAppId is not an app id, such as 00000000-0000-0000-0000-000000000000 "
                                  f"(the Azure Bot's Microsoft App ID, or the managed identity's client id; it is "
-                                 f"{value!r})", setting="MicrosoftAppId")
+                                 f"{value!r})", setting="MicrosoftAppId",
+                                 said=note("settings.not_app_id", value=repr(value)))
         return value
 
     @field_validator("storage_table_endpoint")
@@ -176,7 +186,9 @@ class Settings(BaseSettings):
         # The bot signs in to it with its identity's token, which the storage client sends over HTTPS only.
         if value and not _web_address(value, schemes=("https",)):
             raise UnsafeSettings(f"AZURE_STORAGE_TABLE_ENDPOINT is not an https:// address such as "
-                                 f"https://ACCOUNT.table.core.windows.net (it is {value!r})")
+                                 f"https://ACCOUNT.table.core.windows.net (it is {value!r})",
+                                 setting="AZURE_STORAGE_TABLE_ENDPOINT",
+                                 said=note("settings.endpoint_not_https", value=repr(value)))
         _refuse_other_storage_service("AZURE_STORAGE_TABLE_ENDPOINT", value)
         return value
 
@@ -186,7 +198,11 @@ class Settings(BaseSettings):
         if value and not _web_address(value, schemes=("https", "http")):
             field = cls.model_fields[info.field_name or ""]
             example = f" such as {field.default}" if field.default else ""
-            raise UnsafeSettings(f"{field.alias} is not a web address{example} (it is {value!r})")
+            said = note("settings.not_web_address_such_as", setting=field.alias, example=field.default,
+                        value=repr(value)) if field.default else \
+                note("settings.not_web_address", setting=field.alias, value=repr(value))
+            raise UnsafeSettings(f"{field.alias} is not a web address{example} (it is {value!r})",
+                                 setting=field.alias or "", said=said)
         return value
 
     @field_validator("policy_copy_file")
@@ -213,36 +229,44 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
         for problem in self._problems():
-            raise UnsafeSettings(problem)
+            raise problem
         return self
 
-    def _problems(self) -> Iterator[str]:
+    def _problems(self) -> Iterator[UnsafeSettings]:
         if self.app_env is AppEnv.PRODUCTION:
             yield from self._identity_problems()
             if self.agents_playground:
-                yield "AGENTS_PLAYGROUND is for local testing with the Agents Playground only (APP_ENV=local)"
+                yield UnsafeSettings("AGENTS_PLAYGROUND is for local testing with the Agents Playground only "
+                                     "(APP_ENV=local)", said=note("settings.playground_local"))
             if _plain_http_elsewhere(self.openid_metadata_url):
                 # The keys the bot checks Teams' tokens with: fetched in the clear, anyone on the way could swap in
                 # their own and sign tokens the bot accepts.
-                yield ("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL is for testing only: in production it must be an "
-                       "https:// address (or this computer's, for a test), or unset for the Bot Framework's own "
-                       f"(it is {self.openid_metadata_url!r})")
+                yield UnsafeSettings(
+                    "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL is for testing only: in production it must be an "
+                    "https:// address (or this computer's, for a test), or unset for the Bot Framework's own "
+                    f"(it is {self.openid_metadata_url!r})",
+                    said=note("settings.openid_plain_http", value=repr(self.openid_metadata_url)))
             if not self.federation_json and self.federation_config is None:
-                yield ("APP_ENV=production needs the federation's settings: FEDERATION_JSON (the deployment sets it) "
-                       "or FEDERATION_CONFIG (a file); config/federation.local.json is fictional")
+                yield UnsafeSettings("APP_ENV=production needs the federation's settings: FEDERATION_JSON (the "
+                                     "deployment sets it) or FEDERATION_CONFIG (a file); config/federation.local.json "
+                                     "is fictional", said=note("settings.production_federation"))
         yield from self._storage_problems()
 
-    def _storage_problems(self) -> Iterator[str]:
+    def _storage_problems(self) -> Iterator[UnsafeSettings]:
         if not self.storage_connection_string.get_secret_value() and not self.storage_table_endpoint:
-            yield "storage is not configured: set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_TABLE_ENDPOINT"
+            yield UnsafeSettings("storage is not configured: set AZURE_STORAGE_CONNECTION_STRING or "
+                                 "AZURE_STORAGE_TABLE_ENDPOINT", said=note("settings.no_storage"))
 
-    def _identity_problems(self) -> Iterator[str]:
+    def _identity_problems(self) -> Iterator[UnsafeSettings]:
         if not self.app_id:
-            yield "APP_ENV=production needs MicrosoftAppId (the bot's app registration id)"
+            yield UnsafeSettings("APP_ENV=production needs MicrosoftAppId (the bot's app registration id)",
+                                 said=note("settings.production_app_id"))
         if self.app_type is not AppType.USER_ASSIGNED_MSI and not self.app_password.get_secret_value():
-            yield "APP_ENV=production needs MicrosoftAppPassword unless MicrosoftAppType=UserAssignedMSI"
+            yield UnsafeSettings("APP_ENV=production needs MicrosoftAppPassword unless "
+                                 "MicrosoftAppType=UserAssignedMSI", said=note("settings.production_password"))
         if self.app_type is not AppType.MULTI_TENANT and not self.app_tenant_id:
-            yield f"MicrosoftAppType={self.app_type} needs MicrosoftAppTenantId"
+            yield UnsafeSettings(f"MicrosoftAppType={self.app_type} needs MicrosoftAppTenantId",
+                                 said=note("settings.needs_tenant", type=str(self.app_type)))
 
     @property
     def host(self) -> str:
@@ -282,24 +306,28 @@ def _refuse_other_storage_service(setting: str, address: str) -> None:
     account, _, rest = host.partition(".")
     service, _, cloud = rest.partition(".")
     if service in _OTHER_STORAGE_SERVICES and cloud.startswith("core."):
+        use = f"https://{account}.table.{cloud}"
         raise UnsafeSettings(f"{setting} is the storage account's {service} endpoint, not its table endpoint: use "
-                             f"https://{account}.table.{cloud} (it is {address!r})", setting=setting)
+                             f"{use} (it is {address!r})", setting=setting,
+                             said=note("settings.other_service", setting=setting, service=service, use=use,
+                                       value=repr(address)))
 
 
 class ToolSettings(Settings):
     """Settings of the command-line tools: they read and write storage, never act as the bot, so they need
     no Bot Framework identity (the technician's own Azure sign-in reaches storage)."""
 
-    def _identity_problems(self) -> Iterator[str]:
+    def _identity_problems(self) -> Iterator[UnsafeSettings]:
         return iter(())
 
-    def _storage_problems(self) -> Iterator[str]:
+    def _storage_problems(self) -> Iterator[UnsafeSettings]:
         # Both left in one terminal (Azurite's connection string from trying the tools, the Azure endpoint of step
         # 8), the connection string would win: an import, restore or erasure meant for Azure would go to Azurite.
         if self.storage_connection_string.get_secret_value() and self.storage_table_endpoint:
-            yield ("AZURE_STORAGE_CONNECTION_STRING and AZURE_STORAGE_TABLE_ENDPOINT are both set, so which storage "
-                   "is meant is not clear: unset the one you do not mean (for the Azure tables of "
-                   f"{self.storage_table_endpoint}: unset AZURE_STORAGE_CONNECTION_STRING)")
+            yield UnsafeSettings("AZURE_STORAGE_CONNECTION_STRING and AZURE_STORAGE_TABLE_ENDPOINT are both set, so "
+                                 "which storage is meant is not clear: unset the one you do not mean (for the Azure "
+                                 f"tables of {self.storage_table_endpoint}: unset AZURE_STORAGE_CONNECTION_STRING)",
+                                 said=note("settings.both_storage", endpoint=self.storage_table_endpoint))
         yield from super()._storage_problems()
 
 
@@ -316,7 +344,7 @@ class FileCheckSettings(ToolSettings):
                   for name in (field, cls.model_fields[field].alias or field)}
         return {key: value for key, value in data.items() if str(key).lower() not in unread}
 
-    def _storage_problems(self) -> Iterator[str]:
+    def _storage_problems(self) -> Iterator[UnsafeSettings]:
         return iter(())
 
 
@@ -328,20 +356,23 @@ def load_federation_settings(settings: Settings) -> Federation:
             try:
                 raw = json.loads(settings.federation_json)
             except json.JSONDecodeError as error:
-                raise FederationConfigError(f"not JSON ({error.msg} at line {error.lineno})") from None
+                raise FederationConfigError(f"not JSON ({error.msg} at line {error.lineno})",
+                                            note("federation.not_json", message=error.msg, line=error.lineno)) from None
             federation = parse_federation(raw)
         else:
             federation = load_federation(settings.federation_config or LOCAL_FEDERATION)
     except FederationConfigError as error:
         source = "FEDERATION_JSON" if settings.federation_json else \
             f"FEDERATION_CONFIG: {settings.federation_config or LOCAL_FEDERATION}"
-        raise UnsafeSettings(f"{source}: {error}") from None
+        raise UnsafeSettings(f"{source}: {error}", said=note("settings.federation", source=source,
+                                                             error=error.note or str(error))) from None
     tenant = settings.app_tenant_id
     if settings.app_env is AppEnv.PRODUCTION and tenant and not federation.serves_tenant(tenant):
         source = "FEDERATION_JSON" if settings.federation_json else "FEDERATION_CONFIG"
         raise UnsafeSettings(f"{source}: the federation's tenant_ids do not include the bot's own tenant {tenant} "
                              "(MicrosoftAppTenantId, on Azure the tenant of the subscription it was deployed in): "
-                             "nobody could use the bot")
+                             "nobody could use the bot",
+                             said=note("settings.tenant_not_served", source=source, tenant=tenant))
     return dataclasses.replace(federation, school_hours=SchoolHours.parse(settings.school_hours))
 
 
@@ -368,23 +399,56 @@ def graph_managed_identity(settings: Settings) -> str:
 _UNITS = {"SECONDS": "seconds", "MONTHS": "months", "DAYS": "days", "MB": "MB", "BYTES": "bytes"}
 
 
-def _number_wanted(alias: str) -> str:
-    """What the numeric setting named `alias` takes, from its bounds ("a whole number of months from 1 to 120"), or ""
-    when it is not a numeric setting."""
+def _number_wanted(alias: str) -> tuple[str, Note] | None:
+    """What the numeric setting named `alias` takes, from its bounds ("a whole number of months from 1 to 120"), in
+    English and as a note, or None when it is not a numeric setting."""
     field = next((f for f in Settings.model_fields.values() if f.alias == alias), None)
     if field is None or field.annotation not in (int, float):
-        return ""
+        return None
     bounds = {kind: getattr(limit, kind) for limit in field.metadata for kind in ("ge", "gt", "le")
               if hasattr(limit, kind)}
     ge, gt, le = bounds.get("ge"), bounds.get("gt"), bounds.get("le")
+    span_note: Note | str
     if ge is not None:
-        span = f" from {ge} to {le}" if le is not None else f", at least {ge}"
+        span, span_note = (f" from {ge} to {le}", note("settings.span.from_to", start=ge, end=le)) if le is not None \
+            else (f", at least {ge}", note("settings.span.at_least", start=ge))
     elif gt is not None:
-        span = f" above {gt} and at most {le}" if le is not None else f" above {gt}"
+        span, span_note = (f" above {gt} and at most {le}", note("settings.span.above_at_most", n=gt, end=le)) \
+            if le is not None else (f" above {gt}", note("settings.span.above", n=gt))
     else:
-        span = f", at most {le}" if le is not None else ""
+        span, span_note = (f", at most {le}", note("settings.span.at_most", end=le)) if le is not None else ("", "")
     unit = _UNITS.get(alias.rsplit("_", 1)[-1], "")
-    return ("a whole number" if field.annotation is int else "a number") + (f" of {unit}" if unit else "") + span
+    kind = "whole" if field.annotation is int else "number"
+    english = ("a whole number" if kind == "whole" else "a number") + (f" of {unit}" if unit else "") + span
+    return english, note("settings.wanted", number=note(f"settings.wanted.{kind}"),
+                         unit=note(f"settings.unit.{unit}") if unit else "", span=span_note)
+
+
+# What pydantic says of a value none of whose choices it is ("Input should be 'local' or 'production'").
+_CHOICES = ("enum", "literal_error")
+_NOT_BOOLEAN = "Input should be a valid boolean, unable to interpret input"
+
+
+def _refusal(item: Mapping[str, Any]) -> UnsafeSettings:
+    """One of pydantic's errors, as the tools say it: a numeric setting with what it takes, a choice with the choices,
+    any other as pydantic said it."""
+    loc = ".".join(str(part) for part in item.get("loc", ()))
+    value = item.get("input")
+    if wanted := _number_wanted(loc):
+        shown = "empty" if isinstance(value, str) and not value.strip() else repr(value)
+        said = note("settings.number_empty", setting=loc, wanted=wanted[1]) if shown == "empty" else \
+            note("settings.number_given", setting=loc, value=shown, wanted=wanted[1])
+        return UnsafeSettings(f"{loc} is {shown}: it takes {wanted[0]}", setting=loc, said=said)
+    message = str(item.get("msg"))
+    expected = (item.get("ctx") or {}).get("expected")
+    if item.get("type") in _CHOICES and " or " in str(expected) and message == f"Input should be {expected}":
+        first, _, last = str(expected).rpartition(" or ")
+        said = note("settings.one_of", setting=loc, expected=note("settings.choices", first=first, last=last))
+    elif message == _NOT_BOOLEAN:
+        said = note("settings.not_boolean", setting=loc)
+    else:
+        said = note("settings.as_said", setting=loc or "?", said=message)
+    return UnsafeSettings(f"setting {loc or '?'}: {message}", setting=loc, said=said)
 
 
 def load_settings(*, tool: bool = False, storage: bool = True) -> Settings:
@@ -405,10 +469,5 @@ def load_settings(*, tool: bool = False, storage: bool = True) -> Settings:
                 inner = ctx.get("error")
                 if isinstance(inner, UnsafeSettings):
                     raise inner from None
-                loc = ".".join(str(part) for part in item.get("loc", ()))
-                if wanted := _number_wanted(loc):
-                    value = item.get("input")
-                    shown = "empty" if isinstance(value, str) and not value.strip() else repr(value)
-                    raise UnsafeSettings(f"{loc} is {shown}: it takes {wanted}", setting=loc) from None
-                raise UnsafeSettings(f"setting {loc or '?'}: {item.get('msg')}") from None
+                raise _refusal(item) from None
         raise UnsafeSettings(str(error).splitlines()[0]) from None

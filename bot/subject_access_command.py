@@ -35,7 +35,7 @@ from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.subject_access import DataSubject, FoundRow, Kind, known_as, rows_about
 from bot.storage.tables import TableStore, open_store
-from bot.tools import storage_fault
+from bot.tools import settings_fault, storage_fault
 from cards.i18n import load_catalogue, note_text
 
 COMMAND = "export-subject-access"
@@ -368,7 +368,7 @@ def export_subject_access_command(argv: list[str]) -> int:
         print(f"{COMMAND}: {error.said('tool.nothing_written', lang)}", file=sys.stderr)
         return 2
     except UnsafeSettings as error:
-        print(f"{COMMAND}: {error}", file=sys.stderr)
+        print(f"{COMMAND}: {settings_fault(error, lang)}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"{COMMAND}: " + load_catalogue().text("subject.cannot_write", lang, folder=args.out,

@@ -15,7 +15,7 @@ from bot.domain.errors import DomainError, SignedInToAnotherTenant, StorageUnava
 from bot.domain.people import Lang
 from bot.settings import UnsafeSettings, load_settings
 from bot.storage.tables import TableStore, open_store
-from cards.i18n import load_catalogue
+from cards.i18n import load_catalogue, note_text
 
 
 @asynccontextmanager
@@ -76,6 +76,11 @@ def storage_fault(error: DomainError, lang: Lang = Lang.EN) -> str:
     return strings.text("tool.fault.answered", lang, said=said)
 
 
+def settings_fault(error: UnsafeSettings, lang: Lang = Lang.EN) -> str:
+    """Why the settings cannot be used, in `lang` (a command's `--lang`) where the string tables say it."""
+    return note_text(load_catalogue(), error.note, lang) if error.note is not None else str(error)
+
+
 def run_tool(command: str, coroutine: Coroutine[None, None, int], lang: Lang = Lang.EN, *,
              part_way: str = "tool.nothing_changed") -> int:
     """Run a tool's work: 2 with the reason for unusable settings, input or an output file it cannot write, 1 with
@@ -83,7 +88,10 @@ def run_tool(command: str, coroutine: Coroutine[None, None, int], lang: Lang = L
     of the string tables: for a tool that changes things one by one, what it changed before it stopped)."""
     try:
         return asyncio.run(coroutine)
-    except (UnsafeSettings, ValueError, OSError) as error:
+    except UnsafeSettings as error:
+        print(f"{command}: {settings_fault(error, lang)}", file=sys.stderr)
+        return 2
+    except (ValueError, OSError) as error:
         print(f"{command}: {error}", file=sys.stderr)
         return 2
     except DomainError as error:

@@ -351,3 +351,65 @@ async def test_an_export_to_a_file_that_is_not_a_csv_is_refused_before_storage_i
                    "name (such as governors-2026.csv); nothing was written\n")
     assert storage_asked == []
     assert not out.exists()
+
+
+# A setting left wrong in the technician's terminal, and the first words of what every storage tool says of it with
+# `--lang cy`, in Welsh, naming the setting as it is.
+WRONG_SETTINGS = {
+    "none": ({"AZURE_STORAGE_CONNECTION_STRING": ""}, "does dim storfa wedi'i gosod: gosodwch "
+             "AZURE_STORAGE_CONNECTION_STRING neu AZURE_STORAGE_TABLE_ENDPOINT"),
+    "both": ({"AZURE_STORAGE_TABLE_ENDPOINT": "https://llanpolicyabc.table.core.windows.net/"},
+             "mae AZURE_STORAGE_CONNECTION_STRING ac AZURE_STORAGE_TABLE_ENDPOINT wedi'u gosod"),
+    "fragment": ({"AZURE_STORAGE_CONNECTION_STRING": "AccountName=devstoreaccount1"},
+                 "dydy AZURE_STORAGE_CONNECTION_STRING ddim yn llinyn cysylltu storfa"),
+    "blob": ({"AZURE_STORAGE_CONNECTION_STRING": "",
+              "AZURE_STORAGE_TABLE_ENDPOINT": "https://llanpolicyabc.blob.core.windows.net/"},
+             "AZURE_STORAGE_TABLE_ENDPOINT yw pwynt terfyn blob y cyfrif storfa"),
+    "hours": ({"SCHOOL_HOURS": "8-5"}, "SCHOOL_HOURS yw '8-5': mae'n cymryd"),
+    "number": ({"STORAGE_TIMEOUT_SECONDS": "ten"}, "STORAGE_TIMEOUT_SECONDS yw 'ten': mae'n cymryd rhif"),
+    "federation": ({"FEDERATION_CONFIG": "/no/such/federation.json"},
+                   "FEDERATION_CONFIG: /no/such/federation.json: does dim modd ei darllen"),
+}
+
+
+# The tools that do not read the federation's settings before storage (backup-records and restore-records never do).
+FEDERATION_AFTER_STORAGE = ("check-reports", "purge-reports", "backup-records", "restore-records")
+
+
+@pytest.mark.parametrize(("name", "wrong"), [(name, wrong) for name in STORAGE_TOOLS for wrong in sorted(WRONG_SETTINGS)
+                                             if wrong != "federation" or name not in FEDERATION_AFTER_STORAGE])
+async def test_with_lang_cy_a_storage_tool_says_which_setting_is_wrong_and_what_it_takes_in_welsh(
+        name: str, wrong: str, storage_asked: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A technician working in Welsh (`--lang cy`) with a setting left wrong in the terminal was told which, and what
+    it takes, in English (`UnsafeSettings`), though the rest of the tool's lines were Welsh; and SCHOOL_HOURS=8-5 said
+    pydantic's `Value error, Invalid isoformat string: '8'` even in English."""
+    settings, said = WRONG_SETTINGS[wrong]
+    monkeypatch.setenv("APP_ENV", "local")
+    for setting, value in settings.items():
+        monkeypatch.setenv(setting, value)
+    write_backup(tmp_path / "backup", {table: [] for table in RECORD_TABLES})
+    before = sorted(os.listdir(tmp_path))
+
+    code = await asyncio.to_thread(_run, [name, *_valid(name, tmp_path), "--lang", "cy", "--dry-run"]
+                                   if name == "purge-reports" else [name, *_valid(name, tmp_path), "--lang", "cy"])
+
+    [line] = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert line.startswith(f"{name}: {said}"), line
+    assert not re.search(r"\b(is|the|it|not|set|takes)\b", line.removeprefix(f"{name}: ")), line
+    assert storage_asked == []
+    assert sorted(os.listdir(tmp_path)) == before  # nothing written
+
+
+def test_school_hours_written_otherwise_than_two_times_says_what_it_takes_in_english(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("SCHOOL_HOURS", "8-5")
+
+    code = _run(["import-staff", str(REPO_ROOT / "config" / "staff.local.csv"), "--dry-run"])
+
+    [line] = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert line == ("import-staff: SCHOOL_HOURS is '8-5': it takes two 24-hour times, the start first, as "
+                    "08:00-17:00, or any (nothing kept back)")
