@@ -7,7 +7,9 @@ import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
-from bot.command_lang import command_language
+from bot.command_lang import command_language, language_given
+from bot.domain.people import Lang
+from cards.i18n import load_catalogue
 
 
 class Command(NamedTuple):
@@ -72,12 +74,16 @@ WITHOUT_PACKAGES = {
 }
 
 
-def usage() -> str:
-    """Every command with what it does."""
+def usage(lang: Lang = Lang.EN) -> str:
+    """Every command with what it does, in `lang`."""
     width = max(map(len, COMMANDS))
-    lines = [f"  {name.ljust(width)}  {command.summary}" for name, command in COMMANDS.items()]
-    return "\n".join(["usage: python -m bot COMMAND [options]   (python -m bot COMMAND --help for its options)",
-                      "", "commands:", *lines])
+    if lang is Lang.EN:
+        lines = [f"  {name.ljust(width)}  {command.summary}" for name, command in COMMANDS.items()]
+        return "\n".join(["usage: python -m bot COMMAND [options]   (python -m bot COMMAND --help for its options)",
+                          "", "commands:", *lines])
+    strings = load_catalogue()
+    lines = [f"  {name.ljust(width)}  {strings.text(f'commands.{name}', lang)}" for name in COMMANDS]
+    return "\n".join([strings.text("commands.usage", lang), "", strings.text("commands.heading", lang), *lines])
 
 
 def resolve(name: str) -> Callable[[list[str]], int]:
@@ -89,13 +95,15 @@ def resolve(name: str) -> Callable[[list[str]], int]:
 
 def main(argv: list[str]) -> int:
     """Dispatch on the first argument."""
+    lang = language_given(argv)
     if argv[:1] in (["--help"], ["-h"]):
-        print(usage())
+        print(usage(lang))
         return 0
     if not argv or argv[0] not in COMMANDS:
         if argv:
-            print(f"python -m bot: no command {argv[0]!r}", file=sys.stderr)
-        print(usage(), file=sys.stderr)
+            print("python -m bot: " + load_catalogue().text("commands.no_command", lang, given=repr(argv[0])),
+                  file=sys.stderr)
+        print(usage(lang), file=sys.stderr)
         return 2
     try:
         command = resolve(argv[0])

@@ -4,11 +4,10 @@ the cards use."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from bot.command_lang import add_language_option, command_language
+from bot.command_lang import CommandParser, add_language_option, command_language
 from bot.domain.people import Lang
 from bot.policy.check import SHOWN, Report, check
 from bot.policy.loader import (
@@ -53,7 +52,7 @@ def print_report(report: Report, strings: Catalogue, lang: Lang = Lang.EN) -> No
 def check_policy_command(argv: list[str]) -> int:
     """`check-policy [--policy FILE] [--steering FILE] [--lang en|cy]`: list what needs attention and exit 1, or print
     OK. The policy file is `--policy`, else POLICY_FILE, else the shipped file, as for every command."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="python -m bot check-policy",
         description="Check a (new) policy file against the steering data and run a smoke evaluation.",
     )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
-from bot.command_lang import add_language_option, command_language
+from bot.command_lang import CommandParser, add_language_option, command_language
 from bot.domain.concerns import Role, Subject, Today
 from bot.domain.directory import StaffListChange, StaffMember, read_staff_csv, staff_list_change
 from bot.domain.errors import DomainError
@@ -109,7 +109,7 @@ async def _taking_off(store: TableStore, change: StaffListChange, federation: Fe
 def import_staff_command(argv: list[str]) -> int:
     """`python -m bot import-staff FILE.csv [--dry-run] [--replace-all]`: all rows valid, or nothing changes; a list
     that would take more than half of a school's staff off is refused unless `--replace-all` says it is meant."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="python -m bot import-staff",
         description="Replace the staff list with the file's. Staff not in the file are taken off the list (the "
                     "reports they hold are passed on at the next check); a file that would take more than half of "
@@ -187,7 +187,7 @@ def import_staff_command(argv: list[str]) -> int:
 
 def check_reports_command(argv: list[str]) -> int:
     """`python -m bot check-reports`: one pass of reminders and escalations."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="python -m bot check-reports",
         description="One pass of the concern-report task the running bot does every 15 minutes: queues the messages "
                     "a storage fault left owed, reminds a holder after two of their working days unacknowledged and "
@@ -246,7 +246,7 @@ def _months(text: str) -> int:
 def purge_reports_command(argv: list[str]) -> int:
     """`python -m bot purge-reports [--dry-run] [--months N]`: delete reports past the school's retention period
     after closure (REPORT_RETENTION_MONTHS or --months, one of which is required)."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="python -m bot purge-reports",
         description="Delete the concern reports closed more than the school's retention period ago (the running bot "
                     "does this every hour), leaving a line in the audit table for each, and replace their cards in "

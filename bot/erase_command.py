@@ -16,7 +16,7 @@ import asyncio
 import sys
 from collections import Counter
 
-from bot.command_lang import add_language_option, command_language
+from bot.command_lang import CommandParser, add_language_option, command_language
 from bot.domain.errors import DomainError
 from bot.domain.people import Lang
 from bot.policy.notes import note
@@ -86,7 +86,7 @@ async def _erase(args: argparse.Namespace, lang: Lang) -> int:
 
 def erase_person_command(argv: list[str]) -> int:
     """Erase, or say why not (exit 2: the person or the settings; exit 1: storage, part of it perhaps done)."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog=f"python -m bot {COMMAND}",
         description="For a request to erase (UK GDPR Article 17): delete every question one member of staff asked "
                     "(with its messages), their daily counts and, once they are off the staff list, their profile. "

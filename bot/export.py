@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import csv
 import io
@@ -12,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from bot.command_lang import add_language_option, command_language
+from bot.command_lang import CommandParser, add_language_option, command_language
 from bot.domain.errors import DomainError
 from bot.domain.people import Lang
 from bot.domain.permission_requests import PermissionRequest, RequestState
@@ -148,7 +147,7 @@ async def _load_requests() -> list[PermissionRequest]:
 
 def export_command(argv: list[str]) -> int:
     """Write the CSV to --out or standard output; bad dates exit 2 with a message."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="python -m bot export-decisions",
         description="CSV of the permission requests decided between two days, for the governing body: who asked, "
                     "for what, the decision, who made it and why, the dates approved and asked for, and for an "

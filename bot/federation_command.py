@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.command_lang import add_language_option, command_language
+from bot.command_lang import CommandParser, add_language_option, command_language
 from bot.domain.federation import Federation, FederationConfigError, School, load_federation
 from bot.domain.people import Lang, Person, StaffContact, is_entra_id
 from bot.domain.uk_time import uk_today
@@ -37,7 +36,7 @@ def check_federation_command(argv: list[str]) -> int:
     """Print who decides and who is escalated to, and the school holidays, or the exact problem (exit 2); a warning (on
     stderr) for a school whose headteacher's own requests nobody may decide (the bot refuses them), a tenant id that
     is not one, no chair of governors, and school holidays that have all passed. In English or Welsh (`--lang`)."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="python -m bot check-federation",
         description="Read the federation's settings file as the bot will, and print each school with its headteacher "
                     "and delegates, the policy owner, the chair of governors and the school holidays, or the exact "

@@ -6,14 +6,13 @@ Welsh (`--lang`, else the system's language), from the string tables the cards u
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-from bot.command_lang import add_language_option, command_language
+from bot.command_lang import CommandParser, add_language_option, command_language
 from bot.domain.people import Lang
 from bot.policy.importer import PolicyImportError, import_policy
 from bot.policy.loader import (
@@ -32,7 +31,7 @@ def import_policy_command(argv: list[str]) -> int:
     """`import-policy SOURCE --out FILE.json [--policy CURRENT]`: write the policy file for a .docx, .txt or .md
     document, or say in one line why it cannot be, writing nothing (exit 1; exit 2 when the current policy file is
     not there)."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="python -m bot import-policy",
         description="Read the school's policy document (.docx, .txt or .md) and write the policy file the bot reads. "
                     "Welsh headings and next steps are kept from the current policy where the words are the same.")

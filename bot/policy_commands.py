@@ -8,7 +8,6 @@ check-policy): it is named when it points elsewhere, never taken for the version
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import sys
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bot.command_lang import add_language_option, command_language
+from bot.command_lang import CommandParser, add_language_option, command_language
 from bot.domain.directory import StaffMember
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation, School
@@ -152,7 +151,7 @@ def _proposal_text(proposal: Proposal, strings: Catalogue, lang: Lang, *,
 def publish_policy_command(argv: list[str]) -> int:
     """`publish-policy SOURCE [--by NAME] [--yes]`: check a .docx, .txt or .json policy, say who it asks to read it,
     and once confirmed (the version number typed, or --yes) make it the current version."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="python -m bot publish-policy",
         description="Check the policy document (.docx or .txt, read as import-policy reads it) or policy file "
                     "(.json), say how many members of staff at which schools it asks to read it, and once you type "
@@ -243,7 +242,7 @@ def publish_policy_command(argv: list[str]) -> int:
 
 def policy_versions_command(argv: list[str]) -> int:
     """`policy-versions`: every stored version, the current one marked, published times in UK time."""
-    parser = argparse.ArgumentParser(prog="python -m bot policy-versions",
+    parser = CommandParser(prog="python -m bot policy-versions",
                                      description="List the policy versions kept in storage.")
     add_language_option(parser)
     lang = command_language(parser.parse_args(argv).lang)
@@ -280,7 +279,7 @@ def policy_versions_command(argv: list[str]) -> int:
 def rollback_policy_command(argv: list[str]) -> int:
     """`rollback-policy VERSION [--by NAME]`: make a stored version current again (the cards of other versions still
     waiting are taken back; staff asked to read it who have not confirmed it are sent its card again)."""
-    parser = argparse.ArgumentParser(prog="python -m bot rollback-policy",
+    parser = CommandParser(prog="python -m bot rollback-policy",
                                      description="Make a stored policy version the current one again, once you "
                                                  "type its version number (or with --yes).")
     parser.add_argument("version", metavar="VERSION",
@@ -439,7 +438,7 @@ def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: S
 
 def export_acknowledgements_command(argv: list[str]) -> int:
     """`export-acknowledgements --version V [--out FILE]`: who has read a version, as CSV for the governors."""
-    parser = argparse.ArgumentParser(prog="python -m bot export-acknowledgements",
+    parser = CommandParser(prog="python -m bot export-acknowledgements",
                                      description="Who was asked to read a policy version and who confirmed it.")
     parser.add_argument("--version", required=True, metavar="V",
                         help="the version staff were asked to read, as policy-versions lists it")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 from pathlib import Path
 from typing import Any
 
-from bot.command_lang import add_language_option, command_language
+from bot.command_lang import CommandParser, add_language_option, command_language
 from bot.domain.errors import DomainError
 from bot.domain.people import Lang
 from bot.policy.notes import note, os_fault
@@ -29,7 +28,7 @@ from cards.i18n import Catalogue, load_catalogue, note_text
 
 
 def _folder(argv: list[str], command: str, what: str, description: str) -> tuple[Path, Lang]:
-    parser = argparse.ArgumentParser(prog=f"python -m bot {command}", description=description)
+    parser = CommandParser(prog=f"python -m bot {command}", description=description)
     parser.add_argument("folder", type=Path, help=what)
     add_language_option(parser)
     args = parser.parse_args(argv)

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.command_lang import add_language_option, command_language
+from bot.command_lang import CommandParser, add_language_option, command_language
 from bot.domain.concerns import Role
 from bot.domain.directory import StaffMember
 from bot.domain.errors import DomainError, RecordNotFound
@@ -345,7 +345,7 @@ def _print_summary(folder: Path, name: str, object_id: str, found: Sequence[Foun
 
 def export_subject_access_command(argv: list[str]) -> int:
     """Write the folder, or say why not (exit 2: the person, the folder or the settings; exit 1: storage)."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog=f"python -m bot {COMMAND}",
         description="For a subject access request (UK GDPR Article 15): every row the bot's records hold about one "
                     "member of staff, in a new folder only you can read (summary.txt and records.json). Another "

@@ -7,11 +7,10 @@ Like `ask`, it reads the policy file named by FILE or `--policy`, else POLICY_FI
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from bot.command_lang import add_language_option, command_language
+from bot.command_lang import CommandParser, add_language_option, command_language
 from bot.domain.people import Lang
 from bot.policy.details import PolicyDetails
 from bot.policy.loader import (
@@ -30,7 +29,7 @@ def validate_policy_command(argv: list[str]) -> int:
     """`validate-policy [FILE | --policy FILE]`: print every problem, then how many in which file (and where its name
     came from), and exit 1; or print OK with the file, where its name came from, its title, version and date of
     issue, and exit 0; exit 2 when the file cannot be read at all."""
-    parser = argparse.ArgumentParser(prog="python -m bot validate-policy", description="Check a policy file.")
+    parser = CommandParser(prog="python -m bot validate-policy", description="Check a policy file.")
     parser.add_argument("path", type=Path, nargs="?", metavar="FILE",
                         help="the policy file (the same as --policy)")
     add_policy_option(parser)

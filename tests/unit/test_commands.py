@@ -16,9 +16,11 @@ from aiohttp import web
 
 from bot.__main__ import COMMANDS, resolve
 from bot.__main__ import main as bot_main
+from bot.domain.people import Lang
 from bot.policy.loader import DEFAULT_POLICY_FILE
 from bot.settings import LOCAL_FEDERATION, REPO_ROOT, load_settings
 from bot.storage.backup import RECORD_TABLES, write_backup
+from cards.i18n import load_catalogue
 from scripts.dev import local_storage
 from tests.support.processes import azurite_connection_string, python
 from tests.support.servers import serve
@@ -413,3 +415,77 @@ def test_school_hours_written_otherwise_than_two_times_says_what_it_takes_in_eng
     assert code == 2
     assert line == ("import-staff: SCHOOL_HOURS is '8-5': it takes two 24-hour times, the start first, as "
                     "08:00-17:00, or any (nothing kept back)")
+
+
+# The commands that take --lang (ask and cards speak English only: see the README's Limits).
+LANG_COMMANDS = tuple(name for name in sorted(COMMANDS) if name not in ("ask", "cards"))
+
+
+@pytest.mark.parametrize("name", LANG_COMMANDS)
+async def test_with_lang_cy_a_mistyped_command_line_is_refused_in_welsh_and_changes_nothing(
+        name: str, storage_asked: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse's own lines (the usage line, `error: the following arguments are required`, `unrecognized
+    arguments`, `invalid choice`) were English whatever --lang or LANG said, though everything else the command says
+    was Welsh."""
+    given = [[name, *_valid(name, tmp_path), "--no-such-option", "--lang", "cy"], [name, *_valid(name, tmp_path),
+                                                                                  "--lang", "fr"]]
+    monkeypatch.setenv("LANG", "cy_GB.UTF-8")
+    if any(not action.option_strings and action.nargs is None for action in _parser_of(name, monkeypatch)._actions):
+        given.append([name, "--lang", "cy"])
+    monkeypatch.undo()
+    monkeypatch.setenv("LANG", "cy_GB.UTF-8")
+
+    codes = [await asyncio.to_thread(_run, argv) for argv in given]
+
+    out, err = capsys.readouterr()
+    said = [line for line in err.splitlines() if f"python -m bot {name}: " in line]
+    assert codes == [2] * len(given) and out == "", err
+    assert [line.split(": ", 2)[:2] for line in said] == [[f"python -m bot {name}", "gwall"]] * len(given), err
+    assert "--no-such-option" in said[0] and "dydy'r gorchymyn ddim yn adnabod" in said[0], said[0]
+    assert said[1].endswith("--lang: dewis annilys: 'fr' (dewiswch un o'r rhain: 'en', 'cy')"), said[1]
+    if len(given) == 3:
+        assert "mae'r rhain ar goll: " in said[2], said[2]
+    assert not re.search(r"\b(usage|error|required|unrecognized|invalid|choose)\b", err), err
+    assert err.count("defnydd: python -m bot ") == len(given), err
+    assert storage_asked == []
+    assert os.listdir(tmp_path) == []  # nothing written
+
+
+@pytest.mark.parametrize("name", LANG_COMMANDS)
+async def test_with_lang_cy_help_on_a_command_is_welsh(
+        name: str, storage_asked: list[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`--help --lang cy` gave argparse's English headings and the command's English description and options."""
+    parser = _parser_of(name, monkeypatch)
+    english = [parser.description or "", *(action.help or "" for action in parser._actions)]
+    monkeypatch.undo()
+
+    code = await asyncio.to_thread(_run, [name, "--help", "--lang", "cy"])
+
+    out = " ".join(capsys.readouterr().out.split())
+    assert code == 0
+    assert out.startswith(f"defnydd: python -m bot {name} "), out
+    assert "opsiynau:" in out and "options:" not in out and "usage:" not in out, out
+    assert [said for said in english if " ".join(said.split())[:40] in out] == []
+    assert storage_asked == []
+
+
+@pytest.mark.parametrize("argv", [["--help"], [], ["import-staf"]], ids=["help", "nothing", "mistyped"])
+def test_with_a_welsh_system_language_the_list_of_commands_is_welsh(
+        argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LANG", "cy_GB.UTF-8")
+
+    code = _run(argv)
+
+    out, err = capsys.readouterr()
+    said = out + err
+    assert code == (0 if argv == ["--help"] else 2)
+    assert said.startswith("python -m bot: does dim gorchymyn 'import-staf'" if argv == ["import-staf"] else
+                           "defnydd: python -m bot GORCHYMYN [opsiynau]"), said
+    summaries = dict(re.findall(r"^  ([a-z-]+) +(\S.*)$", said, flags=re.MULTILINE))
+    assert sorted(summaries) == sorted(COMMANDS)
+    assert [name for name, summary in summaries.items() if summary == COMMANDS[name].summary] == []
+    # The English of the string tables is each command's own summary, so that the two lists say the same.
+    assert {name: load_catalogue().text(f"commands.{name}", Lang.EN) for name in COMMANDS} == {
+        name: command.summary for name, command in COMMANDS.items()}
