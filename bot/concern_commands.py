@@ -16,7 +16,7 @@ from bot.domain.errors import DomainError
 from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, StaffContact
-from bot.policy.notes import note
+from bot.policy.notes import note, os_fault
 from bot.settings import Settings, UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
@@ -128,7 +128,8 @@ def import_staff_command(argv: list[str]) -> int:
         text = _staff_text(args.file, lang)
     except OSError as error:
         print("import-staff: " + strings.text("import_staff.cannot_read", lang, file=args.file,
-                                              reason=error.strerror or error), file=sys.stderr)
+                                              reason=note_text(strings, os_fault(error, reading=True), lang)),
+              file=sys.stderr)
         return 2
     except ValueError as error:
         print(f"import-staff: {error}", file=sys.stderr)

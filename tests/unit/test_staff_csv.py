@@ -431,3 +431,20 @@ def test_with_lang_cy_import_staff_says_each_bad_row_and_warning_in_welsh(
     assert err.splitlines()[2].startswith("rhybudd: mae 2 o'r 4 rhes heb aad_object_id (llinellau 3 a 5): "), err
     assert "llinell 6: dydy'r e-bost 'not-an-email' ddim yn gyfeiriad e-bost" in err.splitlines(), err
     assert "line " not in err and "warning:" not in err, err
+
+
+def test_with_lang_cy_a_folder_or_a_missing_file_says_why_in_welsh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The technician who mistyped the file's name with `--lang cy` read `does dim modd darllen …: No such file or
+    directory`: the system's reason in English inside the Welsh line."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", NOWHERE)
+    strings = load_catalogue()
+
+    codes = [import_staff_command([str(path), "--lang", "cy"]) for path in (tmp_path, tmp_path / "staf.csv")]
+
+    said = capsys.readouterr().err.splitlines()
+    assert codes == [2, 2]
+    assert said == ["import-staff: " + strings.text("import_staff.cannot_read", Lang.CY, file=path, reason=strings.text(
+        key, Lang.CY)) for path, key in ((tmp_path, "import.os.folder"), (tmp_path / "staf.csv", "import.os.no_file"))]
+    assert "No such file" not in said[1] and "does dim ffeil" in said[1], said
