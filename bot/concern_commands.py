@@ -57,11 +57,14 @@ def _staff_text(path: Path, lang: Lang) -> str:
     if data.startswith(WORKBOOKS):
         raise ValueError(load_catalogue().text("import_staff.workbook", lang, file=path))
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ValueError(load_catalogue().text("import_staff.not_utf8", lang, file=path, line=line,
                                                byte=f"0x{data[error.start]:02x}")) from None
+    if not text.strip():  # saved before the export ran: there are no columns to look for
+        raise ValueError(load_catalogue().text("import_staff.empty", lang, file=path))
+    return text
 
 
 def _check_off(staff: Sequence[StaffMember], lang: Lang) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -448,3 +449,26 @@ def test_with_lang_cy_a_folder_or_a_missing_file_says_why_in_welsh(
     assert said == ["import-staff: " + strings.text("import_staff.cannot_read", Lang.CY, file=path, reason=strings.text(
         key, Lang.CY)) for path, key in ((tmp_path, "import.os.folder"), (tmp_path / "staf.csv", "import.os.no_file"))]
     assert "No such file" not in said[1] and "does dim ffeil" in said[1], said
+
+
+@pytest.mark.parametrize("content", [b"", codecs.BOM_UTF8, b"\r\n\r\n", codecs.BOM_UTF8 + b" \n"],
+                         ids=["nothing", "bom", "blank-lines", "bom-and-space"])
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_an_empty_file_is_refused_as_empty_in_one_line(
+        content: bytes, lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A staff.csv saved before the export had run (nothing in it, or only Excel's byte-order mark) was refused as
+    `line 1: missing column(s): name, email, school, role, line_manager_email`, sending the technician to look
+    for columns in a file that has nothing."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", NOWHERE)
+    staff = tmp_path / "staff.csv"
+    staff.write_bytes(content)
+
+    code = import_staff_command([str(staff), "--lang", lang])
+
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == "import-staff: " + load_catalogue().text("import_staff.empty", Lang(lang), file=staff) + "\n"
+    assert err.startswith(f"import-staff: {staff} is empty: " if lang == "en" else
+                          f"import-staff: mae {staff} yn wag: ")
