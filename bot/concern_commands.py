@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import io
 import sys
+import zipfile
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
@@ -46,6 +48,26 @@ def _flow(store: TableStore) -> ConcernFlow:
 
 # How a workbook begins: .xlsx (and any other zip of XML parts), and Excel 97-2003's .xls.
 WORKBOOKS = (b"PK\x03\x04", bytes.fromhex("d0cf11e0a1b11ae1"))
+# What a Word document of either kind holds: .docx's main part, and Word 97-2003's stream (its name in UTF-16).
+WORD_PARTS = ("word/document.xml", "WordDocument".encode("utf-16-le"))
+
+
+def _not_a_csv(data: bytes) -> str:
+    """The key of the string tables that names a file that is not a CSV at all (a workbook, a Word document, a PDF),
+    or "" for one that may be."""
+    if data.startswith(b"%PDF-"):
+        return "import_staff.pdf"
+    if not data.startswith(WORKBOOKS):
+        return ""
+    if data.startswith(WORKBOOKS[0]):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as parts:
+                word = WORD_PARTS[0] in parts.namelist()
+        except zipfile.BadZipFile:
+            word = False
+    else:
+        word = WORD_PARTS[1] in data
+    return "import_staff.word_document" if word else "import_staff.workbook"
 
 
 def _staff_text(path: Path, lang: Lang) -> str:
@@ -54,8 +76,8 @@ def _staff_text(path: Path, lang: Lang) -> str:
     file), so reading it as such would import names wrongly without a word. Such a file that is plain ASCII reads as
     UTF-8 here; `read_staff_csv` refuses its names with a "?"."""
     data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
-    if data.startswith(WORKBOOKS):
-        raise ValueError(load_catalogue().text("import_staff.workbook", lang, file=path))
+    if not_a_csv := _not_a_csv(data):
+        raise ValueError(load_catalogue().text(not_a_csv, lang, file=path))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

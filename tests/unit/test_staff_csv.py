@@ -472,3 +472,32 @@ def test_an_empty_file_is_refused_as_empty_in_one_line(
     assert err == "import-staff: " + load_catalogue().text("import_staff.empty", Lang(lang), file=staff) + "\n"
     assert err.startswith(f"import-staff: {staff} is empty: " if lang == "en" else
                           f"import-staff: mae {staff} yn wag: ")
+
+
+@pytest.mark.parametrize("kind", ["docx", "doc", "pdf"])
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_a_word_document_or_a_pdf_given_for_the_csv_is_named_as_what_it_is(
+        kind: str, lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The staff list the office sent as a Word document (staff.docx) was refused as 'a workbook (such as Excel's
+    .xlsx)', and a PDF of it as a CSV 'not UTF-8' that Excel's plain CSV had spoiled: neither says what the
+    technician was given, nor that the list must come from the spreadsheet."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", NOWHERE)
+    staff = tmp_path / f"staff.{kind}"
+    if kind == "docx":
+        with zipfile.ZipFile(staff, "w") as document:
+            document.writestr("[Content_Types].xml", "<Types/>")
+            document.writestr("word/document.xml", "<w:document/>")
+    elif kind == "doc":  # Word 97-2003: a compound document holding a WordDocument stream
+        staff.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504) + "WordDocument".encode("utf-16-le"))
+    else:
+        staff.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+
+    code = import_staff_command([str(staff), "--dry-run", "--lang", lang])
+
+    out, err = capsys.readouterr()
+    key = "import_staff.pdf" if kind == "pdf" else "import_staff.word_document"
+    assert code == 2 and out == ""
+    assert err == "import-staff: " + load_catalogue().text(key, Lang(lang), file=staff) + "\n"
+    assert "workbook" not in err and "UTF-8 (byte" not in err and "llyfr gwaith" not in err, err
