@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from azure.core.exceptions import ClientAuthenticationError
 
-from bot.domain.errors import DomainError, SignedInToAnotherTenant, StorageUnavailable
+from bot.domain.errors import DomainError, NoAnswer, SignedInToAnotherTenant, StorageUnavailable
 from bot.domain.people import Lang
 from bot.settings import UnsafeSettings, load_settings
 from bot.storage.tables import TableStore, open_store
@@ -67,7 +67,9 @@ def storage_fault(error: DomainError, lang: Lang = Lang.EN) -> str:
         return strings.text("tool.fault.sign_in", lang)
     if not isinstance(status, int):
         # A StorageUnavailable names only the kind of fault (`bot.storage.tables.fault`); other errors may say more.
-        kind = str(error) if isinstance(error, StorageUnavailable) and str(error) else type(error).__name__
+        kind = strings.text("tool.fault.no_answer", lang, seconds=f"{error.seconds:g}") \
+            if isinstance(error, NoAnswer) else \
+            str(error) if isinstance(error, StorageUnavailable) and str(error) else type(error).__name__
         return strings.text("tool.fault.unreachable", lang, kind=kind)
     if code == "AuthorizationPermissionMismatch":
         return strings.text("tool.fault.role_applying", lang, said=said)

@@ -11,6 +11,15 @@ class StorageUnavailable(DomainError):
     """Storage could not be reached in the time allowed; nothing was changed by the failed call."""
 
 
+class NoAnswer(StorageUnavailable):
+    """Storage took the connection and gave no answer within `seconds` (a stuck front end, a firewall that holds the
+    connection)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"no answer within {seconds:g} s")
+        self.seconds = seconds
+
+
 class SignedInToAnotherTenant(StorageUnavailable):
     """Storage refused a sign-in made in another Entra tenant than its own: both tenants are named."""
 

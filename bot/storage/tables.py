@@ -32,6 +32,7 @@ from azure.data.tables.aio import TableServiceClient
 
 from bot.domain.errors import (
     ConcurrentChange,
+    NoAnswer,
     RecordExists,
     RecordNotFound,
     SignedInToAnotherTenant,
@@ -242,7 +243,7 @@ class TableStore:
                     pass
         except StorageUnavailable as error:
             if isinstance(error.__cause__, TimeoutError):
-                raise StorageUnavailable(f"no answer within {seconds:g} s") from error.__cause__
+                raise NoAnswer(seconds) from error.__cause__
             raise
 
     def table(self, name: str) -> Table:

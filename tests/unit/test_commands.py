@@ -257,6 +257,37 @@ async def test_a_tool_whose_storage_hangs_says_it_cannot_be_reached_in_one_line(
     assert not (tmp_path / "backup").exists() or not any((tmp_path / "backup").iterdir())
 
 
+@pytest.mark.parametrize("argv", [["policy-versions"], ["backup-records", "backup"]],
+                         ids=["policy-versions", "backup-records"])
+async def test_with_lang_cy_a_tool_whose_storage_hangs_says_so_in_welsh(
+        argv: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With `--lang cy` the line was Welsh but for how long storage gave no answer: `doedd dim modd cyrraedd y storfa
+    (no answer within 5 s)`."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite_connection_string(server.sockets[0].getsockname()[1]))
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    monkeypatch.delenv("AZURE_STORAGE_TABLE_ENDPOINT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = await asyncio.to_thread(_run, [*argv, "--lang", "cy"])
+    finally:
+        for writer in held:
+            writer.transport.abort()
+        server.close()
+        await server.wait_closed()
+
+    out, err = capsys.readouterr()
+    [line] = err.splitlines()
+    assert code == 1 and out == ""
+    assert line.startswith(f"{argv[0]}: doedd dim modd cyrraedd y storfa (dim ateb o fewn "), line
+    assert "no answer" not in line, line
+
+
 @pytest.mark.parametrize("value", ["", "24 months"], ids=["empty", "words"])
 @pytest.mark.parametrize("months", [[], ["--months", "24"]], ids=["alone", "with-months"])
 async def test_purge_reports_refuses_a_retention_setting_that_is_not_a_number_in_one_line_and_deletes_nothing(
