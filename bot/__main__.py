@@ -13,10 +13,12 @@ from cards.i18n import load_catalogue
 
 
 class Command(NamedTuple):
-    """Where a command lives ("module:function" taking argv, returning an exit code) and what it does."""
+    """Where a command lives ("module:function" taking argv, returning an exit code), what it does, and what stopping
+    it part-way (Ctrl-C) leaves (a key of the string tables)."""
 
     target: str
     summary: str
+    interrupted: str = "tool.nothing_changed"
 
 
 # Imported only when run, so start-up (and --help) is fast.
@@ -25,40 +27,53 @@ COMMANDS: dict[str, Command] = {
     "validate-policy": Command("bot.validate_policy_command:validate_policy_command",
                                "check a policy file and say exactly what is wrong"),
     "import-policy": Command("bot.import_policy_command:import_policy_command",
-                             "turn the policy document (.docx, .txt, .md) into a policy file"),
+                             "turn the policy document (.docx, .txt, .md) into a policy file",
+                             interrupted="import_policy.interrupted"),
     "check-policy": Command("bot.check_policy_command:check_policy_command",
                             "check a new policy version against the steering data"),
-    "cards": Command("cards.gallery:cards_command", "write every card the bot can send, in both languages"),
+    "cards": Command("cards.gallery:cards_command", "write every card the bot can send, in both languages",
+                     interrupted="cards.interrupted"),
     "export-decisions": Command("bot.export:export_command",
-                                "CSV of permission decisions between two dates, for the governing body"),
+                                "CSV of permission decisions between two dates, for the governing body",
+                                interrupted="export.interrupted"),
     "import-staff": Command("bot.concern_commands:import_staff_command",
                             "replace the staff list (with line managers) from a CSV; refuses to take more than half of "
-                            "a school off unless --replace-all; --dry-run checks the file only"),
+                            "a school off unless --replace-all; --dry-run checks the file only",
+                            interrupted="import_staff.interrupted"),
     "check-reports": Command("bot.concern_commands:check_reports_command",
-                             "queue the concern-report reminders and escalations due now (the bot does this itself)"),
+                             "queue the concern-report reminders and escalations due now (the bot does this itself)",
+                             interrupted="check_reports.stopped_part_way"),
     "purge-reports": Command("bot.concern_commands:purge_reports_command",
-                             "delete concern reports past their retention period; --dry-run lists them only"),
+                             "delete concern reports past their retention period; --dry-run lists them only",
+                             interrupted="purge.stopped_part_way"),
     "publish-policy": Command("bot.policy_commands:publish_policy_command",
-                              "store a new policy version as current and ask every member of staff to read it"),
+                              "store a new policy version as current and ask every member of staff to read it",
+                              interrupted="policy.interrupted"),
     "policy-versions": Command("bot.policy_commands:policy_versions_command",
                                "list the policy versions kept in storage"),
     "rollback-policy": Command("bot.policy_commands:rollback_policy_command",
-                               "make a stored policy version the current one again, once you type its number"),
+                               "make a stored policy version the current one again, once you type its number",
+                               interrupted="policy.interrupted"),
     "export-acknowledgements": Command("bot.policy_commands:export_acknowledgements_command",
-                                       "CSV of who was asked to read a policy version and who confirmed it"),
+                                       "CSV of who was asked to read a policy version and who confirmed it",
+                                       interrupted="export.interrupted"),
     "check-federation": Command("bot.federation_command:check_federation_command",
                                 "read the federation's settings file as the bot will"),
     "backup-records": Command("bot.records_commands:backup_command",
                               "copy the permission requests, their audit trail, the lists derived from them and "
-                              "the retention log to a folder"),
+                              "the retention log to a folder",
+                              interrupted="records.interrupted"),
     "restore-records": Command("bot.records_commands:restore_command",
-                               "restore a backup-records folder into empty tables"),
+                               "restore a backup-records folder into empty tables",
+                               interrupted="records.restore_interrupted"),
     "export-subject-access": Command("bot.subject_access_command:export_subject_access_command",
                                      "every row the records hold about one member of staff, for a subject access "
-                                     "request (others' data held back)"),
+                                     "request (others' data held back)",
+                                     interrupted="records.interrupted"),
     "erase-person": Command("bot.erase_command:erase_person_command",
                             "delete one member of staff's questions, daily counts and (once they have left) profile; "
-                            "requests and reports are kept; asks first, --dry-run lists them only"),
+                            "requests and reports are kept; asks first, --dry-run lists them only",
+                            interrupted="erase.stopped_part_way"),
 }
 
 
@@ -112,7 +127,13 @@ def main(argv: list[str]) -> int:
             raise
         print(f"python -m bot {argv[0]}: " + WITHOUT_PACKAGES[_language(argv)].format(error=error), file=sys.stderr)
         return 2
-    return command(argv[1:])
+    try:
+        return command(argv[1:])
+    except KeyboardInterrupt:  # Ctrl-C: what it left, not a traceback (a dry run changes nothing)
+        strings = load_catalogue()
+        left = "tool.nothing_changed" if "--dry-run" in argv else COMMANDS[argv[0]].interrupted
+        print(f"{argv[0]}: " + strings.text("tool.interrupted", lang, left=strings.text(left, lang)), file=sys.stderr)
+        return 130
 
 
 def _language(argv: list[str]) -> str:

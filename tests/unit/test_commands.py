@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import re
+import signal
 import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -520,3 +521,45 @@ def test_with_a_welsh_system_language_the_list_of_commands_is_welsh(
     # The English of the string tables is each command's own summary, so that the two lists say the same.
     assert {name: load_catalogue().text(f"commands.{name}", Lang.EN) for name in COMMANDS} == {
         name: command.summary for name, command in COMMANDS.items()}
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+@pytest.mark.parametrize(("argv", "left"), [
+    (["import-staff", str(REPO_ROOT / "config" / "staff.local.csv")], "import_staff.interrupted"),
+    (["policy-versions"], "tool.nothing_changed"),
+    (["purge-reports", "--months", "24"], "purge.stopped_part_way")], ids=["import-staff", "policy-versions",
+                                                                           "purge-reports"])
+async def test_ctrl_c_part_way_is_one_line_saying_what_it_left(
+        argv: list[str], left: str, lang: str, tmp_path: Path) -> None:
+    """A technician who pressed Ctrl-C while a tool waited on storage got forty lines of Python traceback ending
+    `KeyboardInterrupt`, in either language, and no word of whether the staff list or the reports were touched."""
+    asked = asyncio.Event()
+    held: list[asyncio.StreamWriter] = []
+
+    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+        asked.set()
+
+    server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+    env = {**os.environ, "APP_ENV": "local", "FEDERATION_CONFIG": str(LOCAL_FEDERATION),
+           "AZURE_STORAGE_CONNECTION_STRING": azurite_connection_string(server.sockets[0].getsockname()[1])}
+    env.pop("AZURE_STORAGE_TABLE_ENDPOINT", None)
+    tool = await asyncio.create_subprocess_exec(
+        python(), "-m", "bot", *argv, "--lang", lang, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal's Ctrl-C reaches it
+    try:
+        await asyncio.wait_for(asked.wait(), 60)  # it is waiting on storage
+        tool.send_signal(signal.SIGINT)
+        out, err = await asyncio.wait_for(tool.communicate(), 60)
+    finally:
+        for writer in held:
+            writer.transport.abort()
+        server.close()
+        await server.wait_closed()
+
+    strings = load_catalogue()
+    assert tool.returncode == 130, err.decode()
+    assert out == b""
+    said = strings.text("tool.interrupted", Lang(lang), left=strings.text(left, Lang(lang)))
+    assert err.decode().splitlines() == [f"{argv[0]}: {said}"]
