@@ -169,8 +169,9 @@ def publish_policy_command(argv: list[str]) -> int:
         with args.source.open("rb"):
             pass
     except OSError as error:
-        print(f"publish-policy: cannot read {args.source}: {error.strerror or error}; nothing was published",
-              file=sys.stderr)
+        strings = load_catalogue()
+        print("publish-policy: " + strings.text("publish.cmd_cannot_read", lang, file=args.source, reason=note_text(
+            strings, os_fault(error, reading=True), lang)), file=sys.stderr)
         return 2
 
     async def run() -> int:

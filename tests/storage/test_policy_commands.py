@@ -101,6 +101,29 @@ async def test_a_mistyped_file_name_is_said_before_storage_is_asked_anything(
     assert err == f"publish-policy: cannot read {mistyped}: No such file or directory; nothing was published\n"
 
 
+async def test_with_lang_cy_a_mistyped_file_name_is_said_in_welsh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """With `--lang cy` the mistyped name was told in English: `cannot read …: No such file or directory; nothing was
+    published`."""
+    mistyped = tmp_path / "Polisi Cyfryngau Cymdeithasol 2026.docx"
+    monkeypatch.setenv("APP_ENV", "local")
+    async with storage_refusing_access() as (connection_string, asked):
+        monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", connection_string)
+
+        codes = [await asyncio.to_thread(publish_policy_command, [str(source), "--lang", "cy"])
+                 for source in (mistyped, tmp_path)]
+
+    out, err = capsys.readouterr()
+    strings = load_catalogue()
+    assert (codes, out, asked) == ([2, 2], "", [])
+    assert err.splitlines() == [
+        "publish-policy: " + strings.text("publish.cmd_cannot_read", Lang.CY, file=source,
+                                          reason=strings.text(key, Lang.CY))
+        for source, key in ((mistyped, "import.os.no_file"), (tmp_path, "import.os.folder"))]
+    assert err.startswith(f"publish-policy: does dim modd darllen {mistyped}: does dim ffeil "), err
+    assert err.splitlines()[1].endswith("; chafodd dim byd ei gyhoeddi"), err
+
+
 async def test_policy_versions_says_when_a_version_was_published_in_uk_time(
         tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Published at 00:30 on 1 September (BST), version 2 was listed "published 2026-08-31 23:30": before its own date
