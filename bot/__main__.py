@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import shlex
 import sys
 from collections.abc import Callable
 from typing import NamedTuple
@@ -114,6 +115,12 @@ def main(argv: list[str]) -> int:
     if argv[:1] in (["--help"], ["-h"]):
         print(usage(lang))
         return 0
+    if argv and argv[0].startswith("-") and (named := next((word for word in argv if word in COMMANDS), None)):
+        # An option first (`--lang cy import-staff …`): the line to type, the command first.
+        at = argv.index(named)
+        line = shlex.join(["python", "-m", "bot", named, *argv[:at], *argv[at + 1:]])
+        print("python -m bot: " + load_catalogue().text("commands.command_first", lang, line=line), file=sys.stderr)
+        return 2
     if not argv or argv[0] not in COMMANDS:
         if argv:
             print("python -m bot: " + load_catalogue().text("commands.no_command", lang, given=repr(argv[0])),

@@ -563,3 +563,18 @@ async def test_ctrl_c_part_way_is_one_line_saying_what_it_left(
     assert out == b""
     said = strings.text("tool.interrupted", Lang(lang), left=strings.text(left, Lang(lang)))
     assert err.decode().splitlines() == [f"{argv[0]}: {said}"]
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_an_option_given_before_the_command_is_answered_with_the_line_to_type(
+        lang: str, storage_asked: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m bot --lang cy import-staff staff.csv` (the option first, as many tools take it) was answered
+    `no command '--lang'` and the whole list of commands, import-staff among them, as if it were not there."""
+    code = _run(["--lang", lang, "import-staff", "staff list.csv", "--dry-run"])
+
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.splitlines() == ["python -m bot: " + load_catalogue().text(
+        "commands.command_first", Lang(lang), line="python -m bot import-staff --lang " + lang +
+        " 'staff list.csv' --dry-run")]
+    assert storage_asked == []
