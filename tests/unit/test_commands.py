@@ -399,8 +399,8 @@ WRONG_SETTINGS = {
     "blob": ({"AZURE_STORAGE_CONNECTION_STRING": "",
               "AZURE_STORAGE_TABLE_ENDPOINT": "https://llanpolicyabc.blob.core.windows.net/"},
              "AZURE_STORAGE_TABLE_ENDPOINT yw pwynt terfyn blob y cyfrif storfa"),
-    "hours": ({"SCHOOL_HOURS": "8-5"}, "SCHOOL_HOURS yw '8-5': mae'n cymryd"),
-    "number": ({"STORAGE_TIMEOUT_SECONDS": "ten"}, "STORAGE_TIMEOUT_SECONDS yw 'ten': mae'n cymryd rhif"),
+    "hours": ({"SCHOOL_HOURS": "8-5"}, "SCHOOL_HOURS yw '8-5': mae'n derbyn"),
+    "number": ({"STORAGE_TIMEOUT_SECONDS": "ten"}, "STORAGE_TIMEOUT_SECONDS yw 'ten': mae'n derbyn rhif"),
     "federation": ({"FEDERATION_CONFIG": "/no/such/federation.json"},
                    "FEDERATION_CONFIG: /no/such/federation.json: does dim modd ei darllen"),
 }
