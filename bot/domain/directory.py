@@ -161,7 +161,7 @@ def _lines(numbers: Sequence[int], *, shown: int = 10) -> tuple[str, Note]:
     last: str | Note = note("staff_csv.lines.more", count=more) if more > 0 else listed.pop()
     shown_last = f"{more} more" if more > 0 else last
     return (f"lines {', '.join(listed)} and {shown_last}",
-            note("staff_csv.lines.some", listed=", ".join(listed), end=last))
+            note("staff_csv.lines.some", listed=", ".join(listed), count=last))
 
 
 def _staff_check_off(without: Sequence[int], rows: int) -> _Said:

@@ -596,7 +596,7 @@ async def test_with_lang_cy_purge_reports_and_check_reports_say_their_own_lines_
                           "sy'n ddyledus yn y ciw, felly chafodd dim byd ei wneud")
     assert differ == ("purge-reports: mae --months 24 a REPORT_RETENTION_MONTHS 36 yn wahanol: rhowch gyfnod yr ysgol "
                       "unwaith; chafodd dim byd ei ddileu")
-    assert empty == ("purge-reports: mae REPORT_RETENTION_MONTHS yn wag: mae'n derbyn rhif cyfan o fisoedd o 1 i 120; "
-                     "gosodwch ef i reportRetentionMonths yr ysgol (infra/main.parameters.json), neu dadosodwch ef ac "
-                     "ychwanegwch --months N; chafodd dim byd ei ddileu"), empty
+    assert empty == ("purge-reports: mae REPORT_RETENTION_MONTHS yn wag: mae'n derbyn rhif cyfan o fisoedd yn yr ystod "
+                     "1–120; gosodwch ef i reportRetentionMonths yr ysgol (infra/main.parameters.json), neu "
+                     "dadosodwch ef ac ychwanegwch --months N; chafodd dim byd ei ddileu"), empty
     assert await reports.list_all() == []
