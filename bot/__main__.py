@@ -99,7 +99,8 @@ def usage(lang: Lang = Lang.EN) -> str:
                           "", "commands:", *lines])
     strings = load_catalogue()
     lines = [f"  {name.ljust(width)}  {strings.text(f'commands.{name}', lang)}" for name in COMMANDS]
-    return "\n".join([strings.text("commands.usage", lang), "", strings.text("commands.heading", lang), *lines])
+    return "\n".join([strings.text("commands.usage", lang, bot="python -m bot"), "",
+                      strings.text("commands.heading", lang), *lines])
 
 
 def resolve(name: str) -> Callable[[list[str]], int]:
