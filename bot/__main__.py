@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import os
 import shlex
 import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
-from bot.command_lang import command_language, language_given
-from bot.domain.people import Lang
-from cards.i18n import load_catalogue
+from bot.domain.people import Lang  # standard library only, as this module must be (see WITHOUT_PACKAGES)
 
 
 class Command(NamedTuple):
@@ -97,6 +96,8 @@ def usage(lang: Lang = Lang.EN) -> str:
         lines = [f"  {name.ljust(width)}  {command.summary}" for name, command in COMMANDS.items()]
         return "\n".join(["usage: python -m bot COMMAND [options]   (python -m bot COMMAND --help for its options)",
                           "", "commands:", *lines])
+    from cards.i18n import load_catalogue
+
     strings = load_catalogue()
     lines = [f"  {name.ljust(width)}  {strings.text(f'commands.{name}', lang)}" for name in COMMANDS]
     return "\n".join([strings.text("commands.usage", lang, bot="python -m bot"), "",
@@ -112,6 +113,11 @@ def resolve(name: str) -> Callable[[list[str]], int]:
 
 def main(argv: list[str]) -> int:
     """Dispatch on the first argument."""
+    try:
+        from bot.command_lang import language_given
+        from cards.i18n import load_catalogue
+    except ModuleNotFoundError as error:
+        return _without_packages(argv, error)
     lang = language_given(argv)
     if argv[:1] in (["--help"], ["-h"]):
         print(usage(lang))
@@ -131,10 +137,7 @@ def main(argv: list[str]) -> int:
     try:
         command = resolve(argv[0])
     except ModuleNotFoundError as error:
-        if (error.name or "").partition(".")[0] in OWN_PACKAGES:
-            raise
-        print(f"python -m bot {argv[0]}: " + WITHOUT_PACKAGES[_language(argv)].format(error=error), file=sys.stderr)
-        return 2
+        return _without_packages(argv, error)
     try:
         return command(argv[1:])
     except KeyboardInterrupt:  # Ctrl-C: what it left, not a traceback (a dry run changes nothing)
@@ -144,12 +147,24 @@ def main(argv: list[str]) -> int:
         return 130
 
 
+def _without_packages(argv: list[str], error: ModuleNotFoundError) -> int:
+    """Which Python to use, said without the string tables; a module of the bot's own missing is a fault, raised."""
+    if (error.name or "").partition(".")[0] in OWN_PACKAGES:
+        raise error
+    command = f" {argv[0]}" if argv and argv[0] in COMMANDS else ""
+    print(f"python -m bot{command}: " + WITHOUT_PACKAGES[_language(argv)].format(error=error), file=sys.stderr)
+    return 2
+
+
 def _language(argv: list[str]) -> str:
-    """The language the command was asked to speak (`--lang cy`, else a Welsh LANG), read before its own parser can
-    be imported."""
+    """The language the command was asked to speak (`--lang cy`, else a Welsh system language, as
+    `bot.command_lang.command_language` reads it), read without the bot's packages."""
     chosen = next((argv[n + 1] for n, arg in enumerate(argv[:-1]) if arg == "--lang"), None)
     chosen = next((arg.partition("=")[2] for arg in argv if arg.startswith("--lang=")), chosen)
-    return command_language(chosen if chosen in ("en", "cy") else None).value
+    if chosen in ("en", "cy"):
+        return chosen
+    system = next((value for name in ("LC_ALL", "LC_MESSAGES", "LANG") if (value := os.environ.get(name))), "")
+    return "cy" if system.casefold().startswith("cy") else "en"
 
 
 if __name__ == "__main__":
