@@ -4679,7 +4679,9 @@ async def test_a_question_about_pupils_reports_is_still_asked_of_the_policy_afte
     "Can I share my reports with parents on Seesaw?",
     "Can I send my reports home to parents by email?",
     "Fy mhryder i yw am bost rhiant ar Facebook, be ddylwn i neud?",
-    "Ga i rannu fy adroddiadau gyda rhieni ar Seesaw?"])
+    "Ga i rannu fy adroddiadau gyda rhieni ar Seesaw?",
+    "Hi, my concern is about sharing photos of sports day on Facebook, is that allowed?",
+    "My concern is about a parent's post, she tagged me in it, what should I do?"])
 async def test_my_concern_or_reports_said_of_parents_or_a_worry_is_asked_of_the_policy_after_a_report(
         answering_bot: BotInMemory, typed: str) -> None:
     """"My concern is about …" says what worries her, as "My concern is that …" does, and reports shared with or sent to
@@ -4756,3 +4758,24 @@ async def test_a_form_pressed_in_a_group_after_her_line_manager_changed_says_so_
     assert await MemoryConcernReports(staffed.store).list_all() == []
     assert "Mrs Ffion Morgan" in _who_sees(dict(own.card))
     assert _says(dict(own.card), told), "her own chat's form names Ffion without saying it changed"
+
+
+@pytest.mark.parametrize("typed", [
+    "My concern is about him, has anyone read it?",
+    "My concern is about her, has anyone read it yet?",
+    "My concern is about what she said to me in the staffroom, has it been seen?",
+    "my concern is about his messages, who can see it?",
+    "Fy mhryder i yw am ei negeseuon e, oes rhywun wedi'i ddarllen?",
+    "Fy mhryder i yw am beth ddywedodd hi, pwy sy'n ei weld?"])
+async def test_my_concern_is_about_him_or_her_shows_her_reports_and_is_never_kept(
+        answering_bot: BotInMemory, typed: str) -> None:
+    """"My concern is about him/her …" speaks of a person, as a report does, though it names nobody: from someone who
+    has sent a report it lists her reports and is never kept for the review of the headteacher it may be about."""
+    await answering_bot.has_the_staff_list()
+    await answering_bot.meets(CARYS, GARETH, SIAN)
+    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
+
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert answering_bot.store.questions == {}, "kept for the review of the headteacher her report may be about"
+    assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
