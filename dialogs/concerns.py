@@ -213,10 +213,12 @@ _NOT_COLLEAGUE = (r"parents?|mum|dad|carers?|guardians?|pupils?|students?|learne
                   r"ex pupils?|former pupils?|someone online|strangers?|troll\w*|member of the public|"
                   r"anonymous|fake account|rhiant|rhieni|disgybl\w*|myfyriw\w*|plentyn|plant|dieithr\w*|"
                   r"rhywun ar ?lein|aelod o r cyhoedd")
-# Someone spoken of without a name ("about him", "what she said", "amdani hi", "ei negeseuon e"): in "my concern is
-# about …" a person a report may be about, unless the message says it is a parent, a pupil or the like.
-_SOMEONE_UNNAMED = (r"he|him|his|himself|she|her|hers|herself|hi|fe|fo|e|amdano|amdani|ganddo|ganddi|iddo|iddi|"
-                    r"arno|arni|ohono|ohoni")
+# Someone spoken of without a name ("about him", "what she said", "about them", "amdani hi", "ei negeseuon e"), or as
+# the one she reported ("the person I reported", "y person adroddais i"): in "my concern is about …" a person a report
+# may be about, unless the message says it is a parent, a pupil or the like.
+_SOMEONE_UNNAMED = (r"he|him|his|himself|she|her|hers|herself|they|them|their|theirs|themselves|hi|fe|fo|e|nhw|"
+                    r"amdano|amdani|amdanyn|ganddo|ganddi|ganddyn|iddo|iddi|iddyn|arno|arni|arnyn|ohono|ohoni|ohonyn|"
+                    r"i (?:ve |have |had )?reported|(?:wnes i |nes i |wnaes i )?(?:adroddais|adrodd am|riportiais)")
 _BEING = r"\b(i am|i m|im|i ve been|i have been|being|dw i n cael fy|dwi n cael fy|wi n cael fy|rwy n cael fy|" \
          r"rydw i n cael fy)\s*(being )?" \
          r"(pestered|targeted|harassed|bullied|trolled|mhoeni|nhargedu|mwlio|mygwth|mychanu|sarhau)\b"
@@ -610,8 +612,8 @@ class ConcernFlow:
         post…", "share my reports with parents"): `otherwise` (the policy's answer), unless it names someone, calls
         them by their post or says a colleague, as a report may be about them ("My concern is about the head…", "…about
         a colleague"), or speaks of someone unnamed that is not a parent, a pupil or the like ("…about him, has anyone
-        read it?", "…am beth ddywedodd hi"): then `mine`, as asked of the policy it would be kept for the review of the
-        headteacher it may be about."""
+        read it?", "…about the person I reported", "…am beth ddywedodd hi"): then `mine`, as asked of the policy it
+        would be kept for the review of the headteacher it may be about."""
         async def decide(turn: Turn) -> Reply:
             staff = tuple(await self._directory.list_members())
             manager, _ = await self._line_manager(turn.actor, staff, Today(self._federation, staff, Subject()))

@@ -4766,7 +4766,12 @@ async def test_a_form_pressed_in_a_group_after_her_line_manager_changed_says_so_
     "My concern is about what she said to me in the staffroom, has it been seen?",
     "my concern is about his messages, who can see it?",
     "Fy mhryder i yw am ei negeseuon e, oes rhywun wedi'i ddarllen?",
-    "Fy mhryder i yw am beth ddywedodd hi, pwy sy'n ei weld?"])
+    "Fy mhryder i yw am beth ddywedodd hi, pwy sy'n ei weld?",
+    "My concern is about them, has anyone read it?",
+    "My concern is about the person I reported, has anyone read it?",
+    "My concern is about the one I've reported, who can see it?",
+    "Fy mhryder i yw am eu negeseuon nhw, oes rhywun wedi'i ddarllen?",
+    "Fy mhryder i yw am y person adroddais i, pwy sy'n ei weld?"])
 async def test_my_concern_is_about_him_or_her_shows_her_reports_and_is_never_kept(
         answering_bot: BotInMemory, typed: str) -> None:
     """"My concern is about him/her …" speaks of a person, as a report does, though it names nobody: from someone who
