@@ -232,10 +232,19 @@ _SHE_SENT_CY = re.compile(r"\b(?:y|yr|r) (adroddiad|pryder)(au|on)? (?:a |wnes i
                           r"(?:godais|gyflwynais|anfonais|yrrais|ysgrifennais|sgwennais|godi|gyflwyno|anfon|yrru|"
                           r"ysgrifennu|sgwennu)(?: i)?\b")
 
+# Her report named by whom or what she reported ("the person I reported", "what I've reported", "y person wnes i adrodd
+# amdano"): read as "my report", "fy adroddiad".
+_SHE_REPORTED = re.compile(r"\b(?:(?:the|that|this) (?:person|colleague|one|man|woman|teacher|member of staff)"
+                           r"(?: that| who| whom)?|what) i (?:ve |have |had )?reported\b")
+_SHE_REPORTED_CY = re.compile(r"\b(?:y|yr|r) (?:person|cydweithiwr|gydweithiwr|athro|athrawes) (?:a |wnes i |nes i |"
+                              r"wnaes i )?(?:adrodd|adroddais i|riportio|riportiais i) (?:amdano|amdani|amdanyn)"
+                              r"(?: fe| fo| hi| nhw)?\b")
+
 
 def as_mine(said: str) -> str:
     """Normalised words with her own reports named by what she did with them ("the concern i raised", "r pryder godais
     i") written as "my" names them ("my concern", "fy mhryder"), so the lists of concern-my-reports.txt read them."""
+    said = _SHE_REPORTED_CY.sub("fy adroddiad", _SHE_REPORTED.sub("my report", said))
     said = _SHE_SENT.sub(lambda m: f"my {m.group(1)}{m.group(2)}", said)
     return _SHE_SENT_CY.sub(lambda m: f"fy {'adroddiad' if m.group(1) == 'adroddiad' else 'mhryder'}{m.group(2) or ''}",
                             said)
@@ -298,7 +307,7 @@ _A_PUPILS_REPORT = re.compile(r"(?:comments?|cards?|writing|templates?|grades?|m
 _A_WORRY_ABOUT = re.compile(
     r"(?:(?:i|fi|here|really|mainly) )?(?:is|s|was|are|were|yw|ydy|ydi|oedd|ydyn) (?:about|with|over|regarding|around|"
     r"am|ynglyn|ynghylch|gyda|efo|hefo) ")
-_CONCERN_NOT_REPORT = ("concern", "pryder", "mhryder")
+_CONCERN_NOT_REPORT = ("concern", "pryder", "mhryder", "complaint", "nghwyn")
 # Later in the same clause, whom reports are shared with or sent to that makes them pupils' reports: a concern report
 # never goes to parents or pupils ("Can I share my reports with parents on Seesaw?", "anfon fy adroddiadau i'r rhieni").
 _FOR_PARENTS = re.compile(

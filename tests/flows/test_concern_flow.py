@@ -4784,3 +4784,26 @@ async def test_my_concern_is_about_him_or_her_shows_her_reports_and_is_never_kep
 
     assert answering_bot.store.questions == {}, "kept for the review of the headteacher her report may be about"
     assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
+
+
+@pytest.mark.parametrize(("typed", "title"), [
+    ("what happened to the person I reported?", "Your reports"),
+    ("Has anything been done about the colleague I reported?", "Your reports"),
+    ("has anyone read what I reported?", "Your reports"),
+    ("what happened to my complaint?", "Your reports"),
+    ("has anyone read my complaint about Ffion?", "Your reports"),
+    ("beth ddigwyddodd i'r person wnes i adrodd amdano?", "Eich adroddiadau"),
+    ("beth ddigwyddodd i fy nghwyn?", "Eich adroddiadau")])
+async def test_the_person_she_reported_or_her_complaint_shows_her_reports_and_is_never_kept(
+        answering_bot: BotInMemory, typed: str, title: str) -> None:
+    """"The person I reported", "what I reported", "my complaint", "y person wnes i adrodd amdano", "fy nghwyn": her own
+    report, named otherwise. Before, it was asked of the policy and kept, for the review of the headteacher, who read
+    there that Carys had reported someone (Ffion, by name)."""
+    await answering_bot.has_the_staff_list()
+    await answering_bot.meets(CARYS, GARETH, SIAN)
+    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
+
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert answering_bot.store.questions == {}, "kept for the review of the headteacher"
+    assert title in text_of(reply.card)
