@@ -66,6 +66,13 @@ async def _report(bot: BotInMemory, person: Person = CARYS, /, **fields: str) ->
               "meeting": "false", "urgent": "false", **fields}
     return await bot.clicks(person, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), **values})
 
+async def _says_after_her_report(bot: BotInMemory, typed: str) -> Reply:
+    """Carys, who has sent a report about Ffion, types this in her own chat; the bot's reply."""
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+    await _report(bot, what="Ffion keeps posting about my lessons in the staff group")
+    return await bot.says(CARYS, typed, lang=Lang.EN)
+
 
 def _shows(cards: list[dict[str, Any]], text: str) -> bool:
     return any(text in text_of(card) for card in cards)
@@ -4621,11 +4628,7 @@ async def test_my_report_going_on_with_a_verb_about_the_report_itself_shows_her_
     """"My report was sent to Gareth…", "Fy adroddiad i oedd am y pennaeth…" speak of her report: only a verb "to be"
     opening a clause ("My concern is whether…", "… yw bod…") opens a question about the rules. Before, any verb after
     the words sent the message to the policy, kept for the review of the headteacher her report may be about."""
-    await answering_bot.has_the_staff_list()
-    await answering_bot.meets(CARYS, GARETH, SIAN)
-    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
-
-    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+    reply = await _says_after_her_report(answering_bot, typed)
 
     assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
     assert answering_bot.store.questions == {}, "kept for the review of the headteacher her report may be about"
@@ -4662,11 +4665,7 @@ async def test_a_question_about_pupils_reports_is_still_asked_of_the_policy_afte
         answering_bot: BotInMemory, typed: str) -> None:
     """"my report comments", "fy adroddiadau diwedd blwyddyn" are pupils' reports: someone who has sent a concern
     report still gets the policy's answer. Before, she got her concern reports, and no answer."""
-    await answering_bot.has_the_staff_list()
-    await answering_bot.meets(CARYS, GARETH, SIAN)
-    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
-
-    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+    reply = await _says_after_her_report(answering_bot, typed)
 
     assert "Your reports" not in text_of(reply.card) and "Eich adroddiadau" not in text_of(reply.card)
     assert len(answering_bot.store.questions) == 1, "not asked of the policy"
@@ -4687,11 +4686,7 @@ async def test_my_concern_or_reports_said_of_parents_or_a_worry_is_asked_of_the_
     """"My concern is about …" says what worries her, as "My concern is that …" does, and reports shared with or sent to
     parents or pupils are pupils' reports: a concern report never goes to them. Someone who has sent a concern report
     gets the policy's answer; before, she got her concern reports, and no answer."""
-    await answering_bot.has_the_staff_list()
-    await answering_bot.meets(CARYS, GARETH, SIAN)
-    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
-
-    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+    reply = await _says_after_her_report(answering_bot, typed)
 
     assert "Your reports" not in text_of(reply.card) and "Eich adroddiadau" not in text_of(reply.card)
     assert len(answering_bot.store.questions) == 1, "not asked of the policy"
@@ -4707,11 +4702,7 @@ async def test_my_concern_is_about_someone_a_report_may_be_about_shows_her_repor
         answering_bot: BotInMemory, typed: str) -> None:
     """"My concern is about …" naming someone (or calling them by their post, or a colleague) may be her report: it
     lists them and is never kept for the review of the headteacher it may be about."""
-    await answering_bot.has_the_staff_list()
-    await answering_bot.meets(CARYS, GARETH, SIAN)
-    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
-
-    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+    reply = await _says_after_her_report(answering_bot, typed)
 
     assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
     assert answering_bot.store.questions == {}, "kept for the review of the headteacher her report may be about"
@@ -4727,11 +4718,7 @@ async def test_the_report_she_sent_named_by_what_she_did_shows_her_reports_and_i
         answering_bot: BotInMemory, typed: str, title: str) -> None:
     """"The concern I raised", "y pryder godais i": her own report, named by what she did with it rather than "my".
     Before, it was asked of the policy and kept, for the review of the headteacher her report may be about."""
-    await answering_bot.has_the_staff_list()
-    await answering_bot.meets(CARYS, GARETH, SIAN)
-    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
-
-    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+    reply = await _says_after_her_report(answering_bot, typed)
 
     assert title in text_of(reply.card)
     assert answering_bot.store.questions == {}, "kept for the review of the headteacher her report may be about"
@@ -4776,11 +4763,7 @@ async def test_my_concern_is_about_him_or_her_shows_her_reports_and_is_never_kep
         answering_bot: BotInMemory, typed: str) -> None:
     """"My concern is about him/her …" speaks of a person, as a report does, though it names nobody: from someone who
     has sent a report it lists her reports and is never kept for the review of the headteacher it may be about."""
-    await answering_bot.has_the_staff_list()
-    await answering_bot.meets(CARYS, GARETH, SIAN)
-    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
-
-    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+    reply = await _says_after_her_report(answering_bot, typed)
 
     assert answering_bot.store.questions == {}, "kept for the review of the headteacher her report may be about"
     assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
@@ -4799,11 +4782,7 @@ async def test_the_person_she_reported_or_her_complaint_shows_her_reports_and_is
     """"The person I reported", "what I reported", "my complaint", "y person wnes i adrodd amdano", "fy nghwyn": her own
     report, named otherwise. Before, it was asked of the policy and kept, for the review of the headteacher, who read
     there that Carys had reported someone (Ffion, by name)."""
-    await answering_bot.has_the_staff_list()
-    await answering_bot.meets(CARYS, GARETH, SIAN)
-    await _report(answering_bot, what="Ffion keeps posting about my lessons in the staff group")
-
-    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+    reply = await _says_after_her_report(answering_bot, typed)
 
     assert answering_bot.store.questions == {}, "kept for the review of the headteacher"
     assert title in text_of(reply.card)

@@ -219,17 +219,8 @@ def test_a_tool_that_cannot_sign_in_to_storage_says_so_and_how_in_its_last_line(
     assert "az login" in lines[-1] and "nothing was" in lines[-1]
 
 
-@pytest.mark.parametrize("argv", [["policy-versions"], ["check-reports"],
-                                  ["export-decisions", "--from", "2026-09-01", "--to", "2026-12-31"],
-                                  ["backup-records", "backup"]],
-                         ids=["policy-versions", "check-reports", "export-decisions", "backup-records"])
-async def test_a_tool_whose_storage_hangs_says_it_cannot_be_reached_in_one_line(
-        argv: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Storage takes the connection and never answers (a stuck front end, a firewall that holds the connection). The
-    technician's command says in one line that storage could not be reached, with no answer in how long, and changes
-    or writes nothing. Before, it waited for the storage client's 40 s read timeout (export-decisions for its own 50 s
-    budget) and then said `storage could not be reached (ServiceResponseTimeoutError)`, which names no time and reads
-    like a network fault."""
+async def _run_against_hanging_storage(argv: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> int:
+    """The command run in tmp_path against a storage server that takes the connection and never answers."""
     held: list[asyncio.StreamWriter] = []
 
     async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -241,12 +232,26 @@ async def test_a_tool_whose_storage_hangs_says_it_cannot_be_reached_in_one_line(
     monkeypatch.delenv("AZURE_STORAGE_TABLE_ENDPOINT", raising=False)
     monkeypatch.chdir(tmp_path)
     try:
-        code = await asyncio.to_thread(_run, argv)
+        return await asyncio.to_thread(_run, argv)
     finally:
         for writer in held:
             writer.transport.abort()
         server.close()
         await server.wait_closed()
+
+
+@pytest.mark.parametrize("argv", [["policy-versions"], ["check-reports"],
+                                  ["export-decisions", "--from", "2026-09-01", "--to", "2026-12-31"],
+                                  ["backup-records", "backup"]],
+                         ids=["policy-versions", "check-reports", "export-decisions", "backup-records"])
+async def test_a_tool_whose_storage_hangs_says_it_cannot_be_reached_in_one_line(
+        argv: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Storage takes the connection and never answers (a stuck front end, a firewall that holds the connection). The
+    technician's command says in one line that storage could not be reached, with no answer in how long, and changes
+    or writes nothing. Before, it waited for the storage client's 40 s read timeout (export-decisions for its own 50 s
+    budget) and then said `storage could not be reached (ServiceResponseTimeoutError)`, which names no time and reads
+    like a network fault."""
+    code = await _run_against_hanging_storage(argv, monkeypatch, tmp_path)
 
     out, err = capsys.readouterr()
     [line] = err.splitlines()
@@ -264,23 +269,7 @@ async def test_with_lang_cy_a_tool_whose_storage_hangs_says_so_in_welsh(
         argv: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """With `--lang cy` the line was Welsh but for how long storage gave no answer: `doedd dim modd cyrraedd y storfa
     (no answer within 5 s)`."""
-    held: list[asyncio.StreamWriter] = []
-
-    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        held.append(writer)
-
-    server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
-    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite_connection_string(server.sockets[0].getsockname()[1]))
-    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
-    monkeypatch.delenv("AZURE_STORAGE_TABLE_ENDPOINT", raising=False)
-    monkeypatch.chdir(tmp_path)
-    try:
-        code = await asyncio.to_thread(_run, [*argv, "--lang", "cy"])
-    finally:
-        for writer in held:
-            writer.transport.abort()
-        server.close()
-        await server.wait_closed()
+    code = await _run_against_hanging_storage([*argv, "--lang", "cy"], monkeypatch, tmp_path)
 
     out, err = capsys.readouterr()
     [line] = err.splitlines()
