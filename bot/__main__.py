@@ -85,7 +85,7 @@ WITHOUT_PACKAGES = {
     "en": "this Python lacks the bot's packages ({error}): run .venv/bin/python -m bot instead (make install makes "
           "it), or source .venv/bin/activate first",
     "cy": "does gan y Python hwn ddim o becynnau'r bot ({error}): rhedwch .venv/bin/python -m bot yn ei le (mae make "
-          "install yn ei greu), neu rhedwch source .venv/bin/activate yn gyntaf",
+          "install yn ei greu), neu redwch source .venv/bin/activate yn gyntaf",
 }
 
 

@@ -103,7 +103,7 @@ def test_no_or_an_unknown_command_shows_the_list_and_fails(argv: list[str], caps
     ("en", "python -m bot ask: this Python lacks the bot's packages (No module named 'numpy'): run .venv/bin/python "
            "-m bot instead (make install makes it), or source .venv/bin/activate first"),
     ("cy", "python -m bot ask: does gan y Python hwn ddim o becynnau'r bot (No module named 'numpy'): rhedwch "
-           ".venv/bin/python -m bot yn ei le (mae make install yn ei greu), neu rhedwch source .venv/bin/activate "
+           ".venv/bin/python -m bot yn ei le (mae make install yn ei greu), neu redwch source .venv/bin/activate "
            "yn gyntaf")])
 def test_a_command_run_by_a_python_without_the_bots_packages_says_which_python_to_use(lang: str, said: str) -> None:
     """The README's commands say `python -m bot …`; a technician new to the project typed them with the system's
