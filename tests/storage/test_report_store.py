@@ -598,5 +598,5 @@ async def test_with_lang_cy_purge_reports_and_check_reports_say_their_own_lines_
                       "unwaith; chafodd dim byd ei ddileu")
     assert empty == ("purge-reports: mae REPORT_RETENTION_MONTHS yn wag: mae'n derbyn rhif cyfan o fisoedd yn yr ystod "
                      "1–120; gosodwch ef i reportRetentionMonths yr ysgol (infra/main.parameters.json), neu "
-                     "dadosodwch ef ac ychwanegwch --months N; chafodd dim byd ei ddileu"), empty
+                     "ddadosodwch ef ac ychwanegwch --months N; chafodd dim byd ei ddileu"), empty
     assert await reports.list_all() == []

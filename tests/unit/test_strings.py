@@ -285,7 +285,7 @@ def test_welsh_puts_no_word_placeholder_after_a_mutating_word() -> None:
 # gysylltwch", "neu gafodd"), as the cards already write "neu deipiwch", "neu diciwch", "neu ddisgrifiwch".
 _RADICAL_VERBS = ("dewiswch", "dywedwch", "gofynnwch", "cysylltwch", "pwyswch", "teipiwch", "ticiwch", "gwiriwch",
                   "darllenwch", "defnyddiwch", "tynnwch", "cadarnhewch", "rhowch", "llenwch", "copïwch", "cywirwch",
-                  "codwch", "caewch", "gadewch", "mewnforiwch", "cafodd", "bydd", "rhedwch")
+                  "codwch", "caewch", "gadewch", "mewnforiwch", "cafodd", "bydd", "rhedwch", "dadosodwch")
 
 
 def test_welsh_a_verb_after_neu_takes_its_soft_mutation() -> None:
