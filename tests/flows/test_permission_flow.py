@@ -4322,6 +4322,8 @@ async def test_a_request_sent_late_at_night_reaches_the_head_and_delegate_at_the
                                           on_day=("on Tuesday 8 December" if lang is Lang.EN
                                                   else "ddydd Mawrth 8 Rhagfyr")))
     assert held in text_of(status.card)
+    # Below the decision's lines, the Welsh says what was sent: a bare "Cafodd ei anfon" had no noun to lean on.
+    assert lang is Lang.EN or "Cafodd eich cais ei anfon y tu allan i oriau ysgol" in text_of(status.card)
     for person in (SIAN, FFION):
         assert _approvals(await bot.cards_going_to(person, datetime(2026, 12, 7, 23, 0, tzinfo=UTC))) == []
         assert _approvals(await bot.cards_going_to(person, datetime(2026, 12, 8, 7, 59, tzinfo=UTC))) == []
