@@ -284,7 +284,7 @@ async def test_rollback_policy_says_those_who_have_not_confirmed_the_version_are
                    "going to each of them it has not reached yet, in school hours on a working day of their school "
                    "(one due outside them goes at the start of the next)"),
             "cy": ("bydd staff ar y rhestr staff sydd heb gadarnhau fersiwn 2 yn cael cais i'w darllen eto, gyda'i "
-                   "cherdyn yn mynd at bob un ohonyn nhw nad yw wedi'i gyrraedd eto, yn ystod oriau ysgol ar un o "
+                   "cherdyn yn mynd at bob un ohonyn nhw sydd heb ei gael eto, yn ystod oriau ysgol ar un o "
                    "ddiwrnodau gwaith eu hysgol (bydd un sy'n ddyledus y tu allan iddyn nhw yn mynd ar ddechrau'r "
                    "oriau nesaf)")}[lang]
     # Outside school hours, before and after, when they go, as publish-policy says it (at once in school hours: nothing

@@ -553,3 +553,16 @@ def test_welsh_restore_records_given_a_file_asks_for_the_folder_the_backup_was_w
 
     assert "ffolder a ysgrifennodd" not in said, said
     assert "enw'r ffolder lle ysgrifennodd backup-records y copi wrth gefn" in said, said
+
+
+def test_welsh_a_card_goes_to_those_who_have_not_had_it_yet() -> None:
+    """publish-policy, rollback-policy and Publish's cards, making a version current again: "bydd ei cherdyn yn mynd at
+    bob un ohonyn nhw nad yw wedi'i gyrraedd eto", with no subject for "nad yw", reads first as "each of them who has
+    not reached it yet" (the teacher the one reaching). The older lines say the card is the one that reaches ("sydd heb
+    eu cyrraedd"); these say it of the people, plainly: "at bob un ohonyn nhw sydd heb ei gael eto"."""
+    strings = load_catalogue()
+    goes_again = [key for key in strings.keys() if "it has not reached yet" in strings.text(key, Lang.EN)]
+
+    assert len(goes_again) >= 7
+    assert {key: strings.text(key, Lang.CY) for key in goes_again
+            if "at bob un ohonyn nhw sydd heb ei gael eto" not in strings.text(key, Lang.CY)} == {}
