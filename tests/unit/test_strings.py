@@ -566,3 +566,14 @@ def test_welsh_a_card_goes_to_those_who_have_not_had_it_yet() -> None:
     assert len(goes_again) >= 7
     assert {key: strings.text(key, Lang.CY) for key in goes_again
             if "at bob un ohonyn nhw sydd heb ei gael eto" not in strings.text(key, Lang.CY)} == {}
+
+
+def test_welsh_says_a_persons_daily_counts_as_the_rows_erase_person_deletes_not_accounts() -> None:
+    """erase-person in python -m bot's Welsh list and its --help: "dileu cwestiynau un aelod o staff, ei gyfrifon
+    dyddiol …", where the cards say "cyfrifon" for social media accounts ("Dangos rhagor o gyfrifon"), so a technician
+    reads "his daily accounts". What it deletes, as its own output says: "rhes cyfrif dyddiol" (daily count rows)."""
+    strings = load_catalogue()
+
+    assert {key: strings.text(key, Lang.CY) for key in strings.keys()
+            if re.search(r"\b[cg]yfrifon dyddiol\b", strings.text(key, Lang.CY))} == {}
+    assert "ei resi cyfrif dyddiol" in strings.text("commands.erase-person", Lang.CY)
