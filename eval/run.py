@@ -102,7 +102,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-eightythird.en", "2022-eightythird.cy",
              "2022-eightyfourth.en", "2022-eightyfourth.cy",
              "2022-eightyfifth.en", "2022-eightyfifth.cy",
-             "2022-eightysixth.en", "2022-eightysixth.cy"),
+             "2022-eightysixth.en", "2022-eightysixth.cy",
+             "2022-eightyseventh.en", "2022-eightyseventh.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -270,6 +271,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-80": ("other-school-80-eightyfifth.en", "other-school-80-eightyfifth.cy"),
     "revised-ch": ("revised-ch-eightysixth.en", "revised-ch-eightysixth.cy"),
     "other-school-81": ("other-school-81-eightysixth.en", "other-school-81-eightysixth.cy"),
+    "revised-ci": ("revised-ci-eightyseventh.en", "revised-ci-eightyseventh.cy"),
+    "other-school-82": ("other-school-82-eightyseventh.en", "other-school-82-eightyseventh.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
