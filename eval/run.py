@@ -103,7 +103,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-eightyfourth.en", "2022-eightyfourth.cy",
              "2022-eightyfifth.en", "2022-eightyfifth.cy",
              "2022-eightysixth.en", "2022-eightysixth.cy",
-             "2022-eightyseventh.en", "2022-eightyseventh.cy"),
+             "2022-eightyseventh.en", "2022-eightyseventh.cy",
+             "2022-eightyeighth.en", "2022-eightyeighth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -273,6 +274,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-81": ("other-school-81-eightysixth.en", "other-school-81-eightysixth.cy"),
     "revised-ci": ("revised-ci-eightyseventh.en", "revised-ci-eightyseventh.cy"),
     "other-school-82": ("other-school-82-eightyseventh.en", "other-school-82-eightyseventh.cy"),
+    "revised-cj": ("revised-cj-eightyeighth.en", "revised-cj-eightyeighth.cy"),
+    "other-school-83": ("other-school-83-eightyeighth.en", "other-school-83-eightyeighth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
