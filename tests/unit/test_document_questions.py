@@ -60,6 +60,9 @@ def questions() -> DocumentQuestions:
         ("when did the current policy come in", "date_of_issue"),  # "the current policy" is "the policy"
         ("pryd ddaeth y polisi presennol i rym?", "date_of_issue"),
         ("who wrote v2?", "author"),
+        ("is this policy still in force?", "next_review"),
+        ("Ydy'r polisi dal mewn grym?", "next_review"),
+        ("when is the policy reviewed if I may ask", "next_review"),
     ],
 )
 def test_a_question_about_the_document_names_its_detail(
@@ -94,6 +97,11 @@ def test_a_question_about_the_document_names_its_detail(
         # what came out is an app, not the document (before, the date the document was issued)
         "There's a new platform that came out this month, does the policy still apply to it?",
         "Mae ap newydd wedi dod allan, ydy'r polisi'n dal yn berthnasol?",
+        # "still in force" in a situation asks what the rules reach there (before, when the document is reviewed)
+        "Is the policy still in force when I'm on holiday abroad?",
+        "Ydy'r polisi dal mewn grym pan dwi ar wyliau dramor?",
+        "is the policy still valid if I work from home?",
+        "Is this policy still current while I'm on maternity leave?",
     ],
 )
 def test_a_question_about_the_rules_is_not_about_the_document(questions: DocumentQuestions, question: str) -> None:
