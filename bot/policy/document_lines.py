@@ -346,7 +346,7 @@ _LABEL_WORDS: tuple[tuple[frozenset[str], str], ...] = (
                 "owned", "lead", "responsible", "awdur", "awduron", "ysgrifennwyd"}), "author"),
     (frozenset({"schools", "school", "academies", "academy", "sites", "site", "campuses", "campus", "settings",
                 "setting", "ysgolion", "ysgol", "safleoedd", "safle", "campysau", "campws"}), "schools"),
-    (frozenset({"covered", "covers", "coverage", "applies"}), APPLIES_TO),  # "Who it covers": staff, or schools
+    (frozenset({"covered", "covers", "coverage", "applies", "scope"}), APPLIES_TO),  # "Who it covers", "Scope"
     (frozenset({"status", "statws"}), "status"),
 )
 # A date's words: "Date signed" or "Approved on" is the day it was approved, not who approved it.

@@ -37,6 +37,7 @@ from bot.policy.document_lines import (
     clause_number,
     collapse_spaces,
     detail_key,
+    detail_key_by_words,
     ends_sentence,
     entry_text,
     heading_like,
@@ -539,6 +540,10 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
     if names:
         rows = rows[1:]
     listed = _listed_cells(table, where)
+    # In a table of details (most rows' labels known), a longer label is a detail too ("Signed on behalf of the
+    # Board"); elsewhere a long first cell is text ("What if a parent messages me?" | "Tell your line manager").
+    label_words = 8 if 2 * sum(bool(cells and (detail_key(cells[0]) or detail_key_by_words(cells[0])))
+                                for cells in rows) > len(rows) else 4
     for cells in rows:
         if any(BLANK_TO_FILL.search(cell) for cell in cells):
             continue  # a row with a blank to fill in: a form's, not the policy's
@@ -565,7 +570,7 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
             else:
                 yield replace(in_cell[0], text=f"{label}: {in_cell[0].text}")
                 yield from in_cell[1:]
-        elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= 4 and (
+        elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= label_words and (
                 not is_clutter(cells[0]) or (cells[1] and is_to_fill(cells[0]))):
             # a details row the importer does not know, or a term or role beside what it means ("Headteacher: Is
             # responsible for …"): in the body it is the document's text; a form's label filled in ("Date" |

@@ -747,6 +747,41 @@ def test_a_word_document_with_title_details_table_heading_styles_and_lists(tmp_p
     assert welsh.schools == (Detail("Bro Enghraifft Primary School", "Ysgol Bro Enghraifft"),)
 
 
+def test_a_long_label_in_a_table_of_details_is_a_detail_not_the_schools_name(tmp_path: Path) -> None:
+    # Before, "Signed on behalf of the Board" (six words) was read as text under the title, so it became the
+    # federation's name and the chair who signed was lost; "Scope" named nothing.
+    document = docx.Document()
+    document.add_paragraph("Hill School: Staff Use of Social Media", style="Title")
+    _details_table(document, [("Document owner", "Deputy Head, Mrs H. Lane"), ("Version", "4.1"),
+                              ("Approved by", "Board of Governors"), ("In force from", "27 January 2025"),
+                              ("Next review due", "January 2027"), ("Scope", "Hill School, Bath (Years 7 to 13)"),
+                              ("Signed on behalf of the Board", "Chair of Governors, Dr M. Ferrand")])
+    document.add_heading("Introduction", level=1)
+    document.add_paragraph("Staff must read this policy.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert details_of(data, "federation", "authorised_by", "agreed_by", "date_of_issue", "schools") == {
+        "federation": None, "authorised_by": "Chair of Governors, Dr M. Ferrand", "agreed_by": "Board of Governors",
+        "date_of_issue": "2025-01-27",
+        "schools": [{"en": "Hill School, Bath (Years 7 to 13)", "cy": "Hill School, Bath (Years 7 to 13)"}]}
+    assert passages(data) == ["Staff must read this policy."]
+
+
+def test_a_long_first_cell_in_a_table_of_rules_stays_text(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Social Media Policy for Staff", style="Title")
+    document.add_heading("What to do", level=1)
+    _details_table(document, [("What should I do if a parent messages me?", "Tell your line manager."),
+                              ("What if a pupil sends me a friend request?", "Decline it and tell the DSL.")])
+
+    data = imported_docx(document, tmp_path)
+
+    # each row one passage, the situation with what to do, as before: a long first cell is no label
+    assert passages(data) == ["What should I do if a parent messages me? Tell your line manager.",
+                              "What if a pupil sends me a friend request? Decline it and tell the DSL."]
+
+
 def test_a_bold_heading_among_heading_styles_starts_a_section(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("Social Media Policy for Staff", style="Title")
