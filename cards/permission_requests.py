@@ -430,7 +430,16 @@ def _sent_again(strings: Catalogue, lang: Lang, request: PermissionRequest) -> l
 
 
 def _replacing(strings: Catalogue, lang: Lang, request: PermissionRequest, **style: Any) -> list[Element]:
-    """On an approval replaced by a wider one, which and from when; on the wider, the one it replaces, from when."""
+    """On an approval replaced by a wider one, which and from when (replaced in turn, the one that stands in their
+    place: `superseded_through`); on the wider, the one it replaces, from when."""
+    through = request.superseded_through if request.superseded_through != request.superseded_by else ""
+    if request.superseded_by and request.superseded_from is not None and through:
+        if request.superseded_until is not None:
+            return [text(strings.text("perm.superseded_through_until", lang, between=request.superseded_by, id=through,
+                                      day=_day(request.superseded_from), until=_day(request.superseded_until),
+                                      back=_day(request.superseded_until + timedelta(days=1))), **style)]
+        return [text(strings.text("perm.superseded_through", lang, between=request.superseded_by, id=through,
+                                  day=_day(request.superseded_from)), **style)]
     if request.superseded_by and request.superseded_from is not None and request.superseded_until is not None:
         return [text(strings.text("perm.superseded_until", lang, id=request.superseded_by,
                                   day=_day(request.superseded_from), until=_day(request.superseded_until),
@@ -548,6 +557,11 @@ def end_refused_card(strings: Catalogue, lang: Lang, request: PermissionRequest,
     approval's last day has passed, or there is no approval in force (the request waits, or was declined or
     withdrawn)."""
     replaced = request.superseded_from is not None and (today is None or request.is_superseded_on(today))
+    if (request.state is RequestState.APPROVED and replaced and request.superseded_from is not None
+            and request.superseded_through not in ("", request.superseded_by)):
+        # Replaced in turn: the one to end is the approval that stands in their place, not the one between.
+        return error_card(strings, lang, "perm.end_superseded_through", id=request.superseded_through,
+                          between=request.superseded_by, day=_day(request.superseded_from))
     if request.state is RequestState.APPROVED and replaced and request.superseded_from is not None:
         return error_card(strings, lang, "perm.end_superseded", id=request.superseded_by,
                           day=_day(request.superseded_from))

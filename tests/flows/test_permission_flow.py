@@ -4514,3 +4514,31 @@ async def test_ending_the_newest_of_three_approvals_gives_each_back_in_turn_for_
     assert [a.detail for a in await MemoryPermissionRequests(bot.store).list_audit(first_id)
             if a.action == "replacement undone"] == [
         f"{pupils_id} ended: replaced while {photos_id} stands, until 2026-11-30"]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_first_of_three_approvals_names_the_one_that_stands_in_its_place_now(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 13: P-C (pupils too, ongoing) replaced P-B (photos to 30 November), which had replaced P-A
+    (the netball Instagram). Before, P-A's status card, the message that told Carys it was approved, Siân's "what has
+    been decided?" and End on P-A all named P-B as what replaced it, and End sent her to end P-B, itself replaced and
+    refusing; each now names P-C, the approval that stands in their place, with P-B between."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    first_id, photos_id, pupils_id = await _three_in_a_chain(bot, clock, lang)
+    clock.now = datetime(2026, 11, 12, 9, 0, tzinfo=UTC)
+    shown = {"lang": lang.value}
+
+    status = await bot.clicks(CARYS, "permission.open", {"id": first_id, **shown}, lang=lang)
+    decided = await bot.says(SIAN, "what has been decided?" if lang is Lang.EN else "beth sydd wedi'i benderfynu?",
+                             lang=lang)
+    ended = await bot.clicks(CARYS, "permission.end", {"id": first_id, **shown}, lang=lang)
+
+    now_stands = strings.text("perm.superseded_through", lang, day="04/11/2026", between=photos_id, id=pupils_id)
+    assert now_stands in text_of(status.card)
+    assert now_stands in text_of(decided.card)
+    assert now_stands in text_of((await bot.cards_for(CARYS))[-1])  # her approval message, edited in place
+    assert strings.text("perm.end_superseded_through", lang, day="04/11/2026", between=photos_id,
+                        id=pupils_id) in text_of(ended.card)
+    stored = await MemoryPermissionRequests(bot.store).get(first_id)
+    assert stored.state is RequestState.APPROVED and stored.ended_at is None
