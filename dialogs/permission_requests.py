@@ -841,6 +841,9 @@ class PermissionFlow:
         school = self._school(request.school_id)
         keep = self._deciders(school, request.requester) if school else []
         await self._notifier.recall(f"{request.request_id}|decide", keep=keep)
+        for last in (False, True)[:self._reminders_due(request, self._clock())]:
+            # A waiting reminder kept for school hours too (its card asks them to decide it).
+            await self._notifier.recall(_reminder_key(request.request_id, last=last), keep=keep)
 
     async def _take_back_dates_ended(self, request: PermissionRequest, shown_to: Person | None) -> None:
         """The edit saying the dates have ended, still queued for `shown_to` (Teams refused it, say), whose card the
@@ -1318,6 +1321,8 @@ class PermissionFlow:
             recipient=person, message_id=f"{request.request_id}|waiting-reminder{again}|{person.aad_object_id}",
             card=cards.waiting_reminder_card(self._strings, lang, request, since=since, school=school.name(lang),
                                              delegate_named=bool(school.delegates), last=last),
+            # Keyed, so that one kept for school hours is recalled from whoever the settings no longer name.
+            card_key=_reminder_key(request.request_id, last=last), first_post=True,
             created_at=self._clock(), preview=self._strings.text("notify.permission_request", lang))
             for person, lang in zip(people, languages, strict=True)]
         lang = request.lang or await preferred_language(self._profiles, request.requester)
@@ -2113,6 +2118,11 @@ def _decision_key(request_id: str) -> str:
     """The card key of the message telling the requester her request was decided, so an approval ended later edits
     it in place."""
     return f"{request_id}|decision"
+
+
+def _reminder_key(request_id: str, *, last: bool) -> str:
+    """The card key of a waiting request's reminder to whoever decides it (the first, or the `last`)."""
+    return f"{request_id}|waiting-reminder" + ("|last" if last else "")
 
 
 def _opened_key(request_id: str) -> str:

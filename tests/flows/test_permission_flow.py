@@ -4542,3 +4542,42 @@ async def test_the_first_of_three_approvals_names_the_one_that_stands_in_its_pla
                         id=pupils_id) in text_of(ended.card)
     stored = await MemoryPermissionRequests(bot.store).get(first_id)
     assert stored.state is RequestState.APPROVED and stored.ended_at is None
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("withdrawn", [True, False])
+async def test_a_reminder_kept_for_the_morning_never_reaches_a_delegate_the_settings_no_longer_name(
+        strings: Catalogue, federation: Federation, lang: Lang, withdrawn: bool) -> None:
+    """Permission probe 13: Carys sent her request at 23:00 on Monday 2 November; a school week later, at 23:00 on the
+    9th, its reminder to Siân and Ffion was kept for 08:00. At 23:30 IT named Mr Gareth Hughes delegate in Ffion's place
+    (a deploy out of hours), and Carys withdrew the request at 23:40. Before, Ffion, who no longer decides it, still
+    got at 08:00 "Still waiting for a decision" of a request withdrawn, or one she could not open to decide: only the
+    reminders of the deciders the settings named then were taken back. Hers is taken back with the request's card."""
+    clock = Clock(datetime(2026, 11, 2, 23, 0, tzinfo=UTC))  # Monday 2 November, 23:00 GMT
+    bot = await _late_bot(strings, federation, clock, lang)
+    await bot.meets(FFION, GARETH)
+    status = await bot.clicks(CARYS, "permission.submit", {**_form(start="2026-12-14"), "lang": lang.value}, lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    for person in (SIAN, FFION):  # the request's card reached them at 08:00 on the Tuesday
+        for message in (await MemoryOutbox(bot.store).owed_to(person)).messages:
+            await MemoryOutbox(bot.store).mark_sent(message)
+    clock.now = datetime(2026, 11, 9, 23, 5, tzinfo=UTC)
+    assert await _reminding(bot, clock).remind_waiting() == 1
+    reminder = strings.text("perm.waiting_reminder_title", Lang.EN, id=request_id)
+    morning = datetime(2026, 11, 10, 8, 0, tzinfo=UTC)
+    assert reminder in text_of(await bot.cards_going_to(FFION, morning))  # kept for the morning
+    clock.now = datetime(2026, 11, 9, 23, 30, tzinfo=UTC)
+    gareth_delegate = replace(federation, schools=tuple(replace(s, delegates=(GARETH_AS_HEAD,))
+                                                        for s in federation.schools))
+    after = open_bot(strings, gareth_delegate, lambda: PolicyInForce(fixture_policy(), NoIndex()), store=bot.store,
+                     clock=clock)
+    clock.now = datetime(2026, 11, 9, 23, 40, tzinfo=UTC)
+
+    if withdrawn:
+        await after.clicks(CARYS, "permission.withdraw", {"id": request_id, "lang": lang.value}, lang=lang)
+    else:
+        await _reminding(after, clock).catch_up()  # the restarted bot's first pass
+
+    assert request_id not in text_of(await bot.cards_going_to(FFION, morning))
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is (
+        RequestState.WITHDRAWN if withdrawn else RequestState.PENDING)
