@@ -345,8 +345,11 @@ def _in_place_of(strings: Catalogue, lang: Lang, request: PermissionRequest, *, 
     if request.alongside and request.state is RequestState.PENDING:
         said.append(_about_her(strings, "perm.also_waiting", lang, request,
                                ids=and_list(list(request.alongside), lang)))
+    if request.colleague_approved and request.state is RequestState.PENDING:
+        said.append(_about_her(strings, "perm.colleague_approved", lang, request, id=request.colleague_approved))
     # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
-    before = "" if request.replaces else request.approved_before or request.declined_before
+    before = ("" if request.replaces else request.approved_before or request.declined_before) or (
+        request.colleague_approved if request.state is RequestState.PENDING else "")
     # Opening it sends nothing typed on the card (her reason stays in its box): the data of See … in full elsewhere.
     opens = [action_set([execute(strings.text("perm.open", lang, id=before), VERB_OPEN,
                                  {"id": before, **shown_in(lang)}, associated_inputs="none")])] if before else []

@@ -44,6 +44,7 @@ from bot.domain.permission_requests import (
     RequestState,
     account_request_id,
     approval_problem,
+    approved_for_a_colleague,
     approved_in_force,
     asked_already,
     changes_from,
@@ -982,7 +983,20 @@ class PermissionFlow:
         elif not asked.replaces and (declined := last_declined(asked, mine)) is not None:
             # Asked again after a decline: whoever decides it sees that, and what the form changed since.
             asked = replace(asked, declined_before=declined.request_id, changed=changes_from(declined, asked))
+        if asked.account_kind == "existing":
+            asked = await self._with_colleagues_approval(asked, uk_today(now))
         return await self._send(turn, asked, deciders, form=form, given=bool(given), now=now, replacing=replacing)
+
+    async def _with_colleagues_approval(self, asked: PermissionRequest, today: date) -> PermissionRequest:
+        """`asked`, an existing account's request, naming another member of staff's approval in force of that account
+        (`colleague_approved`), for whoever decides it to see; as it was when storage cannot say (it still goes)."""
+        try:
+            every = await self._requests.list_all()
+        except StorageUnavailable:
+            log.warning("request %s: not checked against colleagues' approvals", asked.request_id)
+            return asked
+        colleagues = approved_for_a_colleague(asked, every, today)
+        return replace(asked, colleague_approved=colleagues.request_id) if colleagues is not None else asked
 
     async def _send(self, turn: Turn, asked: PermissionRequest, deciders: list[Person], *, form: str, given: bool,
                     now: datetime, replacing: PermissionRequest | None = None) -> Reply:

@@ -155,6 +155,9 @@ class PermissionRequest:
     # day (`superseded_until` moved on, or None while it has none); `superseded_through` names it. Ending it gives back
     # each approval in turn for its own days (`restored_through`).
     superseded_through: str = ""
+    # Another member of staff's approval in force, at the same school, of the same existing account (platform and
+    # address), when this was sent: whoever decides it sees that before she gives the account a second permission.
+    colleague_approved: str = ""
     # The token of the form it was sent on (none on records from before it was kept): every press of that form's Send
     # is this request.
     form: str = ""
@@ -352,6 +355,27 @@ def approved_in_force(new: PermissionRequest, earlier: Sequence[PermissionReques
     None when there is none."""
     approved = [r for r in earlier if r.request_id != new.request_id and r.is_active_on(today)
                 and _account_asked_for(r) == _account_asked_for(new) and _same_account(r, new)]
+    return max(approved, key=lambda r: r.decided_at or r.submitted_at, default=None)
+
+
+def _address(account: str) -> str:
+    """An existing account as written however staff write it: "https://www.instagram.com/x/", "instagram.com/x"."""
+    said = _said(account).removeprefix("https://").removeprefix("http://").removeprefix("www.")
+    return said.rstrip("/")
+
+
+def approved_for_a_colleague(new: PermissionRequest, every: Sequence[PermissionRequest],
+                             today: date) -> PermissionRequest | None:
+    """Another member of staff's last approval in force on `today` (or starting later) of the existing account `new`
+    names: the same school, platform and address, whatever the purpose says. None for a new account (it has no
+    address yet), or when there is none."""
+    if new.account_kind != "existing" or not _address(new.existing_account):
+        return None
+    approved = [r for r in every if r.requester.aad_object_id != new.requester.aad_object_id
+                and r.requester.tenant_id == new.requester.tenant_id and r.is_active_on(today)
+                and r.account_kind == "existing" and (r.school_id, r.platform, _said(r.platform_other)) == (
+                    new.school_id, new.platform, _said(new.platform_other))
+                and _address(r.existing_account) == _address(new.existing_account)]
     return max(approved, key=lambda r: r.decided_at or r.submitted_at, default=None)
 
 

@@ -9,7 +9,9 @@ token of the form it was sent on; `DecidedAsDelegate`, true when a named delegat
 approved or declined it (none on rows decided before it was kept: not known); `Supersedes` on an approval of more for an
 account, and `SupersededBy` and `SupersededFrom` on the approval it widened, which it replaces from that day,
 `SupersededUntil` to which, `ReplacedEarlier` the wider ones that replaced it for a while before, and
-`SupersededThrough` the newer one that replaced the wider in turn and keeps it replaced while it stands) and `audit|<iso
+`SupersededThrough` the newer one that replaced the wider in turn and keeps it replaced while it stands;
+`ColleagueApproved`, another member of staff's approval in force of the same existing account when it was sent) and
+`audit|<iso
 time>|<random>` for each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in
 one transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
 `owed|<state>`: that state's notifications are owed until the flow has queued them and deletes the row (a new request's
@@ -122,6 +124,9 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         # Added later: the newer approval that replaced the one it names, and keeps it replaced while it stands (rows
         # before it have none).
         "SupersededThrough": request.superseded_through,
+        # Added later: another member of staff's approval in force of the same existing account, when this was sent
+        # (rows before it have none).
+        "ColleagueApproved": request.colleague_approved,
     }
     if request.decided_as_delegate is not None:
         # Added later: decided by a named delegate of the school, not its headteacher (rows decided before it have none,
@@ -182,7 +187,7 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         changed=tuple(c for c in entity_text(entity, "Changed").split(",") if c),
         alongside=tuple(a for a in entity_text(entity, "Alongside").split(",") if a), form=entity_text(entity, "Form"),
         declined_before=entity_text(entity, "DeclinedBefore"), approved_before=entity_text(entity, "ApprovedBefore"),
-        etag=entity_etag(entity))
+        colleague_approved=entity_text(entity, "ColleagueApproved"), etag=entity_etag(entity))
 
 
 def _owed_entity(request: PermissionRequest) -> dict[str, Any]:

@@ -4581,3 +4581,39 @@ async def test_a_reminder_kept_for_the_morning_never_reaches_a_delegate_the_sett
     assert request_id not in text_of(await bot.cards_going_to(FFION, morning))
     assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is (
         RequestState.WITHDRAWN if withdrawn else RequestState.PENDING)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_request_for_an_account_a_colleague_already_has_approved_says_so_to_the_head(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 13: Carys has permission for the netball club's existing Instagram; Owain, who coaches the team
+    with her, asks for the same account (its address written without "https://www."). Before, Siân's card read as any
+    request for an existing account, and she could give the account a second permission without knowing it had one:
+    her card (and its full card from her list) now says, in a box, that another member of staff already has
+    permission for it, with See … in full. Owain's own card says nothing of Carys's; a new account is never matched."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    await bot.meets(OWAIN)
+    netball = {**_form(account_kind="existing", existing_account="https://www.instagram.com/llanidloes_netball/",
+                       purpose="Netball club results and fixtures.", start="2026-11-03"), "lang": lang.value}
+    carys = str(verb_data((await bot.clicks(CARYS, "permission.submit", netball, lang=lang)).card or {},
+                          "permission.withdraw")["id"])
+    await bot.clicks(SIAN, "permission.approve", {"id": carys, "lang": lang.value}, lang=lang)
+
+    owain_status = await bot.clicks(OWAIN, "permission.submit", {
+        **netball, "existing_account": "instagram.com/Llanidloes_Netball", "moderator": "Owain Pritchard",
+        "purpose": "Match reports for the netball team."}, lang=lang)
+    owain = str(verb_data(owain_status.card or {}, "permission.withdraw")["id"])
+    new_account = str(verb_data((await bot.clicks(OWAIN, "permission.submit", {
+        **netball, "account_kind": "new", "existing_account": "", "moderator": "Owain Pritchard"},
+        lang=lang)).card or {}, "permission.withdraw")["id"])
+
+    said = strings.text("perm.colleague_approved", lang, id=carys, name=OWAIN.name)
+    to_decide = [c for c in await bot.cards_for(SIAN) if owain in text_of(c)]
+    opened = await bot.clicks(SIAN, "permission.open", {"id": owain, "lang": lang.value}, lang=lang)
+    for card in (to_decide[-1], opened.card):
+        assert said in text_of(card)
+        assert verb_data(card or {}, "permission.open")["id"] == carys
+    assert carys not in text_of(owain_status.card)
+    assert (await MemoryPermissionRequests(bot.store).get(owain)).colleague_approved == carys
+    assert (await MemoryPermissionRequests(bot.store).get(new_account)).colleague_approved == ""

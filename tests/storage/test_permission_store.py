@@ -218,6 +218,21 @@ async def test_a_request_sent_after_a_decline_keeps_which_one_it_follows(store: 
         "P-APP001", ("audience",))
 
 
+async def test_a_colleagues_approval_of_the_same_account_stays_with_the_request(store: PermissionRequests) -> None:
+    """Permission probe 13: another member of staff's approval in force of the same existing account when the request
+    was sent (`ColleagueApproved`) stays with it through its decision, for the head's card of it; a record without
+    it reads as none."""
+    await store.create(replace(_request("P-COL001"), colleague_approved="P-CAR001"),
+                       AuditEntry("P-COL001", "submitted", CARYS.aad_object_id, CARYS.name, NOW))
+    sent = await store.get("P-COL001")
+    await store.save(replace(sent, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
+                     AuditEntry("P-COL001", "approved", CARYS.aad_object_id, "Siân", NOW))
+
+    assert (await store.get("P-COL001")).colleague_approved == "P-CAR001"
+    await store.create(_request("P-NON001"), AuditEntry("P-NON001", "submitted", CARYS.aad_object_id, CARYS.name, NOW))
+    assert (await store.get("P-NON001")).colleague_approved == ""
+
+
 async def test_a_decision_by_a_named_delegate_is_kept_as_hers(store: PermissionRequests) -> None:
     """Permission probe 9: that a named delegate, not the headteacher, decided a request (`DecidedAsDelegate`) stays
     with its record, for the member of staff's cards of it; a record without it reads as decided by the head."""
