@@ -591,7 +591,7 @@ def _next_step(strings: Catalogue, lang: Lang, request: PermissionRequest) -> li
 
 def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, today: date,
                   error: str = "", opened: bool = False, note: str = "", left: bool = False,
-                  note_error: str = "", not_recorded: str = "") -> Card:
+                  note_error: str = "", not_recorded: str = "", not_recorded_why: str = "") -> Card:
     """The headteacher's card on `today` (UK), titled with what is asked: the whole request, and Approve / Decline
     while it waits (Decline only once the dates asked for have ended, which it says, as it says when the start has
     passed); the outcome after, with End permission while an approval is in force or still to start. `opened`: a copy
@@ -600,9 +600,11 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     kept in its box; `note_error`, what is wrong with it, under the box and in its label. `left`: the member of staff
     who asked is no longer on the staff list, which a waiting request's card says. `not_recorded`: the button she
     pressed on a request settled before her press reached it, which changed nothing; said under the outcome, with
-    `note` (what she wrote, sent to nobody) given back to her."""
+    `note` (what she wrote, sent to nobody) given back to her; `not_recorded_why`, the sentence that says why when it
+    is not the usual one (she had decided it herself, the other way)."""
     body: list[Element] = [plain_heading(asks_sentence(strings, lang, request)), *_outcome(strings, lang, request),
-                           *not_recorded_block(strings, lang, not_recorded, note),
+                           *not_recorded_block(strings, lang, not_recorded, note, request=request,
+                                               why=not_recorded_why),
                            *_details(strings, lang, request, school, decider=True, titled=True, today=today,
                                      left=left).rows]
     data = {"id": request.request_id, **({"from": "open"} if opened else {}), **shown_in(lang)}
@@ -623,19 +625,24 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     return card(body, _decision_buttons(strings, lang, request, data, today))
 
 
-def not_recorded_sentence(strings: Catalogue, lang: Lang, button: str, note: str) -> str:
-    """That a press of `button` on a request already settled was not recorded, and, when she wrote `note`, that it
-    was sent to nobody and follows, to copy."""
-    said = strings.text("perm.not_recorded", lang, button=strings.text(button, lang))
+def not_recorded_sentence(strings: Catalogue, lang: Lang, button: str, note: str, *,
+                          request: PermissionRequest | None = None, why: str = "") -> str:
+    """That a press of `button` on a request already settled was not recorded (`why`: another sentence saying so, of
+    `request`), and, when she wrote `note`, that it was sent to nobody and follows, to copy."""
+    said = (_about_her(strings, why, lang, request, button=strings.text(button, lang)) if why and request is not None
+            else strings.text("perm.not_recorded", lang, button=strings.text(button, lang)))
     return f"{said} {strings.text('perm.not_recorded_words', lang)}" if note.strip() else said
 
 
-def not_recorded_block(strings: Catalogue, lang: Lang, button: str, note: str) -> list[Element]:
-    """Under a settled request's outcome: that her press of `button` changed nothing, and her words given back as
-    typed (inert); nothing when no press was lost."""
+def not_recorded_block(strings: Catalogue, lang: Lang, button: str, note: str, *,
+                       request: PermissionRequest | None = None, why: str = "") -> list[Element]:
+    """Under a settled request's outcome: that her press of `button` changed nothing (`why`: see
+    `not_recorded_sentence`), and her words given back as typed (inert); nothing when no press was lost."""
     if not button:
         return []
-    block: list[Element] = [text(not_recorded_sentence(strings, lang, button, note), weight="Bolder")]
+    # The requester's display name may be in the sentence: a cleaned TextRun keeps it from being read as markdown.
+    block: list[Element] = [plain_text(not_recorded_sentence(strings, lang, button, note, request=request, why=why),
+                                       weight="Bolder")]
     if note.strip():
         block.append(user_text(note, limit=LIMITS["reason"], italic=True))
     return block

@@ -1391,10 +1391,24 @@ class PermissionFlow:
         return await self._decide(turn, approve=False)
 
     def _settled_card(self, request: PermissionRequest, lang: Lang, error: str = "", *, opened: bool = False,
-                      left: bool = False, note_error: str = "", not_recorded: str = "", note: str = "") -> Card:
+                      left: bool = False, note_error: str = "", not_recorded: str = "", note: str = "",
+                      not_recorded_why: str = "") -> Card:
         return cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
                                    today=uk_today(self._clock()), error=error, opened=opened, left=left,
-                                   note_error=note_error, not_recorded=not_recorded, note=note)
+                                   note_error=note_error, not_recorded=not_recorded, note=note,
+                                   not_recorded_why=not_recorded_why)
+
+    def _own_decision_kept(self, request: PermissionRequest, person: Person) -> str:
+        """Why the other button changed nothing when `person` had decided the request herself, and what she can do
+        instead: after her decline, have it sent again (it reaches her as declined before); after her approval, while
+        it is in force, End permission below. "" otherwise (the usual sentence)."""
+        if request.decided_by_id != person.aad_object_id:
+            return ""
+        if request.state is RequestState.DECLINED:
+            return "perm.not_recorded_own_declined"
+        if request.is_active_on(uk_today(self._clock())):
+            return "perm.not_recorded_own_approved"
+        return ""
 
     async def _as_named_now(self, requests: Sequence[PermissionRequest]) -> list[PermissionRequest]:
         """Copies of waiting requests to show whoever decides them, each member of staff named as Teams names her now
@@ -1519,15 +1533,16 @@ class PermissionFlow:
         button = "" if saved.state is RequestState.PENDING or _made_by(
             saved, turn.actor, RequestState.APPROVED if approve else RequestState.DECLINED) else (
             "perm.approve" if approve else "perm.decline")
+        why = self._own_decision_kept(saved, turn.actor) if button else ""
         if from_list:
             notice = self._settled_notice(saved, turn.lang)
             if button:
-                said = cards.not_recorded_sentence(self._strings, turn.lang, button, note)
+                said = cards.not_recorded_sentence(self._strings, turn.lang, button, note, request=saved, why=why)
                 notice = f"{notice} {said}" + (f" “{clean_user_text(note, limit=LIMITS['reason'])}”" if note else "")
             reply = await self._pending_reply(turn, notice=notice, show_more=True)
         else:
             reply = Reply(card=self._settled_card(saved, turn.lang, opened=opened, not_recorded=button,
-                                                  note=note if button else ""),
+                                                  note=note if button else "", not_recorded_why=why),
                           card_key=f"{saved.request_id}|decide" if on_its_card else "")
         reply.afterwards = afterwards
         return reply

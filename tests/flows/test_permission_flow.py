@@ -4617,3 +4617,38 @@ async def test_a_request_for_an_account_a_colleague_already_has_approved_says_so
     assert carys not in text_of(owain_status.card)
     assert (await MemoryPermissionRequests(bot.store).get(owain)).colleague_approved == carys
     assert (await MemoryPermissionRequests(bot.store).get(new_account)).colleague_approved == ""
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("on_the_list", [False, True])
+async def test_a_head_who_declined_then_presses_approve_is_told_what_to_do_instead(
+        strings: Catalogue, federation: Federation, lang: Lang, on_the_list: bool) -> None:
+    """Permission probe 13: Siân declined Carys's request ("Who moderates it at weekends?"), then, Carys having
+    answered in the corridor, pressed Approve on its card in her chat (or on her pending list). Before, she read that
+    the request "had already been decided or withdrawn", as if someone else had, and nothing of what to do: she now
+    reads that she declined it herself, that a decision stands once made, and that the request sent again reaches her
+    saying so, to approve. Approved and then Decline pressed, she is pointed to End permission. Nothing changes."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    declined_id = await _submitted(bot)
+    await bot.clicks(SIAN, "permission.decline", {"id": declined_id, "reason": "Who moderates it at weekends?",
+                                                  "lang": lang.value}, lang=lang)
+    approved_id = await _submitted(bot)
+    await bot.clicks(SIAN, "permission.approve", {"id": approved_id, "lang": lang.value}, lang=lang)
+    clock.now = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+    listed = {"from": "list"} if on_the_list else {}
+
+    approve = await bot.clicks(SIAN, "permission.approve", {
+        "id": declined_id, "reason": "Fine now.", "lang": lang.value, **listed}, lang=lang)
+    decline = await bot.clicks(SIAN, "permission.decline", {
+        "id": approved_id, "reason": "Changed my mind.", "lang": lang.value, **listed}, lang=lang)
+
+    for reply, key, button in ((approve, "perm.not_recorded_own_declined", "perm.approve"),
+                               (decline, "perm.not_recorded_own_approved", "perm.decline")):
+        said = strings.text(key, lang, button=strings.text(button, lang), name=CARYS.name)
+        assert said in text_of(reply.card)
+        assert strings.text("perm.not_recorded", lang, button=strings.text(button, lang)) not in text_of(reply.card)
+    assert "Fine now." in text_of(approve.card)  # her words given back
+    stored = MemoryPermissionRequests(bot.store)
+    assert ((await stored.get(declined_id)).state, (await stored.get(approved_id)).state) == (
+        RequestState.DECLINED, RequestState.APPROVED)
