@@ -801,6 +801,9 @@ class PermissionFlow:
         # status card says when). A decider's decision, on her own press, goes at once.
         hers = (request.state is RequestState.PENDING and not because) or request.state is RequestState.WITHDRAWN
         calendar = self._federation.calendar_for([request.school_id])
+        if (automatic or hers) and self._held_until(request, self._clock()) is None:
+            # Its last day comes before school hours start: kept for them, it could only be declined.
+            automatic = hers = False
         if request.state is RequestState.WITHDRAWN and not because and calendar.in_school_hours(self._clock()) > (
                 self._clock()):
             # Outside school hours, her request's card may still be kept for them: taken back, nothing is sent.
@@ -1160,14 +1163,22 @@ class PermissionFlow:
         other = "" if delegate or decider_id == school.headteacher.aad_object_id else next(
             (s.name(lang) for s in self._federation.schools if s.headteacher.aad_object_id == decider_id), "")
         held_until = None
-        if request.state is RequestState.PENDING:
-            opens = self._federation.calendar_for([request.school_id]).in_school_hours(request.submitted_at)
+        if request.state is RequestState.PENDING and (opens := self._held_until(request, request.submitted_at)):
             held_until = opens if opens > now else None
         return cards.status_card(self._strings, lang, request, school=school.name(lang),
                                  approver=first.name if first else "", today=today, undelivered=undelivered,
                                  not_queued=not_queued, delegate=delegate, headteacher_of=other, held_until=held_until,
                                  also=[p.name for p in self._federation.deciders_for(school, request.requester)
                                        if p.aad_object_id != decider_id and p.name])
+
+    def _held_until(self, request: PermissionRequest, at: datetime) -> datetime | None:
+        """When the cards a press at `at` sends its deciders about the request go: the start of the school's next hours
+        (`_tell_deciders`); None when `at` is in them, or when the last day asked for comes before then (kept for
+        them, a request for Saturday sent on a Friday evening would reach the head on the Monday, to decline)."""
+        opens = self._federation.calendar_for([request.school_id]).in_school_hours(at)
+        if opens <= at or (request.end is not None and request.end < uk_today(opens)):
+            return None
+        return opens
 
     async def _queue_for_deciders(self, request: PermissionRequest, actor: Person, *,
                                   deciders: list[Person] | None = None) -> bool:

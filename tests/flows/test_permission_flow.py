@@ -4652,3 +4652,30 @@ async def test_a_head_who_declined_then_presses_approve_is_told_what_to_do_inste
     stored = MemoryPermissionRequests(bot.store)
     assert ((await stored.get(declined_id)).state, (await stored.get(approved_id)).state) == (
         RequestState.DECLINED, RequestState.APPROVED)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_request_whose_last_day_comes_before_school_hours_is_not_kept_for_them(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Permission probe 13: at 18:00 on Friday 13 November Carys asked to post the netball tournament's photos on the
+    Saturday only. Before, her card said it reached Siân at 08:00 on the Monday, after the only day she asked for, and
+    it did: Siân's first sight of it was a card saying its dates had ended, to decline (its edit, queued by the pass at
+    midnight on the Sunday for a card she had not been sent, went as a new card at midnight). A request whose last day
+    comes before school hours start now goes at once, as Siân could still decide it; one whose days run past Monday
+    still waits for 08:00 on the Monday."""
+    clock = Clock(datetime(2026, 11, 13, 18, 0, tzinfo=UTC))  # Friday 13 November, 18:00 GMT
+    bot = await _late_bot(strings, federation, clock, lang)
+    saturday = {**_form(start="2026-11-14", end="2026-11-14", ongoing="false",
+                        purpose="Netball tournament photos on Saturday."), "lang": lang.value}
+
+    weekend = await bot.clicks(CARYS, "permission.submit", saturday, lang=lang)
+    longer = await bot.clicks(CARYS, "permission.submit", {**saturday, "end": "2026-11-20",
+                                                           "purpose": "Netball league week."}, lang=lang)
+
+    weekend_id = str(verb_data(weekend.card or {}, "permission.withdraw")["id"])
+    longer_id = str(verb_data(longer.card or {}, "permission.withdraw")["id"])
+    held = strings.text("perm.status_held", lang, name=SIAN.name, when="")[:20]
+    assert held not in text_of(weekend.card) and held in text_of(longer.card)
+    assert _approvals(await bot.cards_going_to(SIAN, clock.now)) == [weekend_id]
+    assert sorted(_approvals(await bot.cards_going_to(SIAN, datetime(2026, 11, 16, 8, 0, tzinfo=UTC)))) == sorted(
+        [weekend_id, longer_id])
