@@ -850,13 +850,16 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
                                                                   asked_again=False)
     yield "publish-withdraw-not-in-force", common.error_card(strings, lang, "publish.withdraw_not_in_force",
                                                              version="2", current="3")
+    # Withdraw pressed on version 3's first card ("go back to version 2?") after it was sent again in place of 1.
+    yield "publish-withdraw-goes-elsewhere", common.error_card(strings, lang, "publish.withdraw_goes_elsewhere",
+                                                               version="3", said="2", back="1")
     yield "publish-not-owner-withdraw", common.error_card(strings, lang, "publish.not_owner_withdraw",
                                                           owner="Mrs Siân Roberts")
     yield "publish-done-unreachable", publishing.published_card(strings, lang, version="2", asked=38,
                                                                 reinstated=False, unreachable=3)
     yield "publish-done-no-staff", publishing.published_card(strings, lang, version="2", asked=None, reinstated=False)
     yield "publish-done-reinstated", publishing.published_card(strings, lang, version="2", asked=7, reinstated=True,
-                                                               by_school=again.schools)
+                                                               by_school=again.schools, previous="1")
     yield "publish-done-later", publishing.published_card(strings, lang, version="2", asked=None, reinstated=False,
                                                           cards_later=True)
     yield "publish-not-owner-typed", common.error_card(strings, lang, "publish.not_owner_typed",

@@ -313,13 +313,13 @@ def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int |
     if unreachable and asked is not None and not reinstated and not cards_later:
         said.append(text(strings.text("publish.done_unreachable", lang, count=unreachable)))
     buttons = [execute(strings.text("publish.see_reads", lang), VERB_READS, {"version": version})]
-    if previous and not reinstated:
+    if previous:  # sent again too: the version it replaced this time is what Withdraw goes back to
         confirm = {"type": "AdaptiveCard",
                    "body": [text(strings.text("publish.withdraw_confirm_asks" if previous_asked
                                               else "publish.withdraw_confirm", lang, version=version,
                                               previous=previous))],
                    "actions": [execute(strings.text("publish.withdraw_yes", lang), VERB_WITHDRAW,
-                                       {"version": version}, style="destructive")]}
+                                       {"version": version, "back": previous}, style="destructive")]}
         buttons.append({"type": "Action.ShowCard", "title": strings.text("publish.withdraw", lang, version=version),
                         "card": confirm})
         return card([*said, *button_rows(buttons)])  # on a phone the two titles do not fit side by side in Welsh

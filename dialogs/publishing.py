@@ -80,9 +80,11 @@ class Published:
 
 
 class WithdrawClick(CardData):
-    """Withdraw on the published card (asked first): the version it withdraws."""
+    """Withdraw on the published card (asked first): the version it withdraws, and `back`, the version the card said
+    it goes back to (cards before it did not say)."""
 
     version: Text = ""
+    back: Text = ""
 
 
 class DraftClick(CardData):
@@ -125,6 +127,27 @@ class InForceChanged(Exception):
         self.version = version
         self.now = now
         self.was = was
+
+
+def _withdrawn_to(pointer: CurrentPointer, record: PolicyVersion) -> str:
+    """The version Withdraw makes current again: the one in force just before this version was made current (sent
+    again, it replaced whatever was in force then), when that is older; else (the pointer moved back to it by a
+    withdrawal or a rollback, or written before it said) the version it replaced when first published."""
+    if pointer.previous and _same_version(pointer.previous, record.version) is False:
+        try:
+            if version_number(pointer.previous) < version_number(record.version):
+                return pointer.previous
+        except PublishRefused:
+            pass
+    return record.changes.previous
+
+
+def _same_version(one: str, other: str) -> bool | None:
+    """Whether two version numbers name the same version ("2.0" is 2); None when either is not a number."""
+    try:
+        return version_number(one) == version_number(other)
+    except PublishRefused:
+        return None
 
 
 class PublishingFlow:
@@ -483,11 +506,18 @@ class PublishingFlow:
                                          current=current))
         try:
             record = await self._versions.get(pointer.version)
-            back = await self._versions.get(record.changes.previous) if record.changes.previous else None
+            going_to = _withdrawn_to(pointer, record)
+            back = await self._versions.get(going_to) if going_to else None
         except RecordNotFound:
             back = None
         if back is None:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        said = str(turn.data.get("back") or "")
+        if said and _same_version(said, back.version) is False:
+            # The card asked "go back to version 2?", and the version it replaced is another now (sent again since, in
+            # place of a version IT rolled back to): doing what she did not confirm would be wrong.
+            return Reply(card=error_card(self._strings, turn.lang, "publish.withdraw_goes_elsewhere",
+                                         version=record.version, said=said, back=back.version))
         try:
             await self._versions.make_current(back.version, by=turn.actor.name, expected=pointer)
         except ConcurrentChange:

@@ -283,10 +283,13 @@ class PolicyVersion:
 
 @dataclass(frozen=True)
 class CurrentPointer:
-    """Which stored version is current; `marker` changes whenever the pointer is written (a cheap poll)."""
+    """Which stored version is current; `marker` changes whenever the pointer is written (a cheap poll). `previous`:
+    the version in force just before the pointer moved here (what Withdraw on the card of a version sent again goes
+    back to); "" for a pointer written before it was kept."""
 
     version: str
     marker: str
+    previous: str = ""
 
 
 @dataclass(frozen=True)

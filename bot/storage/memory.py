@@ -877,8 +877,8 @@ class MemoryPolicyVersions:
         elif pointer.marker != expected.marker:
             raise ConcurrentChange("the pointer moved")
 
-    def _point_at(self, version: str, action: str, by: str, at: datetime) -> None:
-        self._store.pointer = CurrentPointer(version, self._store.etag())
+    def _point_at(self, version: str, action: str, by: str, at: datetime, previous: str) -> None:
+        self._store.pointer = CurrentPointer(version, self._store.etag(), previous)
         self._store.policy_history.append(PolicyHistory(action, version, by[:NAME_CHARS], at))
 
     async def get_pointer(self) -> CurrentPointer | None:
@@ -918,7 +918,8 @@ class MemoryPolicyVersions:
         for version in kept:
             self._store.versions[version.record.key] = version
         self._store.owed_campaigns[record.key] = record.version
-        self._point_at(record.version, "published", record.published_by, record.published_at)
+        self._point_at(record.version, "published", record.published_by, record.published_at,
+                       record.changes.previous)
 
     async def make_current(self, version: str, *, by: str, expected: CurrentPointer | None) -> None:
         """Point at a stored version, with the cards of the others owed taking back, and note it in the history."""
@@ -926,7 +927,7 @@ class MemoryPolicyVersions:
         await self._store.call()
         self._check_pointer(expected)
         self._store.owed_campaigns[record.key] = record.version
-        self._point_at(version, "made current", by, datetime.now(UTC))
+        self._point_at(version, "made current", by, datetime.now(UTC), expected.version if expected else "")
 
     async def list_owed_campaigns(self) -> list[str]:
         """Versions whose campaign is still owed, in version order."""

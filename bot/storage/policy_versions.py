@@ -127,9 +127,10 @@ def _history(action: str, version: str, by: str, at: datetime) -> dict[str, Any]
             "Action": action, "Version": version, "By": by[:NAME_CHARS], "At": at}
 
 
-def _pointer_operation(version: str, by: str, at: datetime, expected: CurrentPointer | None) -> tuple[Any, ...]:
+def _pointer_operation(version: str, by: str, at: datetime, expected: CurrentPointer | None,
+                       previous: str = "") -> tuple[Any, ...]:
     entity = {"PartitionKey": PARTITION, "RowKey": CURRENT, "Version": version, "Key": version_key(version),
-              "ChangedBy": by[:NAME_CHARS], "ChangedAt": at}
+              "ChangedBy": by[:NAME_CHARS], "ChangedAt": at, "Previous": previous}
     if expected is None:
         return ("create", entity)  # fails if another publisher created it meanwhile
     return ("update", entity, {"mode": UpdateMode.REPLACE, "etag": expected.marker,
@@ -147,10 +148,10 @@ class TablePolicyVersions:
         """The pointer row (one point read), or None when no version was ever published."""
         try:
             async with self._store.call():
-                entity = await self._table.get_entity(PARTITION, CURRENT, select=["Version"])
+                entity = await self._table.get_entity(PARTITION, CURRENT, select=["Version", "Previous"])
         except RecordNotFound:
             return None
-        return CurrentPointer(entity_text(entity, "Version"), entity_etag(entity))
+        return CurrentPointer(entity_text(entity, "Version"), entity_etag(entity), entity_text(entity, "Previous"))
 
     async def get(self, version: str) -> PolicyVersion:
         """A version's record."""
@@ -202,7 +203,8 @@ class TablePolicyVersions:
             operations += [("create", row) for row in _chunk_rows(f"text|{kept.key}|", chunks)]
         if len(operations) + PUBLISH_EXTRA_ROWS > TRANSACTION_ROWS:
             raise PolicyTooLarge(f"{len(operations) + PUBLISH_EXTRA_ROWS} rows are more than one transaction holds")
-        operations.append(_pointer_operation(record.version, record.published_by, record.published_at, expected))
+        operations.append(_pointer_operation(record.version, record.published_by, record.published_at, expected,
+                                             record.changes.previous))
         operations.append(("upsert", {"PartitionKey": PARTITION, "RowKey": f"owed|campaign|{record.key}",
                                       "Version": record.version}))
         operations.append(("create", _history("published", record.version, record.published_by,
@@ -217,7 +219,7 @@ class TablePolicyVersions:
         now = utc_now()
         async with self._store.call():
             await self._table.submit_transaction([
-                _pointer_operation(version, by, now, expected),
+                _pointer_operation(version, by, now, expected, expected.version if expected is not None else ""),
                 ("upsert", {"PartitionKey": PARTITION, "RowKey": f"owed|campaign|{record.key}",
                             "Version": record.version}),
                 ("create", _history("made current", version, by, now))])

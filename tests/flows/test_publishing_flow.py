@@ -2092,6 +2092,50 @@ async def test_i_have_read_it_pressed_again_on_a_withdrawn_versions_card_says_th
     assert verb_data(json.loads(back), VERB_CONFIRM_READ)["version"] == "2.1"
 
 
+def _withdraw_button(card: Card | None) -> dict[str, Any]:
+    """The published card's Withdraw (an Action.ShowCard whose card asks first), or {} when it has none."""
+    return next((a for a in actions(card or {}) if a.get("type") == "Action.ShowCard"
+                 and any(b.get("verb") == VERB_WITHDRAW for b in actions(a["card"]))), {})
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_version_sent_again_has_withdraw_on_its_card_going_back_to_the_version_it_replaced_this_time(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Siân withdrew version 3 (back to 2), then sent version 3 again: its card said it was current again, with no
+    Withdraw, where the first publish had one, so undoing it meant asking IT. And after IT's `rollback-policy 1`,
+    version 3 sent again replaces 1, not 2: Withdraw goes back to the version it replaced this time, as its card says,
+    and a card that said another (version 3's first card, "go back to version 2") changes nothing and says why."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    v3 = await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+    await bot.bot.clicks(SIAN, VERB_WITHDRAW, verb_data(v3.card or {}, VERB_WITHDRAW))
+    await bot.publishing.drain()
+    preview = await bot.sends(SIAN, write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), lang)
+    again = await bot.bot.clicks(SIAN, VERB_PUBLISH, verb_data(preview.card or {}, VERB_PUBLISH), lang=lang)
+    await bot.publishing.drain()
+
+    show = _withdraw_button(again.card)
+    assert show.get("title") == strings.text("publish.withdraw", lang, version="3")
+    assert strings.text("publish.withdraw_confirm_asks", lang, version="3", previous="2") in text_of(show["card"])
+    withdrawn = await bot.bot.clicks(SIAN, VERB_WITHDRAW, verb_data(again.card or {}, VERB_WITHDRAW), lang=lang)
+    await bot.publishing.drain()
+    assert strings.text("publish.withdrawn_title", lang, version="3") in text_of(withdrawn.card)
+    assert (await MemoryPolicyVersions(bot.bot.store).get_pointer() or CurrentPointer("", "")).version == "2"
+
+    await _rolled_back(bot, "1")
+    preview = await bot.sends(SIAN, write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), lang)
+    over_1 = await bot.bot.clicks(SIAN, VERB_PUBLISH, verb_data(preview.card or {}, VERB_PUBLISH), lang=lang)
+    await bot.publishing.drain()
+    show = _withdraw_button(over_1.card)
+    assert strings.text("publish.withdraw_confirm", lang, version="3", previous="1") in text_of(show.get("card"))
+    stale = await bot.bot.clicks(SIAN, VERB_WITHDRAW, verb_data(v3.card or {}, VERB_WITHDRAW), lang=lang)
+    assert strings.text("publish.withdraw_goes_elsewhere", lang, version="3", said="2", back="1") in \
+        text_of(stale.card)
+    assert (await MemoryPolicyVersions(bot.bot.store).get_pointer() or CurrentPointer("", "")).version == "3"
+    await bot.bot.clicks(SIAN, VERB_WITHDRAW, verb_data(over_1.card or {}, VERB_WITHDRAW), lang=lang)
+    await bot.publishing.drain()
+    assert (await MemoryPolicyVersions(bot.bot.store).get_pointer() or CurrentPointer("", "")).version == "1"
+
+
 @pytest.mark.parametrize("lang", list(Lang))
 async def test_the_corrected_draft_sent_again_after_withdrawing_it_is_given_a_number_it_can_have(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:

@@ -108,6 +108,26 @@ async def test_two_publishers_at_once_exactly_one_wins(backend: Backend) -> None
     assert len(await versions.list_versions()) == 2
 
 
+async def test_the_pointer_keeps_the_version_in_force_before_it_moved(backend: Backend) -> None:
+    """What Withdraw on the card of a version sent again goes back to: the version it replaced this time (3 made
+    current again after a rollback to 1 replaced 1, not the 2 it replaced when first published)."""
+    versions = await backend.policy_versions()
+    shipped = load_policy_data()
+    await versions.publish(_record("2", sha="b" * 64, changes=PolicyChanges("1")), shipped, expected=None)
+    first = await versions.get_pointer()
+    await versions.publish(_record("3", sha="c" * 64, changes=PolicyChanges("2")), shipped, expected=first)
+    published = await versions.get_pointer()
+    await versions.make_current("2", by="Mrs Siân Roberts", expected=published)
+    rolled = await versions.get_pointer()
+    await versions.make_current("3", by="Mrs Siân Roberts", expected=rolled)
+
+    again = await versions.get_pointer()
+    assert first is not None and first.previous == "1"
+    assert published is not None and published.previous == "2"
+    assert rolled is not None and (rolled.version, rolled.previous) == ("2", "3")
+    assert again is not None and (again.version, again.previous) == ("3", "2")
+
+
 async def test_versions_list_in_order_and_the_shipped_one_is_kept_beside_the_first(backend: Backend) -> None:
     versions = await backend.policy_versions()
     shipped = replace(_record("1", sha="s" * 64), published_by="shipped with the bot", campaign=False)
