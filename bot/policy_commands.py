@@ -54,6 +54,8 @@ from dialogs.publishing import AudienceChanged, InForceChanged, Proposal, Publis
 IMPORT_STAFF = "python -m bot import-staff"  # named by the command's lines, never by a card
 TABLES = ("policies", "policyreads", "directory", "outbox", "outboxsent", "users")
 # Scripts and spreadsheets read these by name and place: new columns go after the last.
+# The status of someone asked to read a version since replaced who did not confirm it, as the heads' count says it.
+NOT_CONFIRMED_IN_FORCE = "did not confirm it while it was in force"
 ACKNOWLEDGEMENT_COLUMNS = ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status",
                            "reminders", "reminder times", "reminders not sent (already read)",
                            "reminders waiting (bot not opened yet)", "reminders refused by Teams (tried again)",
@@ -393,7 +395,8 @@ def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: S
     Entra object id, whatever their email was) and per person who confirmed; every field quoted, and cells a
     spreadsheet would run as formulas defused. Someone who left before confirming is not "not yet": the heads' count
     leaves them out, and nobody is to chase them. `replaced`: the version is no longer in force, so staff on the list
-    never asked to read it (they started after it was replaced) are not listed, as the heads' count leaves them out.
+    never asked to read it (they started after it was replaced) are not listed, as the heads' count leaves them out,
+    and those who did not confirm it are not "not yet" (nobody can confirm it now), as her count does not say so either.
     `withheld`: the cards not sent as they were to go (read by then, or the version replaced): a reminder withheld is
     not one they had, and one withheld as they had read it is counted apart. `delivery`: what became of each person's
     reminders (`reminders_delivered`), so those counted are those that reached them, and the rest say why not."""
@@ -421,8 +424,10 @@ def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: S
     for key, (email, name, school, object_id) in people.items():
         confirmation = read.pop(object_id.lower(), None) if object_id else None
         request = requests.get(key)
+        # A version no longer in force cannot be confirmed now (its card brings the one in force): not "not yet".
         status = ("read" if confirmation else "left the staff list before confirming" if key in left
-                  else "not yet" if object_id else "not reachable: no Entra id on the list")
+                  else NOT_CONFIRMED_IN_FORCE if object_id and replaced else "not yet" if object_id
+                  else "not reachable: no Entra id on the list")
         reminded_at, *reminders = _reminders(request, not_sent, read_first, delivery)
         rows.append([version, school_names.get(school, school), name, email, _time(request.asked_at if request
                      else None), reminded_at, _time(confirmation.read_at if confirmation else None), status,

@@ -845,7 +845,8 @@ async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
     assert lines[0].startswith('"version","school","name","email","asked at","reminded at","read at","status",')
     assert len(lines) == 6 and all(line.startswith('"2","Llanidloes ') for line in lines[1:])
     status = {row[2]: row[7] for row in csv.reader(io.StringIO(exported.stdout))}
-    assert status["Owain Pritchard"] == "read" and status["Carys Jenkins"] == "not yet"
+    # Rolled back from, version 2 can be confirmed by nobody now: Carys did not confirm it while it was in force.
+    assert status["Owain Pritchard"] == "read" and status["Carys Jenkins"] == "did not confirm it while it was in force"
     assert typed_otherwise.stdout == exported.stdout  # "2.0" is version 2, as stored
 
 

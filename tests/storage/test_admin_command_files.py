@@ -21,6 +21,7 @@ from bot.__main__ import main as bot_main
 from bot.domain.directory import read_staff_csv
 from bot.domain.people import Lang, Person
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
+from bot.domain.policy_reads import AskedStaff
 from bot.domain.policy_versions import PolicyVersion
 from bot.export import export_command
 from bot.policy.loader import DEFAULT_POLICY_FILE
@@ -29,6 +30,7 @@ from bot.policy_commands import export_acknowledgements_command
 from bot.settings import REPO_ROOT
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.permission_requests import TablePermissionRequests
+from bot.storage.policy_reads import TablePolicyReads
 from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.tables import TableStore, service_client
 from bot.tools import run_tool
@@ -182,3 +184,33 @@ async def test_with_lang_cy_the_exports_say_why_they_wrote_nothing_in_welsh(
     assert line.startswith(f"{argv[0]}: ") and line != in_english.strip(), line
     assert not re.search(r"\b(?:must|is|was|were|not|nothing|before|written|stored)\b",
                          line.replace("--version", "")), line
+
+
+async def test_the_acknowledgements_file_of_a_version_no_longer_in_force_does_not_call_anyone_not_yet(
+        tool_environment: None, store: TableStore, tmp_path: Path) -> None:
+    """Version 3 replaced version 2. The head opened IT's reads-v2.csv in Excel and filtered status on "not yet": the
+    people listed could no longer confirm version 2 (its card brings version 3's), and the `note:` line saying it is no
+    longer in force went to IT's terminal, not the file. Her card says "Did not confirm it while it was in force"; so
+    does the file's status, and someone who confirmed it is still "read"."""
+    await store.ensure_tables(["policies", "policyreads", "directory"])
+    staff = read_staff_csv((REPO_ROOT / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=["high", "primary"]).staff
+    await TableStaffDirectory(store).replace_all(staff)
+    versions, reads = TablePolicyVersions(store), TablePolicyReads(store)
+    data = json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    await versions.publish(PolicyVersion("2", "0" * 64, "Social media policy", NOW, "Mrs Siân Roberts"), data,
+                           expected=None)
+    for member in staff:
+        await reads.add_asked("2", AskedStaff(member.email, member.name, member.school, member.aad_object_id, NOW))
+    first, *others = [m for m in staff if m.aad_object_id]
+    await reads.confirm("2", Person(TENANT, first.aad_object_id, first.name), NOW + timedelta(hours=1))
+    await versions.publish(PolicyVersion("3", "1" * 64, "Social media policy", NOW + timedelta(days=1),
+                                         "Mrs Siân Roberts"), data, expected=await versions.get_pointer())
+    out = tmp_path / "reads-v2.csv"
+
+    code = await asyncio.to_thread(export_acknowledgements_command, ["--version", "2", "--out", str(out)])
+
+    assert code == 0
+    status = {row[2]: row[7] for row in csv.reader(io.StringIO(_as_excel_reads_it(out.read_bytes())))}
+    assert status[first.name] == "read"
+    assert {status[m.name] for m in others} == {"did not confirm it while it was in force"}
