@@ -872,6 +872,10 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "read-request-details-only", publishing.read_request_card(
         strings, lang, details=replace(new, version="2.1"), changes=PolicyChanges(previous="2", details=(
             DetailChange("next_review", "Autumn 2028", "Summer 2027", "Tymor yr Hydref 2028", "Tymor yr Haf 2027"),)))
+    # The same to someone who never confirmed version 2 (behind): the details, without "so the rules are the same".
+    yield "read-request-details-only-behind", publishing.read_request_card(
+        strings, lang, details=replace(new, version="2.1"), behind="2", changes=PolicyChanges(previous="2", details=(
+            DetailChange("next_review", "Autumn 2028", "Summer 2027", "Tymor yr Hydref 2028", "Tymor yr Haf 2027"),)))
     # "I have read it" clicked on version 1's card once version 2 is in force.
     yield "read-request-superseded", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
                                                                   superseded="1", recorded_nothing=True)

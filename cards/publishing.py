@@ -63,9 +63,12 @@ def _counts(strings: Catalogue, lang: Lang, change: SectionChange) -> str:
     return f"{strings.text('publish.passages_label', lang)}: {' · '.join(parts)}" if parts else ""
 
 
-def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges, *, same: bool = False) -> list[Element]:
+def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges, *, same: bool = False,
+                     unread: bool = False) -> list[Element]:
     """What changed from the version before, section by section, with headings in the reader's language; `same`: the
-    document is that version's, details and all, so no section changed and nor did anything else."""
+    document is that version's, details and all, so no section changed and nor did anything else; `unread`: for a
+    reader who never confirmed the version before (a new starter, or one behind), to whom the rules are not "the
+    same"."""
     if not changes.previous:
         return [text(strings.text("publish.changes_first", lang), subtle=True)]
     title = sub_heading(strings.text("publish.changes_title", lang, previous=changes.previous))
@@ -77,8 +80,9 @@ def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges, *, 
         elif changes.details is None:  # a version stored before its details' changes were kept
             none = strings.text("publish.changes_none", lang, previous=changes.previous)
         else:
-            none = strings.text("publish.changes_details" if changes.details else "publish.changes_number_only", lang,
-                                previous=changes.previous)
+            key = ("publish.changes_number_only" if not changes.details
+                   else "reads.changes_details_unread" if unread else "publish.changes_details")
+            none = strings.text(key, lang, previous=changes.previous)
         return [title, text(none), *_details_changed(strings, lang, changes)]
     shown: list[Element] = [title]
     for change in changes.sections[:MAX_CHANGES_SHOWN]:
@@ -379,7 +383,8 @@ def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails,
         notes.append({"type": "Container", "style": "emphasis",
                       "items": [text(strings.text("reads.please_confirm", lang))]})
     why = [text(strings.text("reads.same_rules_why", lang))] if changes.same_rules and not (late or behind) else []
-    return card([heading(title), *notes, text(intro), *changes_elements(strings, lang, changes), *why, *button_rows([
+    return card([heading(title), *notes, text(intro),
+                 *changes_elements(strings, lang, changes, unread=late or bool(behind)), *why, *button_rows([
         execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ, {"version": details.version}, style="positive"),
         execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": details.version}),
         execute(strings.text("button.switch_language", lang), VERB_READ_REQUEST,
@@ -617,7 +622,7 @@ def whats_new_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, ch
         return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS)])
     if published is not None:
         body.append(text(published_text(strings, lang, *published, zone=zone), subtle=True, size="Small"))
-    body.extend(changes_elements(strings, lang, changes))
+    body.extend(changes_elements(strings, lang, changes, unread=late or bool(behind)))
     actions = [execute(strings.text("button.sections", lang), VERB_SECTIONS)]
     if confirmed_at is not None:
         body.append(text(strings.text("reads.you_confirmed", lang, when=when_read(strings, lang, confirmed_at, zone)),

@@ -294,6 +294,45 @@ async def test_someone_who_had_not_confirmed_the_version_replaced_is_asked_to_re
         assert same_rules[lang] not in whats_new[lang]
 
 
+async def test_no_card_tells_someone_who_had_not_read_the_version_before_that_the_rules_are_the_same(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Version 3 corrected version 2's review date. "What the policy expects of you has not changed" was taken off the
+    cards of Carys, who never confirmed version 2, and of Nia, who started in January; but under "Changes from version
+    2" both still read "No section changed from version 2, so the rules are the same", so Nia, who had read no version,
+    pressed I have read it having read a date. Their cards, reminder and "what's new" list the details without saying
+    the rules are the same, English and Welsh; Owain, who confirmed version 2, is told they are."""
+    clock = Clock(datetime(2026, 9, 1, 8, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    [owain_v2] = await bot.read_cards(OWAIN)
+    await bot.bot.clicks(OWAIN, VERB_CONFIRM_READ, verb_data(owain_v2, VERB_CONFIRM_READ))
+    clock.now = datetime(2026, 9, 3, 8, 0, tzinfo=UTC)
+    await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", review="Summer 2027"), "3")
+    outbox = MemoryOutbox(bot.bot.store)
+    clock.now = datetime(2026, 9, 10, 9, 0, tzinfo=UTC)
+    await bot.reading.remind()
+    directory = MemoryStaffDirectory(bot.bot.store)
+    await directory.replace_all([*await directory.list_members(), NIA])
+    clock.now = datetime(2027, 1, 6, 8, 30, tzinfo=UTC)
+    await bot.reading.check_campaigns()
+    nia = Person(CARYS.tenant_id, NIA.aad_object_id, NIA.name)
+
+    same = {lang: strings.text("publish.changes_details", lang, previous="2") for lang in Lang}
+    plain = {lang: strings.text("reads.changes_details_unread", lang, previous="2") for lang in Lang}
+    not_read_before = [*await outbox.list_for_recipient(CARYS), *await outbox.list_for_recipient(nia)]
+    assert len(not_read_before) == 2 and "Reminder" in text_of(not_read_before[0].card)
+    for message in not_read_before:
+        for lang, shown in ((Lang.EN, text_of(message.card)), (Lang.CY, text_of(message.card_cy))):
+            assert same[lang] not in shown and plain[lang] in shown
+            assert facts(json.loads(shown))[strings.text("ask.about_review", lang)]
+    for person in (CARYS, nia):
+        for lang in Lang:
+            whats_new = text_of((await bot.bot.says(person, "what's new", lang=lang)).card)
+            assert same[lang] not in whats_new and plain[lang] in whats_new
+    [owain_v3] = [m for m in await outbox.list_for_recipient(OWAIN) if "|00003|" in m.message_id]
+    assert same[Lang.EN] in text_of(owain_v3.card) and same[Lang.CY] in text_of(owain_v3.card_cy)
+
+
 @pytest.mark.parametrize("lang", list(Lang))
 async def test_the_published_card_counts_only_the_staff_asked_and_says_who_cannot_be(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
