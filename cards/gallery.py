@@ -850,6 +850,9 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
                                                                   asked_again=False)
     yield "publish-withdraw-not-in-force", common.error_card(strings, lang, "publish.withdraw_not_in_force",
                                                              version="2", current="3")
+    # Withdraw pressed again (on her phone too): Teams shows the last answer in the card's place.
+    yield "publish-withdrawn-already", common.error_card(strings, lang, "publish.withdrawn_already", version="3",
+                                                         current="2")
     # Withdraw pressed on version 3's first card ("go back to version 2?") after it was sent again in place of 1.
     yield "publish-withdraw-goes-elsewhere", common.error_card(strings, lang, "publish.withdraw_goes_elsewhere",
                                                                version="3", said="2", back="1")

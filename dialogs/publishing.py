@@ -501,9 +501,7 @@ class PublishingFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         pointer = await self._versions.get_pointer()
         if pointer is None or version_number(pointer.version) != wanted:
-            current = pointer.version if pointer is not None else self._default_policy().details.version
-            return Reply(card=error_card(self._strings, turn.lang, "publish.withdraw_not_in_force", version=version,
-                                         current=current))
+            return self._not_in_force(turn, version, pointer)
         try:
             record = await self._versions.get(pointer.version)
             going_to = _withdrawn_to(pointer, record)
@@ -521,9 +519,7 @@ class PublishingFlow:
         try:
             await self._versions.make_current(back.version, by=turn.actor.name, expected=pointer)
         except ConcurrentChange:
-            moved = await self._versions.get_pointer()
-            return Reply(card=error_card(self._strings, turn.lang, "publish.withdraw_not_in_force", version=version,
-                                         current=moved.version if moved is not None else back.version))
+            return self._not_in_force(turn, version, await self._versions.get_pointer())
         log.info("policy version %s withdrawn: version %s is current again", record.version, back.version)
         self._in_background(self._campaign(back.version, reinstated=True))
         if self._refresh is not None:
@@ -531,6 +527,17 @@ class PublishingFlow:
         return Reply(card=cards.withdrawn_card(self._strings, turn.lang, version=record.version,
                                                previous=back.version, asked_again=back.campaign,
                                                goes=self.cards_go(None), now=self._clock(), zone=turn.time_zone))
+
+    def _not_in_force(self, turn: Turn, version: str, pointer: CurrentPointer | None) -> Reply:
+        """Withdraw pressed on a version not in force: withdrawn already (a second press, on another device or the same
+        card: Teams shows the last answer in the card's place), or never in force now."""
+        current = pointer.version if pointer is not None else self._default_policy().details.version
+        if (pointer is not None and _same_version(pointer.previous, version)
+                and version_number(pointer.version) < version_number(version)):
+            return Reply(card=error_card(self._strings, turn.lang, "publish.withdrawn_already", version=version,
+                                         current=current))
+        return Reply(card=error_card(self._strings, turn.lang, "publish.withdraw_not_in_force", version=version,
+                                     current=current))
 
     async def cancel(self, turn: Turn) -> Reply:
         """Forget the draft: nothing is published."""

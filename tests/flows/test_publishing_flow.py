@@ -2089,7 +2089,7 @@ async def test_the_policy_owner_withdraws_a_version_published_by_mistake_from_it
     assert ("Version 1 is the current policy again" if english else "Fersiwn 1 yw'r polisi presennol eto") in \
         text_of(withdrawn.card)
     assert await bot.read_cards(CARYS) == [] and await bot.read_cards(OWAIN) == []
-    assert ("not the version in force" if english else "ddim mewn grym") in text_of(again.card)
+    assert ("has been withdrawn already" if english else "wedi'i thynnu'n ôl eisoes") in text_of(again.card)
     assert "in force again after a later version was withdrawn" in text_of(whats_new.card)
 
 
@@ -2135,6 +2135,33 @@ def _withdraw_button(card: Card | None) -> dict[str, Any]:
     """The published card's Withdraw (an Action.ShowCard whose card asks first), or {} when it has none."""
     return next((a for a in actions(card or {}) if a.get("type") == "Action.ShowCard"
                  and any(b.get("verb") == VERB_WITHDRAW for b in actions(a["card"]))), {})
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_withdraw_pressed_twice_at_once_says_the_version_was_withdrawn_not_that_it_cannot_be(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Siân pressed Withdraw it on her laptop and on her phone at the same moment (or twice: Teams puts the last answer
+    in the card's place). One press withdrew version 3; the other answered "Version 3 is not the version in force
+    (version 2 is), so it cannot be withdrawn. Nothing was changed.", and that was the card she was left with, reading
+    as if the withdrawal had failed. It says version 3 has been withdrawn already and version 2 is in force."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    v3 = await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+    data = verb_data(v3.card or {}, VERB_WITHDRAW)
+    on_version_2 = await bot.bot.clicks(SIAN, VERB_WITHDRAW, {"version": "2"}, lang=lang)
+
+    both = await asyncio.gather(bot.bot.clicks(SIAN, VERB_WITHDRAW, data, lang=lang),
+                                bot.bot.clicks(SIAN, VERB_WITHDRAW, data, lang=lang))
+    await bot.publishing.drain()
+    later = await bot.bot.clicks(SIAN, VERB_WITHDRAW, data, lang=lang)
+
+    said = sorted(text_of(reply.card) for reply in both)
+    withdrawn = strings.text("publish.withdrawn_title", lang, version="3")
+    already = strings.text("publish.withdrawn_already", lang, version="3", current="2")
+    assert sum(withdrawn in one for one in said) == 1
+    assert sum(already in one for one in said) == 1 and already in text_of(later.card)
+    assert strings.text("publish.withdraw_not_in_force", lang, version="3", current="2") not in "".join(said)
+    assert strings.text("publish.withdraw_not_in_force", lang, version="2", current="3") in text_of(on_version_2.card)
+    assert (await MemoryPolicyVersions(bot.bot.store).get_pointer() or CurrentPointer("", "")).version == "2"
 
 
 @pytest.mark.parametrize("lang", list(Lang))
