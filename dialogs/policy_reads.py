@@ -780,8 +780,7 @@ class ReadingFlow:
         try:
             record = await self._versions.get(pointer.version)
             if not record.campaign:
-                return Reply(card=notice_card(self._strings.text("reads.not_asked", turn.lang,
-                                                                 version=record.version)))
+                return Reply(card=notice_card(await self._nothing_to_confirm(turn, record.version, typed=typed)))
             if await not_staff(self._federation, turn.actor, self._directory.list_members):
                 return Reply(card=error_card(self._strings, turn.lang, "reads.not_on_staff_list",
                                              federation=self._federation.name(turn.lang)))
@@ -797,6 +796,21 @@ class ReadingFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         return Reply(card=cards.read_confirmed_card(self._strings, turn.lang, version=record.version, at=done.read_at,
                                                     already=True, asked=asked, zone=turn.time_zone))
+
+    async def _nothing_to_confirm(self, turn: Turn, version: str, *, typed: bool) -> str:
+        """The version in force is not one staff are asked to confirm (the installed one, gone back to): typed "I have
+        read it" recorded nothing; asked ("Have I confirmed?"), there is nothing to confirm now, and a confirmation of
+        a version since withdrawn (their latest) stays on record, said so rather than "nothing was recorded"."""
+        if typed:
+            return self._strings.text("reads.not_asked", turn.lang, version=version)
+        said = self._strings.text("reads.not_asked_now", turn.lang, version=version)
+        asked = [v for v in await self._versions.list_versions() if v.campaign]
+        for earlier in sorted(asked, key=lambda v: version_number(v.version), reverse=True):
+            if (done := await self._confirmation(earlier.version, turn.actor)) is not None:
+                return said + " " + self._strings.text("reads.kept_on_record", turn.lang, version=earlier.version,
+                                                       when=when_read(self._strings, turn.lang, done.read_at,
+                                                                      turn.time_zone))
+        return said
 
     async def request_card(self, turn: Turn) -> Reply:
         """The read-and-confirm card in the other language (and that language remembered)."""

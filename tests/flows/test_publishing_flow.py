@@ -2203,6 +2203,33 @@ async def test_a_version_sent_again_has_withdraw_on_its_card_going_back_to_the_v
 
 
 @pytest.mark.parametrize("lang", list(Lang))
+async def test_have_i_confirmed_after_a_withdrawal_to_the_installed_version_does_not_say_nothing_was_recorded(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Owain confirmed version 2; Siân withdrew it, and version 1, the version the bot was installed with, is in force
+    again. He asked "Have I confirmed?" and was told "Staff are not asked to confirm version 1 of the policy, so nothing
+    was recorded.", as if his confirmation were lost; "Do I have to confirm?" ended the same. Both say there is nothing
+    to confirm now and, to him, that his confirmation of version 2 stays on record; typed "I have read it" still says
+    that nothing was recorded."""
+    published = await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    await bot.bot.clicks(OWAIN, VERB_CONFIRM_READ, {"version": "2"})
+    await bot.bot.clicks(SIAN, VERB_WITHDRAW, verb_data(published.card or {}, VERB_WITHDRAW))
+    await bot.publishing.drain()
+
+    answers = [await bot.bot.says(OWAIN, said, lang=lang) for said in ("Have I confirmed?", "Do I have to confirm?")]
+    carys = text_of((await bot.bot.says(CARYS, "Have I confirmed?", lang=lang)).card)
+    typed = text_of((await bot.bot.says(CARYS, "I have read it", lang=lang)).card)
+
+    at = (await MemoryPolicyReads(bot.bot.store).get_confirmation("2", OWAIN)).read_at
+    nothing = strings.text("reads.not_asked", lang, version="1")
+    for shown in (text_of([answer.card, *answer.more]) for answer in answers):
+        assert nothing not in shown and strings.text("reads.not_asked_now", lang, version="1") in shown
+        assert strings.text("reads.kept_on_record", lang, version="2", when=when(at)) in shown
+    assert nothing not in carys and strings.text("reads.not_asked_now", lang, version="1") in carys
+    assert "version 2" not in carys and "fersiwn 2" not in carys
+    assert nothing in typed
+
+
+@pytest.mark.parametrize("lang", list(Lang))
 async def test_the_corrected_draft_sent_again_after_withdrawing_it_is_given_a_number_it_can_have(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
     """Siân withdrew version 2, a draft published by mistake, corrected the Word file and sent it again, still "Version
