@@ -846,6 +846,8 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
                                                     previous="1")
     # Withdraw pressed on it (it asked first): the version it replaced is current again.
     yield "publish-withdrawn", publishing.withdrawn_card(strings, lang, version="3", previous="2", asked_again=True)
+    yield "publish-withdrawn-all-read", publishing.withdrawn_card(strings, lang, version="3", previous="2",
+                                                                 asked_again=False, all_read=True)
     yield "publish-withdrawn-installed", publishing.withdrawn_card(strings, lang, version="2", previous="1",
                                                                   asked_again=False)
     yield "publish-withdraw-not-in-force", common.error_card(strings, lang, "publish.withdraw_not_in_force",

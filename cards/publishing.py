@@ -331,14 +331,16 @@ def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int |
 
 
 def withdrawn_card(strings: Catalogue, lang: Lang, *, version: str, previous: str, asked_again: bool,
-                   goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None,
+                   all_read: bool = False, goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None,
                    zone: str = "") -> Card:
     """A version withdrawn by the policy owner: the one it replaced is current again, and who is asked to read it (and
-    when their cards go, outside school hours: `cards_go_elements`)."""
+    when their cards go, outside school hours: `cards_go_elements`); `all_read`: staff were asked to read it and
+    everyone on the staff list has confirmed it, so nobody is asked again."""
+    asked = ("publish.withdrawn_all_read" if all_read else "publish.withdrawn_asked" if asked_again
+             else "publish.withdrawn_not_asked")
     return card([heading(strings.text("publish.withdrawn_title", lang, version=version)),
                  text(strings.text("publish.withdrawn_body", lang, version=version, previous=previous)),
-                 text(strings.text("publish.withdrawn_asked" if asked_again else "publish.withdrawn_not_asked", lang,
-                                   previous=previous)),
+                 text(strings.text(asked, lang, previous=previous)),
                  *(cards_go_elements(strings, lang, goes=goes, now=now, zone=zone)
                    if asked_again and now is not None else [])])
 

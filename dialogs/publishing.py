@@ -521,12 +521,20 @@ class PublishingFlow:
         except ConcurrentChange:
             return self._not_in_force(turn, version, await self._versions.get_pointer())
         log.info("policy version %s withdrawn: version %s is current again", record.version, back.version)
+        again: Audience | None = None
+        if back.campaign:
+            try:  # counted before its cards are queued again, as sending a version again counts them
+                again = await self._reading.not_confirmed(back.version)
+            except StorageUnavailable:
+                log.warning("who is asked to read version %s again could not be counted", back.version)
         self._in_background(self._campaign(back.version, reinstated=True))
         if self._refresh is not None:
             self._in_background(self._switch())
+        all_read = again is not None and again.listed and not again.asked
         return Reply(card=cards.withdrawn_card(self._strings, turn.lang, version=record.version,
-                                               previous=back.version, asked_again=back.campaign,
-                                               goes=self.cards_go(None), now=self._clock(), zone=turn.time_zone))
+                                               previous=back.version, asked_again=back.campaign and not all_read,
+                                               all_read=all_read, goes=self.cards_go(again), now=self._clock(),
+                                               zone=turn.time_zone))
 
     def _not_in_force(self, turn: Turn, version: str, pointer: CurrentPointer | None) -> Reply:
         """Withdraw pressed on a version not in force: withdrawn already (a second press, on another device or the same

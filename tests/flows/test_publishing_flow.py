@@ -2504,6 +2504,31 @@ async def test_withdraw_pressed_late_in_the_evening_asks_staff_again_in_school_h
     assert all(len(cards) == 1 and verb_data(cards[0], VERB_CONFIRM_READ) == {"version": "2"} for cards in going)
 
 
+@pytest.mark.parametrize(("lang", "goes"), [(Lang.EN, "They go at 08:00 on Thursday 10 December"),
+                                            (Lang.CY, "Byddan nhw'n mynd am 08:00 ddydd Iau 10 Rhagfyr")])
+async def test_withdraw_when_everyone_has_confirmed_the_version_gone_back_to_says_nobody_is_asked_again(
+        strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang, goes: str) -> None:
+    """Everyone had confirmed version 2 when version 3 came out; at 23:00 Siân withdrew version 3. Her card said staff
+    who have not confirmed version 2 "are asked to read it again" and that "their cards" go at 08:00 on the Thursday,
+    though there was nobody to ask and no card went. Sending version 2 again already said "everyone on the staff list
+    has confirmed it"; Withdraw now says so too, with no time for cards that do not go."""
+    clock = Clock(datetime(2026, 12, 9, 10, 0, tzinfo=UTC))  # Wednesday 9 December, 10:00 GMT
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    for person in STAFF:
+        await bot.bot.clicks(person, VERB_CONFIRM_READ, {"version": "2"})
+    published = await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+    clock.now = datetime(2026, 12, 9, 23, 0, tzinfo=UTC)
+
+    withdrawn = await bot.bot.clicks(SIAN, VERB_WITHDRAW, verb_data(published.card or {}, VERB_WITHDRAW), lang=lang)
+    await bot.publishing.drain()
+
+    said = text_of(withdrawn.card)
+    assert strings.text("publish.withdrawn_all_read", lang, previous="2") in said
+    assert strings.text("publish.withdrawn_asked", lang, previous="2") not in said and goes not in said
+    assert [await bot.read_cards(p) for p in STAFF] == [[]] * len(STAFF)
+
+
 @pytest.mark.parametrize("lang", list(Lang))
 async def test_withdraw_says_a_card_already_in_a_chat_is_not_sent_again_but_can_be_confirmed_on(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
