@@ -313,8 +313,10 @@ def rollback_policy_command(argv: list[str]) -> int:
             if pointer is not None and version_number(pointer.version) == wanted:
                 print(strings.text("rollback.already_current", lang, version=pointer.version))
                 return 0
-            # A version staff were asked to read is asked again of those who have not confirmed it (`settle`).
-            asks = "_asking" if record.campaign else ""
+            # A version staff were asked to read is asked again of those who have not confirmed it (`settle`): with
+            # everyone on the staff list having confirmed it, of nobody, as publish-policy sending it again says.
+            again = await tools.reading().not_confirmed(version) if record.campaign else None
+            asks = "_asking" if again is not None and (again.asked or not again.listed) else ""
             print(strings.text(f"rollback.will_replacing{asks}", lang, version=version, current=pointer.version)
                   if pointer else strings.text(f"rollback.will{asks}", lang, version=version))
             # When its cards go (outside school hours), said before it asks, as publish-policy says it.
@@ -340,7 +342,7 @@ def rollback_policy_command(argv: list[str]) -> int:
                 await tools.reading().settle(version)
                 await versions.campaign_queued(version)
                 settled = ""
-                if record.campaign:  # its cards sent again wait for school hours, as publish-policy's do
+                if asks:  # its cards sent again wait for school hours, as publish-policy's do
                     publishing = tools.publishing()
                     goes = cards_go_text(strings, lang, goes=publishing.cards_go(None), now=publishing.now())
             except StorageUnavailable:

@@ -332,6 +332,30 @@ async def test_publish_policy_of_a_version_published_before_says_who_is_asked_to
     assert [line for line in lines if line not in when] == [will, done] and len(when) in (0, 2), lines
 
 
+async def test_rollback_policy_to_a_version_everyone_has_confirmed_says_nobody_is_asked_to_read_it_again(
+        tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Everyone had confirmed version 2 when version 3 came out; IT rolled back to 2 in the evening. It said staff who
+    have not confirmed version 2 "are asked to read it again" and when "they go", before and after, though nobody was
+    asked and no card went: as publish-policy sending version 2 again says, nobody is asked to read it again."""
+    await _the_staff_list(store)
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path, "v2.txt")), "--yes"]) == 0
+    reads = TablePolicyReads(store)
+    for member in await TableStaffDirectory(store).list_members():
+        await reads.confirm("2", Person(TENANT, member.aad_object_id, member.name), datetime.now(UTC))
+    assert await asyncio.to_thread(publish_policy_command, [
+        str(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027")), "--yes"]) == 0
+    hour = in_uk(datetime.now(UTC)).hour  # school hours an hour long, starting two hours from now: not now
+    monkeypatch.setenv("SCHOOL_HOURS", f"{hour + 2:02d}:00-{hour + 3:02d}:00" if hour <= 20 else "01:00-02:00")
+    capsys.readouterr()
+
+    code = await asyncio.to_thread(rollback_policy_command, ["2", "--yes"])
+
+    will, done = capsys.readouterr().out.splitlines()
+    assert code == 0 and (await TablePolicyVersions(store).get_pointer() or CurrentPointer("", "")).version == "2"
+    assert will.endswith("(nobody is asked to read it again)") and "nobody is asked to read it again" in done
+
+
 @pytest.mark.parametrize("lang", ["en", "cy"])
 async def test_rollback_policy_run_outside_school_hours_says_when_the_cards_go_before_it_asks(
         tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
