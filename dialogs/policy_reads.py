@@ -453,10 +453,11 @@ class ReadingFlow:
         return record.changes.previous if person.aad_object_id.lower() in behind else ""
 
     async def _asked_late(self, record: PolicyVersion, person: Person) -> bool:
-        """Whether `person` was asked to read `record`'s version on a later day than it was published."""
+        """Whether `person` was asked to read `record`'s version on a later day than it was published; not asked yet
+        (a new starter who opens the bot before the periodic pass asks her), whether she would be, asked now."""
         key = person.aad_object_id.lower()
-        return any(_late(record, asked.asked_at) for asked in await self._reads.list_asked(record.version)
-                   if asked.object_id.lower() == key)
+        asked = [a for a in await self._reads.list_asked(record.version) if a.object_id.lower() == key]
+        return any(_late(record, a.asked_at) for a in asked) if asked else _late(record, self._clock())
 
     async def _in_force_instead(self, version: str, lang: Lang, person: Person, *,
                                 recorded_nothing: bool = False, zone: str = "") -> Reply | None:

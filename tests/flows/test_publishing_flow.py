@@ -2020,6 +2020,32 @@ async def test_i_have_read_it_typed_as_a_confirmation_or_naming_the_version_gets
     assert bot.bot.store.questions == {}
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_new_starter_who_opens_the_bot_before_the_periodic_pass_asks_her_is_asked_to_read_the_policy(
+        strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang) -> None:
+    """Nia was added to the staff list at 08:00 on her first morning in January, and opened the bot at 08:05, before
+    the periodic pass (every 15 minutes) had asked her. "I have read it" typed, and "Have I confirmed?", brought "A new
+    version of the staff social-media policy … Please read what has changed", of a version from September; the card the
+    pass sent her ten minutes later asked her to read the policy in force. Both now ask her to read the policy in
+    force, in English and Welsh."""
+    clock = Clock(datetime(2026, 9, 14, 9, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    clock.now = datetime(2027, 1, 6, 8, 5, tzinfo=UTC)
+    directory = MemoryStaffDirectory(bot.bot.store)
+    await directory.replace_all([*await directory.list_members(), NIA])
+    nia = Person(CARYS.tenant_id, NIA.aad_object_id, NIA.name)
+    await bot.bot.meets(nia)
+
+    typed = text_of((await bot.bot.says(nia, "I have read it", lang=lang)).card)
+    asked = text_of((await bot.bot.says(nia, "Have I confirmed?", lang=lang)).card)
+
+    late = strings.text("reads.request_title_late", lang)
+    new = strings.text("reads.request_title", lang)
+    assert late in typed and late in asked
+    assert new not in typed and new not in asked
+
+
 async def test_a_new_starter_asked_weeks_later_is_asked_to_read_the_policy_not_what_is_new_in_it(
         strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
     """Nia started in January; version 2 came out in September. The periodic pass sent her "A new version of the
