@@ -123,10 +123,12 @@ async def _current_policy(tools: _Tools) -> Policy | None:
 
 
 def _proposal_text(proposal: Proposal, strings: Catalogue, lang: Lang, *,
-                   goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None) -> str:
+                   goes: Sequence[tuple[School, datetime]] = (), now: datetime | None = None,
+                   say_when: bool = True) -> str:
     """What publishing will do, as the preview in Teams says it: the version, who is sent a card, and when (`goes`, by
-    school, when cards queued `now` reach staff: not "at once" outside school hours), and how many have still to
-    confirm the version it replaces (in the language of `--lang`)."""
+    school, when cards queued `now` reach staff: not "at once" outside school hours; the line saying when left out
+    with `say_when` False, for `--yes`, whose line after publishing says it), and how many have still to confirm the
+    version it replaces (in the language of `--lang`)."""
     version, asked = proposal.plan.version, proposal.audience
     later = cards_go_text(strings, lang, goes=goes, now=now) if now is not None and asked.asked else ""
     named = (strings.text("publish.cmd_named_replacing", lang, version=version, current=proposal.replaces)
@@ -136,13 +138,13 @@ def _proposal_text(proposal: Proposal, strings: Catalogue, lang: Lang, *,
     schools = ", ".join(f"{school.name(lang)} {count}" for school, count in asked.schools)
     if proposal.plan.reinstate:  # those on the staff list who have not confirmed it are asked to read it again
         return (strings.text("publish.cmd_reinstate_asks", lang, version=version, count=asked.asked, schools=schools)
-                + ("\n" + later if later else "") if asked.asked
+                + ("\n" + later if later and say_when else "") if asked.asked
                 else strings.text("publish.cmd_reinstate_all_read", lang, version=version))
     said = strings.text("publish.cmd_will_ask_held" if later else "publish.cmd_will_ask", lang, named=named,
                         count=asked.asked, schools=schools)
     if asked.unreachable:
         said += "; " + strings.text("publish.cmd_unreachable", lang, count=asked.unreachable)
-    if later:
+    if later and say_when:
         said += "\n" + later
     if proposal.unconfirmed and proposal.replaces:
         said += "\n" + previous_unconfirmed(strings, lang, previous=proposal.replaces, version=version,
@@ -195,8 +197,9 @@ def publish_policy_command(argv: list[str]) -> int:
             publishing = tools.publishing()
             try:
                 proposal = await publishing.propose(imported.data)
+                # With --yes nothing is asked between the two: when the cards go is said once, after publishing.
                 print(_proposal_text(proposal, tools.strings, lang, goes=publishing.cards_go(proposal.audience),
-                                     now=publishing.now()))
+                                     now=publishing.now(), say_when=not args.yes))
                 strings, word = tools.strings, proposal.plan.version
                 asking = Asking(prompt=strings.text("publish.cmd_type_to_confirm", lang, word=word),
                                 no_terminal=strings.text("publish.cmd_no_terminal", lang),
@@ -319,8 +322,9 @@ def rollback_policy_command(argv: list[str]) -> int:
             asks = "_asking" if again is not None and (again.asked or not again.listed) else ""
             print(strings.text(f"rollback.will_replacing{asks}", lang, version=version, current=pointer.version)
                   if pointer else strings.text(f"rollback.will{asks}", lang, version=version))
-            # When its cards go (outside school hours), said before it asks, as publish-policy says it.
-            if asks and (later := cards_go_text(strings, lang, goes=tools.publishing().cards_go(None),
+            # When its cards go (outside school hours), said before it asks, as publish-policy says it (with --yes,
+            # which asks nothing, once, after it is done).
+            if asks and not args.yes and (later := cards_go_text(strings, lang, goes=tools.publishing().cards_go(None),
                                                  now=tools.publishing().now())):
                 print(later)
             asking = Asking(prompt=strings.text("rollback.type_to_confirm", lang, word=version),
