@@ -24,7 +24,7 @@ from bot.domain.permission_requests import (
 )
 from bot.domain.text import clean_user_text
 from bot.domain.uk_time import in_uk, uk_today
-from cards.answer import goes_on_day, shown_in, when
+from cards.answer import goes_on_day, shown_in, when_read
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
 from cards.elements import (
     MAX_CARD_BYTES,
@@ -369,10 +369,12 @@ def _left_notice(strings: Catalogue, lang: Lang, request: PermissionRequest) -> 
 
 
 def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, *, decider: bool,
-             limit: int = 1000, titled: bool = False, today: date | None = None, left: bool = False) -> _Details:
+             limit: int = 1000, titled: bool = False, today: date | None = None, left: bool = False,
+             zone: str = "") -> _Details:
     """What a decision needs: the request in a sentence (unless the card is `titled` with it), where and when it was
-    sent, for a decider on `today` whether its dates have passed, anything that falls short, the purpose, pupils'
-    content, consent and moderation, the account and dates."""
+    sent (UK time, said so to a reader whose clocks, `zone`, show another hour), for a decider on `today` whether its
+    dates have passed, anything that falls short, the purpose, pupils' content, consent and moderation, the account and
+    dates."""
     dates = _dates(strings, lang, request)
     content = (strings.text("perm.pupil_content_none", lang) if request.pupil_content in ((), ("none",))
                else ", ".join(_choice(strings, lang, c) for c in request.pupil_content))
@@ -380,7 +382,7 @@ def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
                                                          weight="Bolder")]
     # The requester's card is headed with the request's id already.
     sent = strings.text("perm.request_line" if decider else "perm.sent_line", lang, id=request.request_id,
-                        school=school, when=when(request.submitted_at))
+                        school=school, when=when_read(strings, lang, request.submitted_at, zone))
     rows += [plain_text(sent, subtle=True, size="Small"), *_in_place_of(strings, lang, request, decider=decider),
              *(_dates_notice(strings, lang, request, today) if decider else []),
              *(_left_notice(strings, lang, request) if decider and left else []),
@@ -399,22 +401,26 @@ def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
     return _Details(rows + [row for row, _ in shown], any(cut for _, cut in shown))
 
 
-def outcome_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:
-    """The last change to a settled request, who made it and when: "Approved by …", "Ended by …"."""
+def outcome_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest, zone: str = "") -> str:
+    """The last change to a settled request, who made it and when (UK time, said so to a reader whose clocks, `zone`,
+    show another hour): "Approved by …", "Ended by …"."""
     if request.state is RequestState.ENDED:
-        return strings.text("perm.status_ended", lang, name=request.ended_by, when=when(request.ended_at))
-    return _decided_sentence(strings, lang, request, request.state)
+        return strings.text("perm.status_ended", lang, name=request.ended_by,
+                            when=when_read(strings, lang, request.ended_at, zone))
+    return _decided_sentence(strings, lang, request, request.state, zone)
 
 
-def _decided_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest, state: RequestState) -> str:
+def _decided_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest, state: RequestState,
+                      zone: str = "") -> str:
     """Who decided it and when, saying so when a named delegate of the school decided it in the headteacher's place."""
     delegate = "_delegate" if request.decided_as_delegate and state in (RequestState.APPROVED,
                                                                          RequestState.DECLINED) else ""
     return strings.text(f"perm.status_{state.value}{delegate}", lang, name=request.decided_by,
-                        when=when(request.decided_at))
+                        when=when_read(strings, lang, request.decided_at, zone))
 
 
-def _ending(strings: Catalogue, lang: Lang, request: PermissionRequest, *, limit: int) -> list[Element]:
+def _ending(strings: Catalogue, lang: Lang, request: PermissionRequest, *, limit: int, zone: str = ""
+            ) -> list[Element]:
     """Under an approval ended early: why, if a reason was given, and the approval it ended."""
     if request.state is not RequestState.ENDED:
         return []
@@ -422,7 +428,7 @@ def _ending(strings: Catalogue, lang: Lang, request: PermissionRequest, *, limit
     if request.end_reason:
         block.append(labelled(strings.text("perm.label.end_reason", lang), request.end_reason, limit=limit))
     # The approver's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
-    block.append(plain_text(_decided_sentence(strings, lang, request, RequestState.APPROVED), size="Small"))
+    block.append(plain_text(_decided_sentence(strings, lang, request, RequestState.APPROVED, zone), size="Small"))
     return block
 
 
@@ -458,13 +464,14 @@ def _replacing(strings: Catalogue, lang: Lang, request: PermissionRequest, **sty
     return []
 
 
-def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
+def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest, zone: str = "") -> list[Element]:
     if request.state is RequestState.PENDING:
         return []
     # The decider's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
-    block: list[Element] = [plain_text(outcome_sentence(strings, lang, request), weight="Bolder", size="Medium"),
+    block: list[Element] = [plain_text(outcome_sentence(strings, lang, request, zone), weight="Bolder", size="Medium"),
                             *_replacing(strings, lang, request, weight="Bolder"),
-                            *_sent_again(strings, lang, request), *_ending(strings, lang, request, limit=500)]
+                            *_sent_again(strings, lang, request),
+                            *_ending(strings, lang, request, limit=500, zone=zone)]
     if _approved_late(request) and request.permitted_from is not None:
         block.append(text(strings.text("perm.approved_from_later", lang, day=_day(request.permitted_from),
                                        start=_day(request.start)), weight="Bolder"))
@@ -512,9 +519,9 @@ def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, s
         actions.append(withdraw_button(strings, lang, {"id": request.request_id, **shown_in(lang)}))
     elif request.is_active_on(today):
         actions.append(end_button(strings, lang, request, {"id": request.request_id, **shown_in(lang)}))
-    body += _outcome(strings, lang, request)
+    body += _outcome(strings, lang, request, zone)
     body += _next_step(strings, lang, request)
-    body += _details(strings, lang, request, school, decider=False).rows
+    body += _details(strings, lang, request, school, decider=False, zone=zone).rows
     actions.append(execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS, shown_in(lang)))
     return card(body, actions)
 
@@ -591,8 +598,9 @@ def _next_step(strings: Catalogue, lang: Lang, request: PermissionRequest) -> li
 
 def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, today: date,
                   error: str = "", opened: bool = False, note: str = "", left: bool = False,
-                  note_error: str = "", not_recorded: str = "", not_recorded_why: str = "") -> Card:
-    """The headteacher's card on `today` (UK), titled with what is asked: the whole request, and Approve / Decline
+                  note_error: str = "", not_recorded: str = "", not_recorded_why: str = "", zone: str = "") -> Card:
+    """The headteacher's card on `today` (UK; its times said to be UK time to a reader whose clocks, `zone`, show
+    another hour), titled with what is asked: the whole request, and Approve / Decline
     while it waits (Decline only once the dates asked for have ended, which it says, as it says when the start has
     passed); the outcome after, with End permission while an approval is in force or still to start. `opened`: a copy
     opened from the pending list, whose buttons say so (`"from": "open"`), so a decision made on it still updates the
@@ -602,11 +610,12 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     pressed on a request settled before her press reached it, which changed nothing; said under the outcome, with
     `note` (what she wrote, sent to nobody) given back to her; `not_recorded_why`, the sentence that says why when it
     is not the usual one (she had decided it herself, the other way)."""
-    body: list[Element] = [plain_heading(asks_sentence(strings, lang, request)), *_outcome(strings, lang, request),
+    body: list[Element] = [plain_heading(asks_sentence(strings, lang, request)),
+                           *_outcome(strings, lang, request, zone),
                            *not_recorded_block(strings, lang, not_recorded, note, request=request,
                                                why=not_recorded_why),
                            *_details(strings, lang, request, school, decider=True, titled=True, today=today,
-                                     left=left).rows]
+                                     left=left, zone=zone).rows]
     data = {"id": request.request_id, **({"from": "open"} if opened else {}), **shown_in(lang)}
     if request.is_active_on(today):
         return card(body, [end_button(strings, lang, request, data, decider=True)])
@@ -662,44 +671,46 @@ def _decision_buttons(strings: Catalogue, lang: Lang, request: PermissionRequest
     return buttons
 
 
-def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str) -> Card:
+def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, zone: str = "") -> Card:
     """The message the requester gets when their request is decided, or when its approval is ended by whoever decides
-    it."""
+    it (its times said to be UK time to a reader whose clocks, `zone`, show another hour)."""
     body: list[Element] = [heading(strings.text(f"perm.decision_title.{request.state.value}", lang,
                                                 id=request.request_id))]
-    body += _outcome(strings, lang, request)
+    body += _outcome(strings, lang, request, zone)
     body += _next_step(strings, lang, request)
-    body += _details(strings, lang, request, school, decider=False).rows
+    body += _details(strings, lang, request, school, decider=False, zone=zone).rows
     again = [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM, shown_in(lang))] \
         if request.state is RequestState.DECLINED else []
     return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS, shown_in(lang)), *again])
 
 
-def ended_by_requester_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str) -> Card:
+def ended_by_requester_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str,
+                            zone: str = "") -> Card:
     """The message each person who decides a request gets when the member of staff who asked ends its approval
-    herself: it is off Official accounts, and there is nothing for them to do."""
+    herself: it is off Official accounts, and there is nothing for them to do (times as `approver_card` says them)."""
     body: list[Element] = [
         plain_heading(_about_her(strings, "perm.ended_by_requester_title", lang, request, id=request.request_id)),
         # Ending what a wider approval added gives the account back to the approval it replaced (`restored_narrower`).
         text(strings.text("perm.ended_by_requester_line_replaced", lang, id=request.supersedes) if request.supersedes
-             else strings.text("perm.ended_by_requester_line", lang)), *_outcome(strings, lang, request),
-        *_details(strings, lang, request, school, decider=True).rows]
+             else strings.text("perm.ended_by_requester_line", lang)), *_outcome(strings, lang, request, zone),
+        *_details(strings, lang, request, school, decider=True, zone=zone).rows]
     return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))])
 
 
-def ended_by_decider_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str) -> Card:
+def ended_by_decider_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str,
+                          zone: str = "") -> Card:
     """The short message each other person who decides a request gets when one of them (the headteacher or a named
     delegate) ends its approval: what it was, who ended it and why; the member of staff has been told, and there is
-    nothing for them to do (their copy of the request's card is edited as well)."""
+    nothing for them to do (their copy of the request's card is edited as well; times as `approver_card` says them)."""
     # Display names come from Teams: cleaned TextRuns keep them from being read as markdown.
     body: list[Element] = [
         plain_heading(strings.text("perm.ended_by_decider_title", lang, name=request.ended_by, id=request.request_id)),
         plain_text(asks_sentence(strings, lang, request), weight="Bolder"),
         plain_text(strings.text("perm.request_line", lang, id=request.request_id, school=school,
-                                when=when(request.submitted_at)), subtle=True, size="Small"),
+                                when=when_read(strings, lang, request.submitted_at, zone)), subtle=True, size="Small"),
         plain_text(_about_her(strings, "perm.ended_by_decider_line_replaced", lang, request, id=request.supersedes)
                    if request.supersedes else _about_her(strings, "perm.ended_by_decider_line", lang, request)),
-        *_outcome(strings, lang, request)]
+        *_outcome(strings, lang, request, zone)]
     return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))])
 
 
@@ -715,15 +726,15 @@ def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: st
         {"type": "TextRun", "text": f" · {clean_user_text(request.platform_name, limit=60)} · {school} · {state}"}]}
 
 
-def _decided(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
-    """On the person's list: who decided (withdrew, ended) a request and when, on UK clocks, and the reason or
-    comment."""
+def _decided(strings: Catalogue, lang: Lang, request: PermissionRequest, zone: str = "") -> list[Element]:
+    """On the person's list: who decided (withdrew, ended) a request and when, on UK clocks (said so to a reader whose
+    clocks, `zone`, show another hour), and the reason or comment."""
     if request.state is RequestState.PENDING:
         return []
     # The decider's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
-    items = [plain_text(outcome_sentence(strings, lang, request), size="Small"),
+    items = [plain_text(outcome_sentence(strings, lang, request, zone), size="Small"),
              *_replacing(strings, lang, request, size="Small"), *_sent_again(strings, lang, request),
-             *_ending(strings, lang, request, limit=300)]
+             *_ending(strings, lang, request, limit=300, zone=zone)]
     for label, note in (("perm.label.reason", request.reason), ("perm.label.comment", request.comment)):
         if note:
             items.append(labelled(strings.text(label, lang), note, limit=300))
@@ -731,7 +742,8 @@ def _decided(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
 
 
 def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
-                     today: date, notice: str = "", how_to_change: bool = False, start: int = 0) -> Card:
+                     today: date, notice: str = "", how_to_change: bool = False, start: int = 0,
+                     zone: str = "") -> Card:
     """A person's requests, newest first: each one's state, who decided it, when and why, its own card one click away,
     Withdraw on those still waiting, and End on approvals in force or still to start on `today` (UK). From the
     `start`th, as many as fit (`MAX_LISTED` at most); when there are
@@ -750,7 +762,8 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
     def entry(row: tuple[PermissionRequest, str]) -> Element:
         request, school = row
         items: list[Element] = [_line(strings, lang, request, school, today),
-                                user_text(request.purpose, limit=200, italic=True), *_decided(strings, lang, request)]
+                                user_text(request.purpose, limit=200, italic=True),
+                                *_decided(strings, lang, request, zone)]
         buttons = [_see_in_full(strings, lang, request)]
         if request.state is RequestState.PENDING:
             buttons.append(withdraw_button(strings, lang, {"id": request.request_id, "from": "list", **shown_in(lang)},
@@ -767,7 +780,8 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
 
 
 def missed_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
-                since: datetime, first_look: bool, by_anyone: bool = False, today: date | None = None) -> Card:
+                since: datetime, first_look: bool, by_anyone: bool = False, today: date | None = None,
+                zone: str = "") -> Card:
     """What someone else (her named delegate, or the headteacher) approved, declined or ended since the reader last
     asked what waited for her (`since`; with `first_look`, the day this term began), newest first: each request, who
     decided it, when and why, its own card one click away. As many as fit (`MAX_LISTED` at most), then how many
@@ -780,13 +794,14 @@ def missed_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permiss
     else:
         title = strings.text("perm.missed_title", lang)
         intro = strings.text("perm.missed_this_term" if first_look else "perm.missed_since", lang,
-                             count=len(requests), day=_day(in_uk(since).date()), when=when(since))
+                             count=len(requests), day=_day(in_uk(since).date()),
+                             when=when_read(strings, lang, since, zone))
     body: list[Element] = [heading(title), text(intro)]
     footer = [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))]
     for shown, (request, school) in enumerate(requests):
         entry: Element = {"type": "Container", "separator": True, "items": [
             _line(strings, lang, request, school, today), plain_text(who_asks(strings, lang, request), size="Small"),
-            user_text(request.purpose, limit=200, italic=True), *_decided(strings, lang, request),
+            user_text(request.purpose, limit=200, italic=True), *_decided(strings, lang, request, zone),
             action_set([_see_in_full(strings, lang, request)])]}
         more = [text(strings.text("perm.missed_more", lang, count=len(requests) - shown), weight="Bolder")]
         if shown >= MAX_LISTED or (shown and card_bytes(card([*body, entry, *more], footer)) > MAX_CARD_BYTES):
@@ -816,8 +831,9 @@ def note_input_id(request_id: str) -> str:
 
 def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *, today: date,
                  notice: str = "", errors: Mapping[str, str] | None = None, start: int = 0,
-                 left: Collection[str] = (), typed: Mapping[str, str] | None = None) -> Card:
-    """What waits for the headteacher on `today` (UK), oldest first, and how many. A short list shows each request with
+                 left: Collection[str] = (), typed: Mapping[str, str] | None = None, zone: str = "") -> Card:
+    """What waits for the headteacher on `today` (UK; its times said to be UK time to a reader whose clocks, `zone`,
+    show another hour), oldest first, and how many. A short list shows each request with
     what a decision needs beside its reason box and Approve / Decline; a request cut short to fit is decided only on its
     full card, one click away. A longer list shows a summary of each, with its full card one click away. Each says when
     its start has passed or its dates have ended. From the `start`th, as many as fit; when more wait, how many, and
@@ -844,9 +860,9 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
     for shown, (request, school) in enumerate(requests[start:]):
         problem = problems.get(request.request_id, "")
         gone = request.request_id in left
-        items = _summary(strings, lang, request, school, problem, today, gone) if summarised else _in_full(
+        items = _summary(strings, lang, request, school, problem, today, gone, zone=zone) if summarised else _in_full(
             strings, lang, request, school, problem, today, here, gone,
-            typed=(typed or {}).get(note_input_id(request.request_id), ""))
+            typed=(typed or {}).get(note_input_id(request.request_id), ""), zone=zone)
         entry = {"type": "Container", "separator": True, "spacing": "Large", "items": items}
         # Teams refuses a card over 28 KB: the oldest requests first, as many as fit with how many more wait and Show
         # more (the one before this, the last shown, is where it goes on after).
@@ -877,8 +893,9 @@ def is_summary(waiting: int) -> bool:
 
 
 def _on_the_list(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str,
-                 today: date | None = None, left: bool = False) -> _Details:
-    return _details(strings, lang, request, school, decider=True, limit=SHORTENED_TO, today=today, left=left)
+                 today: date | None = None, left: bool = False, zone: str = "") -> _Details:
+    return _details(strings, lang, request, school, decider=True, limit=SHORTENED_TO, today=today, left=left,
+                    zone=zone)
 
 
 def cut_short_on_list(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> bool:
@@ -899,11 +916,12 @@ def _problem(strings: Catalogue, lang: Lang, problem: str) -> list[Element]:
 
 
 def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, problem: str,
-             today: date, here: Mapping[str, str], left: bool = False, typed: str = "") -> list[Element]:
+             today: date, here: Mapping[str, str], left: bool = False, typed: str = "", zone: str = ""
+             ) -> list[Element]:
     """A request on a short pending list: its details, and its decision there unless a detail had to be cut short;
     `here`, where the list card begins (`after`, `start`), which the decision's answer begins at too; `left`: its member
     of staff is no longer on the staff list; `typed`: what its reason box held when a decision was refused."""
-    details = _on_the_list(strings, lang, request, school, today, left)
+    details = _on_the_list(strings, lang, request, school, today, left, zone)
     if details.shortened:
         return [*details.rows, text(strings.text("perm.shortened", lang), weight="Bolder"),
                 *_problem(strings, lang, problem), action_set([_see_in_full(strings, lang, request)])]
@@ -922,11 +940,11 @@ def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
 
 
 def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, problem: str,
-             today: date, left: bool = False) -> list[Element]:
+             today: date, left: bool = False, *, zone: str = "") -> list[Element]:
     """A request on a long pending list: who asks, for which platform, its purpose on one line, whether its dates have
     passed, whether its member of staff has left the staff list (`left`), and its full card."""
     sent = strings.text("perm.request_line", lang, id=request.request_id, school=school,
-                        when=when(request.submitted_at))
+                        when=when_read(strings, lang, request.submitted_at, zone))
     asked = who_asks(strings, lang, request) if request.requester.name else _begun_with_a_capital(
         who_asked(strings, lang, request))
     return [plain_text(f"{asked} · {request.platform_name}", weight="Bolder"),
@@ -937,8 +955,10 @@ def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
 
 
 def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
-                  start: int = 0, notice: str = "", endable: Collection[str] = (), left: Collection[str] = ()) -> Card:
-    """The federation's official accounts: approved permissions still in force, each with when it was approved and
+                  start: int = 0, notice: str = "", endable: Collection[str] = (), left: Collection[str] = (),
+                  zone: str = "") -> Card:
+    """The federation's official accounts: approved permissions still in force, each with when it was approved (UK
+    time, said so to a reader whose clocks, `zone`, show another hour) and
     the dates approved (an account approved until the summer is not a permanent one). From the `start`th, as many as
     fit (`MAX_LISTED` at most); when there are more, how many, and Show more, which goes on after the last one shown.
     `notice`: why the list begins where it does (a Show more that found nothing after the last one it showed), or what
@@ -957,7 +977,7 @@ def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permi
     for request, school in requests[start:]:
         account = request.existing_account or request.purpose
         approved = strings.text("perm.register_line", lang, id=f"**{request.request_id}**", school=school,
-                                when=when(request.decided_at))
+                                when=when_read(strings, lang, request.decided_at, zone))
         items: list[Element] = [
             text(approved),
             user_text(f"{request.platform_name}: {account} ({who_asked(strings, lang, request)})", limit=300),

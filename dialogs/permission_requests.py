@@ -75,11 +75,11 @@ from bot.domain.permission_requests import (
     waiting_beside,
     withdraw,
 )
-from bot.domain.profiles import UserProfiles, preferred_language
+from bot.domain.profiles import UserProfiles, preferred_reading
 from bot.domain.text import clean_user_text, fold, visible, without_accents
 from bot.domain.uk_time import UK, uk_today
 from cards import permission_requests as cards
-from cards.answer import when
+from cards.answer import when, when_read
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card, notice_card
 from cards.elements import Card
 from cards.i18n import Catalogue
@@ -773,12 +773,13 @@ class PermissionFlow:
             return
         people = [p for p in self._deciders(school, request.requester)
                   if shown_to is None or p.aad_object_id != shown_to.aad_object_id]
-        languages = await asyncio.gather(*(preferred_language(self._profiles, person) for person in people))
+        # Each one's language and time zone, from the one read of their profile (a head abroad reads "UK time").
+        readings = await asyncio.gather(*(preferred_reading(self._profiles, person) for person in people))
         after = "|again" if again else ""
         messages = [OutboundMessage(
             recipient=person, message_id=_copy_id(request.request_id, request.state, person, because) + after,
             card=cards.approver_card(self._strings, lang, request, school=school.name(lang),
-                                     today=uk_today(self._clock())),
+                                     today=uk_today(self._clock()), zone=zone),
             card_key=f"{request.request_id}|decide", created_at=self._clock(),
             # A new request's card: nobody has a copy of it yet (a decision on it replaces this one). An edit of a
             # waiting request's card is no first post: it goes in place of the copy they have.
@@ -786,16 +787,16 @@ class PermissionFlow:
             # What a lock screen shows: that a request waits, never who asks or what for.
             preview=self._strings.text("notify.permission_request" if request.state is RequestState.PENDING
                                        else "notify.permission_news", lang))
-            for person, lang in zip(people, languages, strict=True)]
+            for person, (lang, zone) in zip(people, readings, strict=True)]
         if request.state is not RequestState.PENDING or because:
             # The copy each of them last opened from the pending list, where one was kept: edited alike, never posted.
             messages += [OutboundMessage(
                 recipient=person,
                 message_id=_copy_id(request.request_id, request.state, person, because) + after + "|opened",
                 card=cards.approver_card(self._strings, lang, request, school=school.name(lang),
-                                         today=uk_today(self._clock()), opened=True),
+                                         today=uk_today(self._clock()), opened=True, zone=zone),
                 card_key=_opened_key(request.request_id), created_at=self._clock(), update_only=True)
-                for person, lang in zip(people, languages, strict=True)]
+                for person, (lang, zone) in zip(people, readings, strict=True)]
         # A new request's card, or its withdrawal (sent again in place or not), is the member of staff's own press, but
         # reaches people who pressed nothing: outside school hours it waits for them, as an automatic message does (her
         # status card says when). A decider's decision, on her own press, goes at once.
@@ -940,7 +941,7 @@ class PermissionFlow:
         # Send pressed again on a form whose request is stored (its Send pressed before, whatever was sent since) shows
         # that request and costs no use: the limiter knows only the use it counted last.
         if given and (sent := _sent_on(form, turn.actor, mine)) is not None:
-            return self._status_reply(sent, turn.lang)
+            return self._status_reply(sent, turn.lang, turn.time_zone)
         result = read_form(turn.data, federation=self._federation, requester=turn.actor, today=uk_today(now),
                            now=now, request_id=form_request_id(turn.actor, form), lang=turn.lang)
         if result.request is None:
@@ -1013,7 +1014,7 @@ class PermissionFlow:
         except RateLimited as limited:
             sent = _sent_on(form, turn.actor, await self._requests.list_by_requester(turn.actor)) if given else None
             if sent is not None:
-                return self._status_reply(sent, turn.lang)
+                return self._status_reply(sent, turn.lang, turn.time_zone)
             return Reply(card=self._form_card(turn,
                                               values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.rate_limited", turn.lang, count=limited.limit.count,
@@ -1064,7 +1065,7 @@ class PermissionFlow:
             if stored.replaced_by != asked.request_id:
                 return self._form_reply(turn, self._not_replaced(stored, turn.lang), replaces="")
             saved = stored
-        return await self._after_settled(saved, requester_reads=turn.lang)
+        return await self._after_settled(saved, requester_reads=(turn.lang, turn.time_zone))
 
     def _form_reply(self, turn: Turn, notice: str, *, replaces: str) -> Reply:
         """The form as she sent it, saying why it was not sent."""
@@ -1099,7 +1100,7 @@ class PermissionFlow:
             await self._give_back(turn.actor, now)  # another form of hers stored its request first, on its own use
             raise SentMeanwhile(request.request_id)
         if not stored_now:  # another press of this Send stored it, on the use they share
-            return self._status_reply(request, turn.lang)
+            return self._status_reply(request, turn.lang, turn.time_zone)
         undelivered = not_queued = False
         try:
             undelivered = await self._queue_for_deciders(request, turn.actor, deciders=deciders)
@@ -1107,7 +1108,8 @@ class PermissionFlow:
             # The request is stored (and on the head's pending list); its card to them is still owed, and
             # `catch_up` queues it once storage answers again.
             not_queued = True
-        status = self._status_card(request, turn.lang, undelivered=undelivered, not_queued=not_queued)
+        status = self._status_card(request, turn.lang, undelivered=undelivered, not_queued=not_queued,
+                                   zone=turn.time_zone)
         return Reply(card=status, card_key=f"{request.request_id}|status")
 
     def _already_asked(self, earlier: PermissionRequest, lang: Lang, *, changed: tuple[str, ...] = (),
@@ -1143,12 +1145,12 @@ class PermissionFlow:
         """Uncount a use of the daily limit that stored nothing."""
         await give_back_unused(self._limiter, self._request_limit, requester.key, now)
 
-    def _status_reply(self, request: PermissionRequest, lang: Lang) -> Reply:
-        """The requester's status card, in place of the card clicked."""
-        return Reply(card=self._status_card(request, lang), card_key=f"{request.request_id}|status")
+    def _status_reply(self, request: PermissionRequest, lang: Lang, zone: str = "") -> Reply:
+        """The requester's status card, in place of the card clicked (`zone`: her time zone, `cards.status_card`)."""
+        return Reply(card=self._status_card(request, lang, zone=zone), card_key=f"{request.request_id}|status")
 
     def _status_card(self, request: PermissionRequest, lang: Lang, *, undelivered: bool = False,
-                     not_queued: bool = False) -> Card:
+                     not_queued: bool = False, zone: str = "") -> Card:
         """The requester's card, saying whom a waiting request waits for: the headteacher; for her own, her named
         delegate, else another school's headteacher; or that nobody is named to decide it; and, sent outside school
         hours, when its cards reach them (`_tell_deciders` keeps them for then)."""
@@ -1156,7 +1158,8 @@ class PermissionFlow:
         now = self._clock()
         today = uk_today(now)
         if school is None:
-            return cards.status_card(self._strings, lang, request, school=request.school_id, approver="", today=today)
+            return cards.status_card(self._strings, lang, request, school=request.school_id, approver="", today=today,
+                                     zone=zone)
         first = next(iter(self._federation.deciders_for(school, request.requester)), None)
         decider_id = first.aad_object_id if first else ""
         delegate = any(d.aad_object_id == decider_id for d in school.delegates)
@@ -1168,6 +1171,7 @@ class PermissionFlow:
         return cards.status_card(self._strings, lang, request, school=school.name(lang),
                                  approver=first.name if first else "", today=today, undelivered=undelivered,
                                  not_queued=not_queued, delegate=delegate, headteacher_of=other, held_until=held_until,
+                                 zone=zone,
                                  also=[p.name for p in self._federation.deciders_for(school, request.requester)
                                        if p.aad_object_id != decider_id and p.name])
 
@@ -1339,21 +1343,25 @@ class PermissionFlow:
         if school is None:
             return
         people = self._deciders(school, request.requester)
-        languages = await asyncio.gather(*(preferred_language(self._profiles, person) for person in people))
-        since = when(request.submitted_at)
+        # Each one's language and time zone, from the one read of their profile (a head abroad reads "UK time").
+        readings = await asyncio.gather(*(preferred_reading(self._profiles, person) for person in people))
         again = "|last" if last else ""
         messages = [OutboundMessage(
             recipient=person, message_id=f"{request.request_id}|waiting-reminder{again}|{person.aad_object_id}",
-            card=cards.waiting_reminder_card(self._strings, lang, request, since=since, school=school.name(lang),
-                                             delegate_named=bool(school.delegates), last=last),
+            card=cards.waiting_reminder_card(self._strings, lang, request,
+                                             since=when_read(self._strings, lang, request.submitted_at, zone),
+                                             school=school.name(lang), delegate_named=bool(school.delegates),
+                                             last=last),
             # Keyed, so that one kept for school hours is recalled from whoever the settings no longer name.
             card_key=_reminder_key(request.request_id, last=last), first_post=True,
             created_at=self._clock(), preview=self._strings.text("notify.permission_request", lang))
-            for person, lang in zip(people, languages, strict=True)]
-        lang = request.lang or await preferred_language(self._profiles, request.requester)
+            for person, (lang, zone) in zip(people, readings, strict=True)]
+        own, zone = await preferred_reading(self._profiles, request.requester)
+        lang = request.lang or own
         messages.append(OutboundMessage(
             recipient=request.requester, message_id=f"{request.request_id}|waiting-told{again}",
-            card=cards.still_waiting_card(self._strings, lang, request, since=since,
+            card=cards.still_waiting_card(self._strings, lang, request,
+                                          since=when_read(self._strings, lang, request.submitted_at, zone),
                                           deciders=[p.name for p in people], last=last),
             created_at=self._clock(), preview=self._strings.text("notify.permission_news", lang)))
         # Sent by no one's click: kept back to the school's hours on a working day.
@@ -1403,11 +1411,11 @@ class PermissionFlow:
 
     def _settled_card(self, request: PermissionRequest, lang: Lang, error: str = "", *, opened: bool = False,
                       left: bool = False, note_error: str = "", not_recorded: str = "", note: str = "",
-                      not_recorded_why: str = "") -> Card:
+                      not_recorded_why: str = "", zone: str = "") -> Card:
         return cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
                                    today=uk_today(self._clock()), error=error, opened=opened, left=left,
                                    note_error=note_error, not_recorded=not_recorded, note=note,
-                                   not_recorded_why=not_recorded_why)
+                                   not_recorded_why=not_recorded_why, zone=zone)
 
     def _own_decision_kept(self, request: PermissionRequest, person: Person) -> str:
         """Why the other button changed nothing when `person` had decided the request herself, and what she can do
@@ -1496,7 +1504,7 @@ class PermissionFlow:
         if from_list and waiting and cards.cut_short_on_list(self._strings, turn.lang, request,
                                                              school.name(turn.lang)):
             return self._shown_whole(request, turn.lang, "perm.decide_in_full", note,
-                                     left=request.request_id in await self._gone([request]))
+                                     left=request.request_id in await self._gone([request]), zone=turn.time_zone)
         now = self._clock()
         # Too late to approve (every day asked for has passed) is said before anything about the note.
         too_late = approval_problem(request, uk_today(now)) if approve else ""
@@ -1508,11 +1516,12 @@ class PermissionFlow:
                                                  typed=typed if isinstance(typed, dict) else None)
             if from_list:  # the list now is a summary, with no box to give the reason in
                 return self._shown_whole(request, turn.lang, problem, note,
-                                         left=request.request_id in await self._gone([request]))
+                                         left=request.request_id in await self._gone([request]), zone=turn.time_zone)
             said = self._strings.text(problem, turn.lang)
             # What is wrong with the reason or comment is said at its box; a request too late to approve, above it.
             return Reply(card=self._settled_card(request, turn.lang, said if problem == too_late else "",
-                                                 note_error="" if problem == too_late else said, opened=opened))
+                                                 note_error="" if problem == too_late else said, opened=opened,
+                                                 zone=turn.time_zone))
         afterwards: Afterwards | None = None  # only a change this click made has any
         try:
             decided = decide(request, turn.actor, self._federation, approve=approve, reason=note, comment=note,
@@ -1530,10 +1539,10 @@ class PermissionFlow:
             stored = await self._after_a_late_save(request.request_id)
             if stored is None:
                 if from_list:
-                    return self._shown_whole(request, turn.lang, "error.storage_unsure", note)
+                    return self._shown_whole(request, turn.lang, "error.storage_unsure", note, zone=turn.time_zone)
                 return Reply(card=self._settled_card(request, turn.lang,
                                                      self._strings.text("error.storage_unsure", turn.lang),
-                                                     opened=opened))
+                                                     opened=opened, zone=turn.time_zone))
             saved = stored
             if _made_by(saved, turn.actor, RequestState.APPROVED if approve else RequestState.DECLINED):
                 afterwards = await self._after_settled(saved, shown_to=turn.actor if on_its_card else None)
@@ -1546,35 +1555,36 @@ class PermissionFlow:
             "perm.approve" if approve else "perm.decline")
         why = self._own_decision_kept(saved, turn.actor) if button else ""
         if from_list:
-            notice = self._settled_notice(saved, turn.lang)
+            notice = self._settled_notice(saved, turn.lang, turn.time_zone)
             if button:
                 said = cards.not_recorded_sentence(self._strings, turn.lang, button, note, request=saved, why=why)
                 notice = f"{notice} {said}" + (f" “{clean_user_text(note, limit=LIMITS['reason'])}”" if note else "")
             reply = await self._pending_reply(turn, notice=notice, show_more=True)
         else:
             reply = Reply(card=self._settled_card(saved, turn.lang, opened=opened, not_recorded=button,
-                                                  note=note if button else "", not_recorded_why=why),
+                                                  note=note if button else "", not_recorded_why=why,
+                                                  zone=turn.time_zone),
                           card_key=f"{saved.request_id}|decide" if on_its_card else "")
         reply.afterwards = afterwards
         return reply
 
-    def _shown_whole(self, request: PermissionRequest, lang: Lang, why: str, note: str, *, left: bool = False
-                     ) -> Reply:
+    def _shown_whole(self, request: PermissionRequest, lang: Lang, why: str, note: str, *, left: bool = False,
+                     zone: str = "") -> Reply:
         """A waiting request's full card, as "See full request" opens it, saying why a click on the list did not
         decide it (`left`: and that its member of staff has left the staff list); the list clicked stays as it was."""
         card = cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
                                    today=uk_today(self._clock()), error=self._strings.text(why, lang), opened=True,
-                                   note=note, left=left)
+                                   note=note, left=left, zone=zone)
         return Reply(card=card, new_message=True, card_key=_opened_key(request.request_id))
 
-    def _settled_notice(self, request: PermissionRequest, lang: Lang) -> str:
+    def _settled_notice(self, request: PermissionRequest, lang: Lang, zone: str = "") -> str:
         if request.state is RequestState.PENDING:
             return ""
-        outcome = cards.outcome_sentence(self._strings, lang, request)
+        outcome = cards.outcome_sentence(self._strings, lang, request, zone)
         return f"{request.request_id}: {clean_user_text(outcome, limit=200)}"
 
     async def _after_settled(self, request: PermissionRequest, *, shown_to: Person | None = None,
-                             requester_reads: Lang | None = None) -> Afterwards:
+                             requester_reads: tuple[Lang, str] | None = None) -> Afterwards:
         """Tell the requester (in `requester_reads`, the language of the card she withdrew it on, else her own), and
         update every decider's copy in place, but for `shown_to`'s (the decider who clicked on the request's own card,
         which the click's answer has replaced). Their messages are queued before the click is answered, so a later
@@ -1733,7 +1743,7 @@ class PermissionFlow:
             return
 
     async def _notify_settled(self, request: PermissionRequest, *, shown_to: Person | None = None,
-                              requester_reads: Lang | None = None) -> None:
+                              requester_reads: tuple[Lang, str] | None = None) -> None:
         """Queue the requester's messages and the deciders' copies, side by side; the dates-ended edit still owed to
         `shown_to` is taken back. An approval of more replaces the one it widens first (`_supersede_narrower`)."""
         await self._supersede_narrower(request)
@@ -1743,30 +1753,37 @@ class PermissionFlow:
                              self._tell_deciders_it_ended(request),
                              self._take_back_dates_ended(request, shown_to))
 
-    async def _tell_requester(self, request: PermissionRequest, reads: Lang | None = None) -> None:
-        """Her status card and the news of a decision or an ending, in `reads` (the card she acted on), else the
-        language she sent the request in (a Welsh form from an English Teams is answered in Welsh), else her own."""
+    async def _tell_requester(self, request: PermissionRequest, reads: tuple[Lang, str] | None = None) -> None:
+        """Her status card and the news of a decision or an ending, in `reads` (the language of the card she acted on,
+        and her turn's time zone), else the language she sent the request in (a Welsh form from an English Teams is
+        answered in Welsh), else her own, with her time zone as her profile keeps it (a decision reaching her abroad
+        says "UK time")."""
         requester = request.requester
-        lang = reads or request.lang or await preferred_language(self._profiles, requester)
+        if reads is not None:
+            lang, zone = reads
+        else:
+            own, zone = await preferred_reading(self._profiles, requester)
+            lang = request.lang or own
         school = self._school_name(request.school_id, lang)
         replaced = f"|{edit}" if (edit := _replacing_edit(request)) else ""
         messages = [OutboundMessage(
             recipient=requester, message_id=f"{request.request_id}|status-{request.state.value}{replaced}",
-            card=self._status_card(request, lang), card_key=f"{request.request_id}|status", created_at=self._clock(),
+            card=self._status_card(request, lang, zone=zone), card_key=f"{request.request_id}|status",
+            created_at=self._clock(),
             preview=self._strings.text("notify.permission_news", lang))]
         if replaced and request.state is RequestState.APPROVED:
             # Replaced by a wider approval (whose own message tells her): the message that told her this one was
             # approved says so, in place; nothing new is posted.
             messages.append(OutboundMessage(
                 recipient=requester, message_id=f"{request.request_id}|decision{replaced}",
-                card=cards.decision_card(self._strings, lang, request, school=school),
+                card=cards.decision_card(self._strings, lang, request, school=school, zone=zone),
                 card_key=_decision_key(request.request_id), update_only=True, created_at=self._clock(),
                 preview=self._strings.text("notify.permission_news", lang)))
         elif request.state in (RequestState.APPROVED, RequestState.DECLINED):
             # Its place is kept (`first_post`: she has no copy of it yet), so an approval ended later edits it.
             messages.append(OutboundMessage(
                 recipient=requester, message_id=f"{request.request_id}|decision",
-                card=cards.decision_card(self._strings, lang, request, school=school),
+                card=cards.decision_card(self._strings, lang, request, school=school, zone=zone),
                 card_key=_decision_key(request.request_id), first_post=True, created_at=self._clock(),
                 preview=self._strings.text("notify.permission_answer", lang)))
         elif request.state is RequestState.ENDED:
@@ -1774,14 +1791,15 @@ class PermissionFlow:
             # (or never delivered) is left as it is, and nothing is posted for it.
             messages.append(OutboundMessage(
                 recipient=requester, message_id=f"{request.request_id}|decision|ended",
-                card=cards.decision_card(self._strings, lang, request, school=school),
+                card=cards.decision_card(self._strings, lang, request, school=school, zone=zone),
                 card_key=_decision_key(request.request_id), update_only=True, created_at=self._clock(),
                 preview=self._strings.text("notify.permission_news", lang)))
             if request.ended_by_id != requester.aad_object_id:
                 # Ended by whoever decides it: she is told, with the reason (ended herself, she has seen it).
                 messages.append(OutboundMessage(
                     recipient=requester, message_id=f"{request.request_id}|ended",
-                    card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock(),
+                    card=cards.decision_card(self._strings, lang, request, school=school, zone=zone),
+                    created_at=self._clock(),
                     preview=self._strings.text("notify.permission_news", lang)))
         await self._notifier.notify(messages)
 
@@ -1795,12 +1813,12 @@ class PermissionFlow:
         by_herself = request.ended_by_id == request.requester.aad_object_id
         telling = cards.ended_by_requester_card if by_herself else cards.ended_by_decider_card
         people = [p for p in self._deciders(school, request.requester) if p.aad_object_id != request.ended_by_id]
-        languages = await asyncio.gather(*(preferred_language(self._profiles, person) for person in people))
+        readings = await asyncio.gather(*(preferred_reading(self._profiles, person) for person in people))
         messages = [OutboundMessage(
             recipient=person, message_id=f"{request.request_id}|ended|told-{person.aad_object_id}",
-            card=telling(self._strings, lang, request, school=school.name(lang)),
+            card=telling(self._strings, lang, request, school=school.name(lang), zone=zone),
             created_at=self._clock(), preview=self._strings.text("notify.permission_news", lang))
-            for person, lang in zip(people, languages, strict=True)]
+            for person, (lang, zone) in zip(people, readings, strict=True)]
         if messages and by_herself:
             # Her own press, reaching people who pressed nothing: outside school hours it waits for them.
             messages = in_school_hours(messages, self._federation.calendar_for([request.school_id]), self._clock())
@@ -1819,9 +1837,9 @@ class PermissionFlow:
         if saved is None:  # below the card clicked, which stays as it was to press again
             return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
         if turn.data.get("from") == "list":
-            reply = await self._mine_reply(turn, notice=self._settled_notice(saved, turn.lang))
+            reply = await self._mine_reply(turn, notice=self._settled_notice(saved, turn.lang, turn.time_zone))
         else:
-            reply = self._status_reply(saved, turn.lang)
+            reply = self._status_reply(saved, turn.lang, turn.time_zone)
         reply.afterwards = afterwards
         return reply
 
@@ -1842,7 +1860,7 @@ class PermissionFlow:
             if saved_after_all is None or not _made_by(saved_after_all, turn.actor, RequestState.WITHDRAWN):
                 return saved_after_all, None
             saved = saved_after_all
-        return saved, await self._after_settled(saved, requester_reads=turn.lang)
+        return saved, await self._after_settled(saved, requester_reads=(turn.lang, turn.time_zone))
 
     async def end(self, turn: Turn) -> Reply:
         """An approval in force (or still to start) ended early, by whoever may decide the request or by the member of
@@ -1885,7 +1903,7 @@ class PermissionFlow:
         """The ending's messages: as after a decision, but for the card the click's answer replaces (a decider's own
         card) and in the language of the card the requester ended it on."""
         return await self._after_settled(request, shown_to=turn.actor if not own and _on_its_card(turn) else None,
-                                  requester_reads=turn.lang if own else None)
+                                  requester_reads=(turn.lang, turn.time_zone) if own else None)
 
     async def _ended_reply(self, request: PermissionRequest, turn: Turn, *, own: bool) -> Reply:
         """Where End was pressed, as it now is: Official accounts or My requests (from where that card began) with what
@@ -1893,15 +1911,15 @@ class PermissionFlow:
         data naming Official accounts (which she cannot see: no card of hers sends it), gets her status card, not a
         refusal of what was done."""
         where = turn.data.get("from")
-        notice = self._settled_notice(request, turn.lang)
+        notice = self._settled_notice(request, turn.lang, turn.time_zone)
         if where == "register" and may_see_register(turn.actor, self._federation):
             return await self._register_reply(turn, notice=notice)
         if where == "list":
             return await self._mine_reply(turn, notice=notice)
         if own:
-            return self._status_reply(request, turn.lang)
+            return self._status_reply(request, turn.lang, turn.time_zone)
         opened = where == "open"
-        return Reply(card=self._settled_card(request, turn.lang, opened=opened),
+        return Reply(card=self._settled_card(request, turn.lang, opened=opened, zone=turn.time_zone),
                      card_key="" if opened else f"{request.request_id}|decide")
 
     async def _after_a_late_save(self, request_id: str) -> PermissionRequest | None:
@@ -1934,7 +1952,7 @@ class PermissionFlow:
         return Reply(card=cards.my_requests_card(self._strings, turn.lang,
                                                  [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
                                                  today=uk_today(self._clock()), notice=notice,
-                                                 how_to_change=how_to_change, start=start))
+                                                 how_to_change=how_to_change, start=start, zone=turn.time_zone))
 
     async def decided_by_typing(self, turn: Turn) -> Reply:
         """ "approve" typed: nothing is decided. Whoever decides requests gets the list waiting for them, saying to use
@@ -1975,7 +1993,7 @@ class PermissionFlow:
         return Reply(card=cards.missed_card(self._strings, turn.lang,
                                             [(r, self._school_name(r.school_id, turn.lang)) for r in decided],
                                             since=since, first_look=True, by_anyone=True,
-                                            today=uk_today(self._clock())))
+                                            today=uk_today(self._clock()), zone=turn.time_zone))
 
     async def _missed(self, turn: Turn) -> Card | None:
         """What someone else who decides requests (her named delegate, or the headteacher) approved, declined or ended
@@ -1998,7 +2016,7 @@ class PermissionFlow:
             return None
         return cards.missed_card(self._strings, turn.lang,
                                  [(r, self._school_name(r.school_id, turn.lang)) for r in missed],
-                                 since=since, first_look=first_look, today=uk_today(now))
+                                 since=since, first_look=first_look, today=uk_today(now), zone=turn.time_zone)
 
     async def pending(self, turn: Turn) -> Reply:
         """What waits for this headteacher or delegate, with the decide buttons (on Show more, the next ones)."""
@@ -2036,7 +2054,8 @@ class PermissionFlow:
                                              [(r, self._school_name(r.school_id, turn.lang))
                                               for r in await self._as_named_now(rows)],
                                              today=uk_today(self._clock()), notice=notice, errors=errors,
-                                             start=start, left=await self._gone(rows), typed=typed))
+                                             start=start, left=await self._gone(rows), typed=typed,
+                                             zone=turn.time_zone))
 
     async def open(self, turn: Turn) -> Reply:
         """One request's card: its requester's own status card (from My requests, or a decider's own request from the
@@ -2050,13 +2069,13 @@ class PermissionFlow:
     async def _opened(self, request: PermissionRequest, turn: Turn) -> Reply:
         """The card `open` shows of a request read already."""
         if turn.actor.aad_object_id == request.requester.aad_object_id:
-            return Reply(card=self._status_card(request, turn.lang))
+            return Reply(card=self._status_card(request, turn.lang, zone=turn.time_zone))
         found = self._decided_by(request, turn)
         if isinstance(found, Reply):
             return found
         left = request.request_id in await self._gone([request])
         [shown] = await self._as_named_now([request])
-        return Reply(card=self._settled_card(shown, turn.lang, opened=True, left=left),
+        return Reply(card=self._settled_card(shown, turn.lang, opened=True, left=left, zone=turn.time_zone),
                      card_key=_opened_key(request.request_id) if request.state is RequestState.PENDING else "")
 
     async def _typed_reference(self, request_id: str, turn: Turn) -> Reply:
@@ -2091,7 +2110,8 @@ class PermissionFlow:
         return Reply(card=cards.register_card(
             self._strings, turn.lang, [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
             start=start, notice=notice or shorter, endable={r.request_id for r in rows if decides(r)},
-            left={r.request_id for r in rows if requester_has_left(r, staff, self._federation)}))
+            left={r.request_id for r in rows if requester_has_left(r, staff, self._federation)},
+            zone=turn.time_zone))
 
     async def _goes_on_at(self, turn: Turn, rows: Sequence[PermissionRequest], *, newest_first: bool,
                           on_the_list: Callable[[PermissionRequest], bool]) -> tuple[int, str]:

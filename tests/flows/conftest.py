@@ -136,11 +136,12 @@ class BotInMemory:
         return await self.read_reminders()
 
     async def says(self, person: Person, text: str, *, lang: Lang = Lang.EN, scope: Scope = Scope.PERSONAL,
-                   conversation: str = "") -> Reply:
-        """The person types `text`, in `conversation` (by default their 1:1 chat with the bot, or the group chat)."""
+                   conversation: str = "", time_zone: str = "") -> Reply:
+        """The person types `text`, in `conversation` (by default their 1:1 chat with the bot, or the group chat), in
+        Teams set to `time_zone` (none told by default)."""
         conversation = conversation or (f"a:personal-{person.aad_object_id}" if scope is Scope.PERSONAL else "19:group")
         return await _answered(self.router.route(Turn(actor=person, lang=lang, scope=scope, text=text,
-                                                      conversation=conversation)))
+                                                      conversation=conversation, time_zone=time_zone)))
 
     async def clicks(self, person: Person, verb: str, data: Mapping[str, Any], *, lang: Lang = Lang.EN,
                      scope: Scope = Scope.PERSONAL, time_zone: str = "") -> Reply:

@@ -4679,3 +4679,105 @@ async def test_a_request_whose_last_day_comes_before_school_hours_is_not_kept_fo
     assert _approvals(await bot.cards_going_to(SIAN, clock.now)) == [weekend_id]
     assert sorted(_approvals(await bot.cards_going_to(SIAN, datetime(2026, 11, 16, 8, 0, tzinfo=UTC)))) == sorted(
         [weekend_id, longer_id])
+
+
+# Read abroad: a head on a school trip in Brittany, a member of staff on a course in Toronto
+
+_UK_TIME = {Lang.EN: " UK time", Lang.CY: " amser y DU"}
+
+
+async def _abroad_bot(strings: Catalogue, federation: Federation, clock: Clock, lang: Lang, *,
+                      abroad: tuple[tuple[Person, str], ...]) -> BotInMemory:
+    """`_late_bot`, with Ffion (the delegate, at home) met, and each person of `abroad` having last written to the bot
+    from Teams set to that time zone (the profile keeps it: `TimeZone`)."""
+    bot = await _late_bot(strings, federation, clock, lang)
+    await bot.meets(FFION)
+    profiles = MemoryUserProfiles(bot.store)
+    for person, zone in abroad:
+        kept = await profiles.get_profile(person)
+        await profiles.save_profile(replace(kept, time_zone=zone))
+    return bot
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_request_and_its_withdrawal_reaching_a_head_abroad_say_their_times_are_uk_time(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Siân is on a school trip in Brittany; her Teams said so when she last wrote to the bot. Carys sends a request at
+    10:00 UK time and withdraws it at 11:30: Siân's cards read "sent 02/11/2026 10:00" and "Withdrawn by Carys
+    Jenkins, 02/11/2026 11:30", which she took for her own hours, an hour after each. They say UK time, as the
+    read-and-confirm cards do; Ffion, at home, reads them as before."""
+    clock = Clock(datetime(2026, 11, 2, 10, 0, tzinfo=UTC))  # Monday 2 November, 10:00 GMT: school hours
+    bot = await _abroad_bot(strings, federation, clock, lang, abroad=((SIAN, "Europe/Paris"),))
+    status = await bot.clicks(CARYS, "permission.submit", _form(start="2026-12-20"), lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    clock.now = datetime(2026, 11, 2, 11, 30, tzinfo=UTC)
+
+    await bot.clicks(CARYS, "permission.withdraw", {"id": request_id}, lang=lang)
+
+    school = federation.schools[0].name(lang)
+    sent, withdrawn = (await bot.cards_for(SIAN))[0], (await bot.cards_for(SIAN))[-1]
+    assert strings.text("perm.request_line", lang, id=request_id, school=school,
+                        when="02/11/2026 10:00" + _UK_TIME[lang]) in text_of(sent), text_of(sent)
+    assert strings.text("perm.status_withdrawn", lang, name=CARYS.name,
+                        when="02/11/2026 11:30" + _UK_TIME[lang]) in text_of(withdrawn), text_of(withdrawn)
+    at_home = text_of(await bot.cards_for(FFION))
+    assert "UK time" not in at_home and "amser y DU" not in at_home
+    assert strings.text("perm.status_withdrawn", Lang.EN, name=CARYS.name, when="02/11/2026 11:30") in at_home
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_waiting_reminder_and_a_decision_reaching_readers_abroad_say_their_times_are_uk_time(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """A school week on, Siân (in Brittany) is reminded that Carys's request of "02/11/2026 09:00" waits, and Carys,
+    on a course in Toronto, is told it still waits; then Ffion approves it, and Carys's decision card reads "Approved
+    by Mrs Ffion Davies …, 09/11/2026 10:00". Each time is UK time, and says so to the reader abroad."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # a Monday
+    bot = await _abroad_bot(strings, federation, clock, lang,
+                            abroad=((SIAN, "Europe/Paris"), (CARYS, "America/Toronto")))
+    status = await bot.clicks(CARYS, "permission.submit", _form(start="2026-12-20"), lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    owed = {p.aad_object_id: len(await bot.cards_for(p)) for p in (CARYS, SIAN, FFION)}
+    clock.now = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)  # five school days on
+    assert await _reminding(bot, clock).see_to_waiting() == 1
+    new = {p.aad_object_id: (await bot.cards_for(p))[owed[p.aad_object_id]:] for p in (CARYS, SIAN, FFION)}
+    clock.now = datetime(2026, 11, 9, 10, 0, tzinfo=UTC)
+
+    await bot.clicks(FFION, "permission.approve", {"id": request_id, "reason": "Keep it to the trip."})
+
+    since = "02/11/2026 09:00"
+    [to_sian], [to_ffion], [to_carys] = new[SIAN.aad_object_id], new[FFION.aad_object_id], new[CARYS.aad_object_id]
+    assert strings.text("perm.waiting_reminder", lang, id=request_id, name=CARYS.name,
+                        when=since + _UK_TIME[lang]) in text_of(to_sian), text_of(to_sian)
+    assert strings.text("perm.waiting_reminder", Lang.EN, id=request_id, name=CARYS.name, when=since) in text_of(
+        to_ffion)  # at home: as before
+    assert strings.text("perm.waiting_told", lang, when=since + _UK_TIME[lang]) in text_of(to_carys), text_of(to_carys)
+    decided_by = federation.display_name(FFION.aad_object_id, FFION.name)
+    decision = text_of(await bot.cards_for(CARYS))
+    assert strings.text("perm.status_approved_delegate", lang, name=decided_by,
+                        when="09/11/2026 10:00" + _UK_TIME[lang]) in decision, decision
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_pending_list_and_what_she_missed_read_abroad_say_their_times_are_uk_time(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """In Brittany, Siân opens what waits for her from a press whose activity carries no zone (the edge reads the one
+    her profile keeps, as the turn's): the pending list's "sent 02/11/2026 10:00" and what Ffion decided since she last
+    looked, "Approved by … 02/11/2026 10:30", say UK time."""
+    clock = Clock(datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    bot = await _abroad_bot(strings, federation, clock, lang, abroad=((SIAN, "Europe/Paris"),))
+    waiting = await bot.clicks(CARYS, "permission.submit", _form(start="2026-12-20"), lang=lang)
+    decided = await bot.clicks(CARYS, "permission.submit", _form(start="2026-12-21",
+                                                                  purpose="Share the Year 10 choir's concert."))
+    waiting_id = str(verb_data(waiting.card or {}, "permission.withdraw")["id"])
+    decided_id = str(verb_data(decided.card or {}, "permission.withdraw")["id"])
+    clock.now = datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
+    await bot.clicks(FFION, "permission.approve", {"id": decided_id, "reason": "Fine."})
+
+    listed = await bot.clicks(SIAN, "permission.pending", {}, lang=lang, time_zone="Europe/Paris")
+    asks = {Lang.EN: "anything waiting for me?", Lang.CY: "oes rhywbeth yn aros amdana i?"}[lang]
+    missed = await bot.says(SIAN, asks, lang=lang, time_zone="Europe/Paris")
+
+    school = federation.schools[0].name(lang)
+    assert strings.text("perm.request_line", lang, id=waiting_id, school=school,
+                        when="02/11/2026 10:00" + _UK_TIME[lang]) in text_of(listed.card), text_of(listed.card)
+    assert "10:30" + _UK_TIME[lang] in text_of(missed.more), text_of(missed.more)
