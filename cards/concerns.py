@@ -33,7 +33,7 @@ from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.text import clean_user_text, without_accents
 from bot.policy.places import PolicyPlace
 from bot.policy.welsh import welsh_sentences
-from cards.answer import VERB_SECTION, goes_on_day, place_data, shown_in, when
+from cards.answer import VERB_SECTION, goes_on_day, place_data, shown_in, when_read
 from cards.common import VERB_CONCERN_FORM
 from cards.elements import (
     MAX_CARD_BYTES,
@@ -366,35 +366,41 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
     return _private(strings, lang, body, [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
 
 
-def _note_label(strings: Catalogue, lang: Lang, note: Note, report: ConcernReport, *, yours: bool = False) -> str:
-    """What a note is, when it was written and by whom: a holder's note (passing it on, or the outcome) is written by
-    whoever held it at its level (the chain before the holder never changes); the reporter's names nobody, and on her
-    own view (`yours`) is said to her."""
+def _note_label(strings: Catalogue, lang: Lang, note: Note, report: ConcernReport, *, yours: bool = False,
+                zone: str = "") -> str:
+    """What a note is, when it was written (UK time, said so to a reader whose clocks, `zone`, show another hour) and
+    by whom: a holder's note (passing it on, or the outcome) is written by whoever held it at its level (the chain
+    before the holder never changes); the reporter's names nobody, and on her own view (`yours`) is said to her."""
     name = report.chain[note.level].name if note.level < len(report.chain) else ""
     if note.kind in _HERS:
         if yours:
-            return strings.text(f"concern.note_yours.{note.kind.value}", lang, when=when(note.at))
+            return strings.text(f"concern.note_yours.{note.kind.value}", lang,
+                                when=when_read(strings, lang, note.at, zone))
         if note.kind is NoteKind.ADDED:
             name = report.reporter.name
-    return strings.text(f"concern.note.{note.kind.value}", lang, when=when(note.at), name=name)
+    return strings.text(f"concern.note.{note.kind.value}", lang, when=when_read(strings, lang, note.at, zone),
+                        name=name)
 
 
 def _notes(strings: Catalogue, lang: Lang, notes: Sequence[Note], report: ConcernReport, *,
-           yours: bool = False) -> list[Element]:
+           yours: bool = False, zone: str = "") -> list[Element]:
     rows: list[Element] = []
     for note in notes:
-        rows += [plain_text(_note_label(strings, lang, note, report, yours=yours), weight="Bolder", size="Small"),
+        rows += [plain_text(_note_label(strings, lang, note, report, yours=yours, zone=zone), weight="Bolder",
+                            size="Small"),
                  user_text(note.text, limit=LIMITS["note"])]
     return rows
 
 
-def _state(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person | None = None) -> Element:
-    """Where the report is, said to the one who holds it as "you"."""
+def _state(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person | None = None, zone: str = ""
+           ) -> Element:
+    """Where the report is, said to the one who holds it as "you" (since when: UK time, said so to a reader whose
+    clocks, `zone`, show another hour)."""
     moment = {ReportState.OPEN: report.submitted_at, ReportState.ACKNOWLEDGED: report.acknowledged_at,
               ReportState.ESCALATED: report.escalated_at, ReportState.CLOSED: report.closed_at}[report.state]
     key = "concern.state_yours" if viewer is not None and report.handled_by(viewer) else "concern.state"
-    return plain_text(strings.text(f"{key}.{report.state.value}", lang, when=when(moment), name=report.holder.name),
-                      weight="Bolder")
+    return plain_text(strings.text(f"{key}.{report.state.value}", lang, when=when_read(strings, lang, moment, zone),
+                                   name=report.holder.name), weight="Bolder")
 
 
 def _pace(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Element]:
@@ -423,17 +429,19 @@ def _about(strings: Catalogue, lang: Lang, report: ConcernReport, *, yours: bool
     return rows
 
 
-def _details(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person) -> list[Element]:
-    return [*_words(strings, lang, report, submitted=True), *_notes(strings, lang, report.notes_for(viewer), report)]
+def _details(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person, zone: str = "") -> list[Element]:
+    return [*_words(strings, lang, report, submitted=True, zone=zone),
+            *_notes(strings, lang, report.notes_for(viewer), report, zone=zone)]
 
 
 def _words(strings: Catalogue, lang: Lang, report: ConcernReport, *, submitted: bool = False,
-           yours: bool = False) -> list[Element]:
+           yours: bool = False, zone: str = "") -> list[Element]:
     """What the reporter wrote on the form, and whom she picked (`submitted`: when it was sent, after what happened;
     `yours`: on her own view, said to her)."""
     rows: list[Element] = [user_text(report.what, limit=LIMITS["what"])]
     if submitted:
-        rows.append(labelled(strings.text("concern.label.submitted", lang), when(report.submitted_at)))
+        rows.append(labelled(strings.text("concern.label.submitted", lang),
+                             when_read(strings, lang, report.submitted_at, zone)))
     for key, value in (("since", report.since), ("where", report.where), ("who", report.who)):
         if value:
             rows.append(labelled(strings.text(f"concern.label.{key}", lang), value, limit=LIMITS[key]))
@@ -531,13 +539,14 @@ def _escalation(strings: Catalogue, lang: Lang, report: ConcernReport, asked: As
 def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person, *, reminder: bool = False,
                 passed_up_at: datetime | None = None, passed_up_goes: datetime | None = None,
                 closing: bool = False, error: str = "",
-                notice: str = "", draft: str = "", asked: Asked | None = None, news: str = "") -> Card:
+                notice: str = "", draft: str = "", asked: Asked | None = None, news: str = "", zone: str = "") -> Card:
     """The private card of whoever holds (or held) the report: only what `viewer` may read, and what they can do now.
     `closing` shows the outcome box that closing needs; a `reminder` says the day it is passed up (`passed_up_at`; with
     the hour it reaches the next person, `passed_up_goes`, when that waits for school hours); `draft`, what they typed
     in the outcome box (when closing) or the note box, shown in it again; `asked`, whom to pass it to, as their note may
     name the next person up; `news`, what is new on a card sent again (the reporter added to it), said under its title,
-    where a card whose title is the first one's is read from."""
+    where a card whose title is the first one's is read from. Its times are UK time, said so to a reader whose clocks,
+    `zone`, show another hour (a line manager at a conference in Canada)."""
     reporter, holder = report.reporter.name, report.holder.name
     kind = "outside" if report.kind is ReportKind.NOT_COLLEAGUE else "colleague"
     if not report.handled_by(viewer):  # someone who held it before: it has gone from them to `holder`
@@ -556,7 +565,7 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
             key = "concern.reminder_body" + ("_urgent" if report.pace is Pace.URGENT else "")
             body.append({"type": "Container", "style": "warning", "items": [plain_text(strings.text(
                 key, lang, name=report.next_up.name,
-                on_day=goes_on_day(strings, lang, passed_up_at, passed_up_goes)))]})
+                on_day=goes_on_day(strings, lang, passed_up_at, passed_up_goes, zone=zone)))]})
         # Past the first holder it came from whoever had it, not from her, as its title says.
         intro = "concern.holder_intro_passed" if report.level > 0 else "concern.holder_intro"
         body.append(plain_text(f"{strings.text(f'{intro}.{kind}', lang, name=reporter)} "
@@ -578,8 +587,8 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
             body.append(plain_text(strings.text("concern.holder_instead_of_head", lang), weight="Bolder"))
         if (written := _written_in(report)) is not None and written is not lang:
             body.append(plain_text(strings.text(f"concern.written_in.{written.value}", lang, name=reporter)))
-    body += [_state(strings, lang, report, viewer), *_flags(strings, lang, report),
-             *_details(strings, lang, report, viewer)]
+    body += [_state(strings, lang, report, viewer, zone), *_flags(strings, lang, report),
+             *_details(strings, lang, report, viewer, zone)]
     if notice:
         body.append({"type": "Container", "style": "warning", "items": [plain_text(notice)]})
     data = {"ref": report.reference}
@@ -609,19 +618,21 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
 
 
 def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, title_key: str = "concern.yours_title",
-                  notice: str = "", draft: str = "") -> Card:
+                  notice: str = "", draft: str = "", zone: str = "") -> Card:
     """The reporter's own view: status, who holds it, dates, what she sent and added, an outcome shared with them; while
     it is open, a box to add to it, and (once, after closing) "this isn't resolved" (`draft`: what they typed in the
-    note box, shown in it again)."""
+    note box, shown in it again). Its times as `holder_card` says them (`zone`)."""
     reporter = report.reporter
     body: list[Element] = [heading(strings.text(title_key, lang, ref=report.reference)),
-                           labelled(strings.text("concern.label.submitted", lang), when(report.submitted_at)),
-                           _state(strings, lang, report)]
+                           labelled(strings.text("concern.label.submitted", lang),
+                                    when_read(strings, lang, report.submitted_at, zone)),
+                           _state(strings, lang, report, zone=zone)]
     if report.reopened_at is not None:
-        body.append(labelled(strings.text("concern.label.reopened", lang), when(report.reopened_at)))
+        body.append(labelled(strings.text("concern.label.reopened", lang),
+                             when_read(strings, lang, report.reopened_at, zone)))
     # Her own words, and what she added since, so she can check what she sent without asking anyone.
     body += [sub_heading(strings.text("concern.yours_words", lang)), *_words(strings, lang, report, yours=True),
-             *_notes(strings, lang, report.notes_for(reporter), report, yours=True)]
+             *_notes(strings, lang, report.notes_for(reporter), report, yours=True, zone=zone)]
     if notice:
         body.append({"type": "Container", "style": "warning", "items": [plain_text(notice)]})
     actions: list[Element] = []
@@ -645,7 +656,7 @@ def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, titl
 
 
 def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], *, start: int = 0,
-                    notice: str = "", holding: bool = False) -> Card:
+                    notice: str = "", holding: bool = False, zone: str = "") -> Card:
     """The reporter's list, newest first: each report's reference, date, status, holder and pace (never its text or
     notes). From the `start`th, as many as fit (`MAX_LISTED` at most); when there are more, how many, and Show more,
     which goes on after the last one shown (older). `notice`: why the list begins where it does (a Show more that found
@@ -656,7 +667,7 @@ def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernRep
              action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM)])]
     listed = _report_list(strings, lang, reports, title="concern.mine_title", count="concern.mine_count", empty=empty,
                           more=lambda place, last: _show_more(strings, lang, VERB_MINE, place, last),
-                          start=start, notice=notice)
+                          start=start, notice=notice, zone=zone)
     if holding:
         listed["body"].insert(1, {"type": "Container", "style": "emphasis", "items": [
             text(strings.text("concern.mine_held", lang), weight="Bolder"),
@@ -665,7 +676,7 @@ def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernRep
 
 
 def held_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], viewer: Person, *,
-                      start: int = 0, notice: str = "") -> Card:
+                      start: int = 0, notice: str = "", zone: str = "") -> Card:
     """The reports `viewer` holds, open ones only, those waiting for them to acknowledge first, then oldest first: each
     one's reference, when it was sent, whom from (as their own card of it names her: this list goes to them alone),
     its state as their own card says it, its pace, and Show (their card of it). Never its text. Paged as
@@ -677,15 +688,15 @@ def held_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernR
 
     return _report_list(strings, lang, reports, title="concern.held_title", count="concern.held_count",
                         empty=[text(strings.text("concern.held_empty", lang))], viewer=viewer, more=more, start=start,
-                        notice=notice, whose=True)
+                        notice=notice, whose=True, zone=zone)
 
 
 def _report_list(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], *, title: str, count: str,
                  empty: list[Element], more: Callable[[int, ConcernReport], Element], viewer: Person | None = None,
-                 start: int = 0, notice: str = "", whose: bool = False) -> Card:
+                 start: int = 0, notice: str = "", whose: bool = False, zone: str = "") -> Card:
     """A list of reports (each its reference, date, `whose`: its reporter, state as `viewer` reads it, pace, and Show)
     from the `start`th, as many as fit (`MAX_LISTED` at most); past that, how many there are (`count`) and `more` below
-    the last one shown."""
+    the last one shown. Times as `holder_card` says them (`zone`)."""
     body: list[Element] = [heading(strings.text(title, lang))]
     if notice:
         body.append(text(notice, weight="Bolder"))
@@ -693,9 +704,10 @@ def _report_list(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport
         body += empty
     def entry(report: ConcernReport) -> Element:
         return {"type": "Container", "separator": True, "items": [
-            sub_heading(strings.text("concern.mine_row", lang, ref=report.reference, when=when(report.submitted_at))),
+            sub_heading(strings.text("concern.mine_row", lang, ref=report.reference,
+                                     when=when_read(strings, lang, report.submitted_at, zone))),
             *([plain_text(strings.text("concern.held_from", lang, name=report.reporter.name))] if whose else []),
-            _state(strings, lang, report, viewer),
+            _state(strings, lang, report, viewer, zone),
             *_pace(strings, lang, report),
             action_set([execute(strings.text("concern.show", lang, ref=report.reference), VERB_SHOW,
                                {"ref": report.reference})])]}
@@ -719,12 +731,13 @@ def _show_more(strings: Catalogue, lang: Lang, verb: str, start: int, last: Conc
 
 
 def reminder_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, passed_up_at: datetime,
-                  passed_up_goes: datetime | None = None) -> Card:
+                  passed_up_goes: datetime | None = None, zone: str = "") -> Card:
     """The reminder to the holder: their card, with a warning above it saying the day it goes to the next person (the
-    hour too, `passed_up_goes`, when it waits for school hours)."""
+    hour too, `passed_up_goes`, when it waits for school hours; UK time, said so to a reader whose clocks, `zone`, show
+    another hour)."""
     holder = Person(report.reporter.tenant_id, report.holder.aad_object_id, report.holder.name)
     return holder_card(strings, lang, report, holder, reminder=True, passed_up_at=passed_up_at,
-                       passed_up_goes=passed_up_goes)
+                       passed_up_goes=passed_up_goes, zone=zone)
 
 
 def acknowledged_card(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
@@ -753,9 +766,10 @@ def passed_on_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport
                     [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
 
 
-def closed_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
-    """Tells the reporter their report was closed (with the outcome only if the holder shared it)."""
-    return reporter_card(strings, lang, report, title_key="concern.closed_reporter_title")
+def closed_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport, zone: str = "") -> Card:
+    """Tells the reporter their report was closed (with the outcome only if the holder shared it; times as
+    `reporter_card` says them)."""
+    return reporter_card(strings, lang, report, title_key="concern.closed_reporter_title", zone=zone)
 
 
 def deleted_card(strings: Catalogue, lang: Lang, reference: str, months: int) -> Card:

@@ -68,7 +68,7 @@ from bot.domain.ids import new_form_token
 from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.outbox import Notifier, OutboundMessage, in_school_hours
 from bot.domain.people import Lang, Person, StaffContact
-from bot.domain.profiles import UserProfiles, chosen_language, preferred_language
+from bot.domain.profiles import UserProfiles, chosen_reading, preferred_reading
 from bot.domain.school_calendar import SchoolCalendar
 from bot.domain.text import fold
 from bot.policy.model import Policy
@@ -848,7 +848,7 @@ class ConcernFlow:
             # The same words on a new form (she wasn't sure the first had gone): the one she sent, not a second.
             return Reply(card=cards.reporter_card(self._strings, turn.lang, earlier, notice=self._strings.text(
                 "concern.sent_already", turn.lang, ref=earlier.reference,
-                when=on_day(self._strings, turn.lang, earlier.submitted_at))))
+                when=on_day(self._strings, turn.lang, earlier.submitted_at)), zone=turn.time_zone))
         day_ago = self._clock() - timedelta(hours=24)
         if closed := next((r for r in same if r.state is ReportState.CLOSED and r.submitted_at >= day_ago), None):
             # The same words on a second form once the first report was closed that day (the form left open on her
@@ -857,7 +857,7 @@ class ConcernFlow:
             told = "concern.sent_already_closed" if closed.can_reopen else "concern.sent_already_closed_final"
             return Reply(card=cards.reporter_card(self._strings, turn.lang, closed, notice=self._strings.text(
                 told, turn.lang, ref=closed.reference,
-                when=on_day(self._strings, turn.lang, closed.submitted_at))))
+                when=on_day(self._strings, turn.lang, closed.submitted_at)), zone=turn.time_zone))
         # What she said of anyone asked about before, on this form: "Gareth and Siân" asks about each in turn.
         earlier = turn.data.get("answered")
         answers = {texts["doubt"], *(earlier.split()[:_MOST_ASKED] if isinstance(earlier, str) else ())}
@@ -905,7 +905,7 @@ class ConcernFlow:
                 if report is None and (earlier := await self._sent_already(turn.actor, kind, texts["what"])):
                     return Reply(card=cards.reporter_card(self._strings, turn.lang, earlier, notice=self._strings.text(
                         "concern.sent_already", turn.lang, ref=earlier.reference,
-                        when=on_day(self._strings, turn.lang, earlier.submitted_at))))
+                        when=on_day(self._strings, turn.lang, earlier.submitted_at)), zone=turn.time_zone))
                 if report is None and not await self._sent_already(turn.actor, kind, texts["what"], closed_too=True):
                     # Claimed by another form that has not stored its report yet: it is sending them now.
                     return await again(notice=self._strings.text("concern.sending_elsewhere", turn.lang))
@@ -1057,18 +1057,20 @@ class ConcernFlow:
         return stored
 
     async def _message(self, contact: StaffContact | Person, report: ConcernReport, message_id: str,
-                       build: Callable[[Lang], Card], *, card_key: str = "") -> OutboundMessage:
+                       build: Callable[[Lang, str], Card], *, card_key: str = "") -> OutboundMessage:
         """A message in the recipient's own language: for the reporter, the one she chose if she did, else that of the
         form she sent it on (as a question's reply: a Welsh form from an English Teams is answered in Welsh), else hers;
-        ids are derived from the report, so resending is harmless."""
+        built (`build`) in it and for the time zone her profile keeps (a line manager at a conference in Canada reads
+        its times as UK time), from the one read of it; ids are derived from the report, so resending is harmless."""
         person = contact if isinstance(contact, Person) else Person(report.reporter.tenant_id,
                                                                      contact.aad_object_id, contact.name)
         if report.lang is not None and person.aad_object_id == report.reporter.aad_object_id:
-            lang = await chosen_language(self._profiles, person) or report.lang
+            chosen, zone = await chosen_reading(self._profiles, person)
+            lang = chosen or report.lang
         else:
-            lang = await preferred_language(self._profiles, person)
+            lang, zone = await preferred_reading(self._profiles, person)
         # A lock screen shows the preview to anyone near the phone: nothing of the report, not even whose it is.
-        return OutboundMessage(recipient=person, message_id=f"{report.reference}|{message_id}", card=build(lang),
+        return OutboundMessage(recipient=person, message_id=f"{report.reference}|{message_id}", card=build(lang, zone),
                                card_key=card_key, created_at=self._clock(),
                                preview=self._strings.text("notify.private", lang))
 
@@ -1090,10 +1092,10 @@ class ConcernFlow:
             working_days = (await self._today(report, await staff() if staff else None)).working_days(report)
             passed_up_at = working_days.add_working_days(passed_up_at, report.escalate_after)
             passed_up_goes = _reaches_at(working_days, passed_up_at)
-        return await self._message(holder, report, kind, lambda lang: (
+        return await self._message(holder, report, kind, lambda lang, zone: (
             cards.reminder_card(self._strings, lang, report, passed_up_at=passed_up_at,
-                                passed_up_goes=passed_up_goes) if reminder
-            else cards.holder_card(self._strings, lang, report, self._as_person(report, holder))),
+                                passed_up_goes=passed_up_goes, zone=zone) if reminder
+            else cards.holder_card(self._strings, lang, report, self._as_person(report, holder), zone=zone)),
             # A reminder is a new message (it should be noticed), with a key of its own only so that retention can
             # replace it (it shows the whole report); anything else updates the card they have.
             card_key=f"{report.reference}|{holder.aad_object_id}" + (f"|{kind}" if reminder else ""))
@@ -1104,14 +1106,14 @@ class ConcernFlow:
         staff list, when given); the ids are fixed by report, action and level, so queuing them again (the reminder
         task catching up) sends nothing twice."""
         if action == "acknowledged":
-            return [await self._message(report.reporter, report, f"acknowledged-{report.level}", lambda lang:
+            return [await self._message(report.reporter, report, f"acknowledged-{report.level}", lambda lang, _:
                                         cards.acknowledged_card(self._strings, lang, report))]
         if action == "escalated":
             return await self._escalation_messages(report)
         if action == "closed":  # keyed only so that retention can replace it: it may show the outcome
             kind = f"closed-{report.level}"
-            return [await self._message(report.reporter, report, kind, lambda lang:
-                                        cards.closed_for_reporter(self._strings, lang, report),
+            return [await self._message(report.reporter, report, kind, lambda lang, zone:
+                                        cards.closed_for_reporter(self._strings, lang, report, zone),
                                         card_key=f"{report.reference}|{report.reporter.aad_object_id}|{kind}")]
         if action == "not resolved":
             return [await self._to_holder(report)]
@@ -1121,7 +1123,7 @@ class ConcernFlow:
             return [await self._to_holder(report, reminder=True, staff=staff)]
         if action == "passed on":  # nothing to whoever left
             return [await self._to_holder(report),
-                    await self._message(report.reporter, report, f"passed-on-{report.level}", lambda lang:
+                    await self._message(report.reporter, report, f"passed-on-{report.level}", lambda lang, _:
                                         cards.passed_on_for_reporter(self._strings, lang, report))]
         return []
 
@@ -1252,9 +1254,11 @@ class ConcernFlow:
         """The report as this (permitted) viewer may see it now: the reporter's view, or the holder's (`draft`: what
         they typed in its box; `asked`: whom to pass it to, as their note may name the next person up)."""
         if turn.actor.aad_object_id == report.reporter.aad_object_id:
-            return Reply(card=cards.reporter_card(self._strings, turn.lang, report, notice=notice, draft=draft))
+            return Reply(card=cards.reporter_card(self._strings, turn.lang, report, notice=notice, draft=draft,
+                                                  zone=turn.time_zone))
         return Reply(card=cards.holder_card(self._strings, turn.lang, report, turn.actor, notice=notice,
-                                            closing=closing, error=error, draft=draft, asked=asked))
+                                            closing=closing, error=error, draft=draft, asked=asked,
+                                            zone=turn.time_zone))
 
     async def _too_long(self, turn: Turn, typed: str, box: str, *, closing: bool = False) -> Reply | None:
         """For words over their box's limit (a client that ignores the box's maxLength, or a forged press): the card
@@ -1345,10 +1349,10 @@ class ConcernFlow:
         suffix = "" if report.level == 1 else f"-{report.level}"
         return [await self._to_holder(report),
                 await self._message(report.reporter, report, f"escalated-reporter{suffix}",
-                                    lambda lang: cards.escalated_for_reporter(self._strings, lang, report)),
+                                    lambda lang, _: cards.escalated_for_reporter(self._strings, lang, report)),
                 await self._message(before, report, f"escalated-manager{suffix}",
-                                    lambda lang: cards.holder_card(self._strings, lang, report,
-                                                                   self._as_person(report, before)),
+                                    lambda lang, zone: cards.holder_card(self._strings, lang, report,
+                                                                         self._as_person(report, before), zone=zone),
                                     card_key=f"{report.reference}|{before.aad_object_id}")]
 
     async def escalate(self, turn: Turn) -> Reply:
@@ -1419,12 +1423,12 @@ class ConcernFlow:
                 not had_it.holder_has_left(await self._today(report)) else []
             return [await self._to_holder(report),
                     await self._message(report.reporter, report, f"escalated-reporter{suffix}",
-                                        lambda lang: cards.escalated_for_reporter(self._strings, lang, report)),
+                                        lambda lang, _: cards.escalated_for_reporter(self._strings, lang, report)),
                     *moved_on]
         holder, kind = report.holder, f"added-{len(added)}"
-        return [await self._message(holder, report, kind, lambda lang: cards.holder_card(
+        return [await self._message(holder, report, kind, lambda lang, zone: cards.holder_card(
             self._strings, lang, report, self._as_person(report, holder),
-            news=self._strings.text("concern.added_for_holder", lang, name=report.reporter.name)),
+            news=self._strings.text("concern.added_for_holder", lang, name=report.reporter.name), zone=zone),
             card_key=f"{report.reference}|{holder.aad_object_id}|{kind}")]
 
     async def _moved_on(self, report: ConcernReport, before: StaffContact) -> list[OutboundMessage]:
@@ -1439,7 +1443,7 @@ class ConcernFlow:
             slot.card_key for slot in await self._reports.list_posted_cards(report)
             if slot.recipient.aad_object_id == before.aad_object_id and slot.card_key.startswith(own)}
         return [replace(await self._message(before, report, f"moved-on-{report.level}|{key.removeprefix(own)}",
-                                            lambda lang: cards.moved_on_card(self._strings, lang, report.reference),
+                                            lambda lang, _: cards.moved_on_card(self._strings, lang, report.reference),
                                             card_key=key), update_only=True)
                 for key in sorted(keys)]
 
@@ -1454,7 +1458,7 @@ class ConcernFlow:
         # A line manager typing "my reports" for the reports sent to him: the first page says where those are.
         holding = start == 0 and bool(await self._held_by(turn.actor))
         return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports, start=start, notice=notice,
-                                                holding=holding))
+                                                holding=holding, zone=turn.time_zone))
 
     async def _mine_if_any(self, turn: Turn) -> Reply:
         """A message that speaks of "my report" in words no list has ("has Mr Davies read my report yet?", "pwy sydd â
@@ -1472,7 +1476,8 @@ class ConcernFlow:
         question, which the headteacher it may be about would review."""
         reports = await self._reports.list_by_reporter(turn.actor)
         notice = self._strings.text("concern.typed_withdraw", turn.lang) if reports else ""
-        return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports, notice=notice))
+        return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports, notice=notice,
+                                                zone=turn.time_zone))
 
     async def held(self, turn: Turn) -> Reply:
         """The open reports this person holds while still there for them (the rules of Show on their cards), those
@@ -1501,7 +1506,7 @@ class ConcernFlow:
             turn, reports, strings=self._strings, id_of=lambda r: r.reference, standing=standing, newest_first=False,
             stored=still_seen, on_the_list=lambda r: r.level_of(turn.actor) is not None)
         return Reply(card=cards.held_reports_card(self._strings, turn.lang, reports, turn.actor, start=start,
-                                                  notice=notice))
+                                                  notice=notice, zone=turn.time_zone))
 
     async def acknowledged_by_typing(self, turn: Turn) -> Reply:
         """ "Acknowledge the report" typed: nothing is acknowledged. Whoever holds reports gets the list of them, saying
@@ -1510,13 +1515,14 @@ class ConcernFlow:
         reports = await self._held_by(turn.actor)
         key = "concern.typed_acknowledge" if reports else "concern.typed_acknowledge_not_holder"
         return Reply(card=cards.held_reports_card(self._strings, turn.lang, reports, turn.actor,
-                                                  notice=self._strings.text(key, turn.lang)))
+                                                  notice=self._strings.text(key, turn.lang), zone=turn.time_zone))
 
     async def held_if_any(self, turn: Turn) -> Card | None:
         """The card of the open reports this person holds, for "anything waiting for me?" (state and Show, never their
         text); None when they hold none: nothing tells anyone else who holds what."""
         reports = await self._held_by(turn.actor)
-        return cards.held_reports_card(self._strings, turn.lang, reports, turn.actor) if reports else None
+        return cards.held_reports_card(self._strings, turn.lang, reports, turn.actor,
+                                       zone=turn.time_zone) if reports else None
 
     async def _held_by(self, person: Person) -> list[ConcernReport]:
         """The open reports `person` holds and may still see (as `_load` allows Show), in their list's order."""

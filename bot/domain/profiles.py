@@ -124,6 +124,16 @@ async def preferred_reading(profiles: UserProfiles, person: Person, default: Lan
     return profile.speaks(default), profile.time_zone
 
 
+async def chosen_reading(profiles: UserProfiles, person: Person) -> tuple[Lang | None, str]:
+    """The language the person chose (`chosen_language`) and the time zone of their Teams as last known
+    (`preferred_reading`), from the one read of their profile."""
+    try:
+        profile = await profiles.recent_profile(person)
+    except DomainError:
+        return None, ""
+    return profile.language, profile.time_zone
+
+
 async def chosen_language(profiles: UserProfiles, person: Person) -> Lang | None:
     """The language the person chose ("Cymraeg" / "English"); None when they never chose, or it can't be read."""
     try:

@@ -4776,3 +4776,38 @@ async def test_the_person_she_reported_or_her_complaint_shows_her_reports_and_is
 
     assert answering_bot.store.questions == {}, "kept for the review of the headteacher"
     assert title in text_of(reply.card)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_report_and_its_reminder_reaching_a_line_manager_abroad_say_their_times_are_uk_time(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Gareth is at a conference in Toronto; his Teams said so when he last wrote to the bot. Carys reports at 14:00 UK
+    time on Monday 2 November and adds to it at 15:00: his card said "Waiting for you to acknowledge it (sent
+    02/11/2026 14:00)" and "Added by Carys Jenkins (02/11/2026 15:00)", and his reminder two working days on said it
+    goes to Siân "at 08:00 on …" (it is passed up at night), each read as his own hour, five hours off. They say UK
+    time, as the read-and-confirm cards do; Carys, at home, reads her own cards as before."""
+    clock = Clock(datetime(2026, 11, 2, 14, 0, tzinfo=UTC))  # Monday 2 November, 14:00 GMT
+    bot = open_bot(strings, federation, lambda: PolicyInForce(fixture_policy(), NoIndex()), clock=clock)
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, SIAN)
+    await MemoryUserProfiles(bot.store).save_profile(UserProfile(person=GARETH, conversation_ref='{"user": "G"}',
+                                                                 language=lang, time_zone="America/Toronto"))
+    form = await bot.says(CARYS, "report a concern", lang=lang)
+    receipt = await bot.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                         "what": SECRET}, lang=lang)
+    reference = reference_in(receipt.card or {})
+    clock.now = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+    added = await bot.clicks(CARYS, "concern.add", {"ref": reference, "note": "It happened again at lunch."}, lang=lang)
+    clock.now = datetime(2026, 11, 4, 21, 0, tzinfo=UTC)  # two working days on, at night
+    assert await bot.checks_reports() == 1
+
+    uk = {Lang.EN: " UK time", Lang.CY: " amser y DU"}[lang]
+    to_gareth = text_of(await bot.cards_for(GARETH))
+    assert strings.text("concern.state_yours.open", lang, when="02/11/2026 14:00" + uk) in to_gareth, to_gareth
+    assert strings.text("concern.note.added", lang, name=CARYS.name, when="02/11/2026 15:00" + uk) in to_gareth
+    saturday = datetime(2026, 11, 7, 8, 0, tzinfo=UTC)
+    said = strings.text("date.at_on_day_uk", lang, when="08:00", on_day=on_day(strings, lang, saturday))
+    assert strings.text("concern.reminder_body", lang, name="Mrs Siân Roberts", on_day=said) in to_gareth, to_gareth
+    hers = text_of([added.card, *await bot.cards_for(CARYS)])
+    assert "02/11/2026 14:00" in hers and "UK time" not in hers and "amser y DU" not in hers
+
