@@ -688,7 +688,8 @@ class AskFlow:
             await self._typed.take(turn.actor.key, now)
         except RateLimited as limited:
             notice = Reply(card=notice_card(self._strings.text(
-                "ask.typed_limited", turn.lang, count=limited.limit.count, when=cards.when(limited.until))))
+                "ask.typed_limited", turn.lang, count=limited.limit.count,
+                when=cards.when_read(self._strings, turn.lang, limited.until, turn.time_zone))))
             if turn.is_private:
                 return notice
             try:
@@ -959,7 +960,8 @@ class AskFlow:
         except RateLimited as limited:
             # The card as it was, the policy's words or the closest sections still on it, saying why not just now.
             notice = self._strings.text("ask.question_limited", record.lang, count=limited.limit.count,
-                                        when=cards.when(limited.until))
+                                        when=cards.when_read(self._strings, record.lang, limited.until,
+                                                             turn.time_zone))
             answered = self._answer_card(record, record.lang, await self._answered_policy(record), notice=notice,
                                          with_question=_with_question(turn)) if record.answered else None
             return Reply(card=answered or cards.no_answer_card(
@@ -1152,7 +1154,8 @@ class AskFlow:
         except RateLimited as limited:
             return await self._question_card(
                 record, turn.lang, zone=turn.time_zone, draft=text, error=self._strings.text(
-                    "ask.reply_limited", turn.lang, count=limited.limit.count, when=cards.when(limited.until)))
+                    "ask.reply_limited", turn.lang, count=limited.limit.count,
+                    when=cards.when_read(self._strings, turn.lang, limited.until, turn.time_zone)))
         except AlreadyDone:
             await self._asker_told_again(record)
             return await self._already_replied(record, turn.lang)
@@ -1210,7 +1213,8 @@ class AskFlow:
         except RateLimited as limited:
             return await self._question_card(
                 record, turn.lang, zone=turn.time_zone, draft=text, correcting=True, error=self._strings.text(
-                    "ask.reply_limited", turn.lang, count=limited.limit.count, when=cards.when(limited.until)))
+                    "ask.reply_limited", turn.lang, count=limited.limit.count,
+                    when=cards.when_read(self._strings, turn.lang, limited.until, turn.time_zone)))
         except AlreadyDone:
             await self._asker_told_again(record)
             return await self._already_corrected(record, turn.lang)

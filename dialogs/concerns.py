@@ -74,7 +74,7 @@ from bot.domain.text import fold
 from bot.policy.model import Policy
 from bot.policy.places import PolicyPlace
 from cards import concerns as cards
-from cards.answer import on_day, when
+from cards.answer import on_day, when_read
 from cards.common import VERB_CONCERN_FORM, error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
@@ -919,7 +919,9 @@ class ConcernFlow:
                 if report is None:
                     await self._words_back(words, now)
                     return await again(notice=self._strings.text("concern.rate_limited", turn.lang,
-                                                                 count=limited.limit.count, when=when(limited.until)))
+                                                                 count=limited.limit.count,
+                                                                 when=when_read(self._strings, turn.lang,
+                                                                                limited.until, turn.time_zone)))
             else:
                 report = await self._created_once(words, now, ConcernReport(
                     reference=reference, reporter=turn.actor, what=texts["what"], since=texts["since"],
@@ -1300,7 +1302,10 @@ class ConcernFlow:
                 await self._limiter.take(limit, turn.actor.key, now)
             except RateLimited as limited:
                 return self._show(turn, report, notice=self._strings.text("concern.escalation_limited", turn.lang,
-                                                                          count=limit.count, when=when(limited.until)))
+                                                                          count=limit.count,
+                                                                          when=when_read(self._strings, turn.lang,
+                                                                                         limited.until,
+                                                                                         turn.time_zone)))
         try:
             saved, queued = await self._save(report, changed, action, turn.actor.aad_object_id, staff=staff)
         except ConcurrentChange:  # someone else's change came first: this press made none

@@ -1018,7 +1018,8 @@ class PermissionFlow:
             return Reply(card=self._form_card(turn,
                                               values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.rate_limited", turn.lang, count=limited.limit.count,
-                                                  when=when(limited.until)), replaces=asked.replaces))
+                                                  when=when_read(self._strings, turn.lang, limited.until,
+                                                                 turn.time_zone)), replaces=asked.replaces))
         afterwards: Afterwards | None = None
         if replacing is not None:
             withdrawn = await self._withdrawn_in_place(replacing, asked, turn)

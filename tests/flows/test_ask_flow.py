@@ -2911,3 +2911,24 @@ async def test_a_question_naming_no_tool_outside_the_policy_is_answered_as_befor
     reply = await answering_bot.says(CARYS, asked)
 
     assert "doesn't name" not in text_of(reply.card)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_question_past_the_days_limit_for_the_head_read_abroad_says_from_when_in_uk_time(
+        strings: Catalogue, federation: Federation, policy_in_force: PolicyInForce[PolicyIndex], lang: Lang) -> None:
+    """Carys, on a course in Toronto, passes the head her eleventh question of the day: "Please try again from
+    03/11/2026 10:00" read as 10:00 in Toronto, five hours after she could have. It says UK time to her."""
+    clock = Clock(datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    bot = open_bot(strings, federation, lambda: policy_in_force, clock=clock)
+    await bot.meets(CARYS, SIAN)
+    for number in range(10):
+        asked = await bot.says(CARYS, f"How many days of annual leave do I get in year {number + 1}?")
+        await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"))
+    asked = await bot.says(CARYS, "How many days of annual leave do I get?", lang=lang)
+
+    refused = await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"), lang=lang,
+                               time_zone="America/Toronto")
+
+    at = "03/11/2026 10:00" + {Lang.EN: " UK time", Lang.CY: " amser y DU"}[lang]
+    assert strings.text("ask.question_limited", lang, count=10, when=at) in text_of(refused.card), text_of(
+        refused.card)

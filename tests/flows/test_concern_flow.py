@@ -4811,3 +4811,22 @@ async def test_a_report_and_its_reminder_reaching_a_line_manager_abroad_say_thei
     hers = text_of([added.card, *await bot.cards_for(CARYS)])
     assert "02/11/2026 14:00" in hers and "UK time" not in hers and "amser y DU" not in hers
 
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_days_last_report_refused_abroad_says_from_when_in_uk_time(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Carys, on a course in Toronto, sends her sixth report of the day: "please send it from 03/11/2026 10:00" read
+    as 10:00 in Toronto. It says UK time to her, as her receipt does."""
+    clock = Clock(datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    bot = open_bot(strings, federation, lambda: PolicyInForce(fixture_policy(), NoIndex()), clock=clock)
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+    for n in range(5):
+        await _report(bot, what=f"Matter {n}")
+    form = await bot.says(CARYS, "report a concern", lang=lang)
+
+    refused = await bot.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                         "what": "One more"}, lang=lang, time_zone="America/Toronto")
+
+    at = "03/11/2026 10:00" + {Lang.EN: " UK time", Lang.CY: " amser y DU"}[lang]
+    assert strings.text("concern.rate_limited", lang, count=5, when=at) in text_of(refused.card), text_of(refused.card)

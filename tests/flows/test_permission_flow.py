@@ -4781,3 +4781,22 @@ async def test_the_pending_list_and_what_she_missed_read_abroad_say_their_times_
     assert strings.text("perm.request_line", lang, id=waiting_id, school=school,
                         when="02/11/2026 10:00" + _UK_TIME[lang]) in text_of(listed.card), text_of(listed.card)
     assert "10:30" + _UK_TIME[lang] in text_of(missed.more), text_of(missed.more)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_days_last_request_refused_abroad_says_from_when_in_uk_time(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Carys, on a course in Toronto, sends her eleventh request of the day: "please send it from 03/11/2026 10:00"
+    read as 10:00 in Toronto, five hours after she could have. It says UK time to her (Teams gives her zone); to a
+    colleague at home, as before."""
+    clock = Clock(datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    bot = await _abroad_bot(strings, federation, clock, lang, abroad=())
+    for person, zone in ((CARYS, "America/Toronto"), (OWAIN, "Europe/London")):
+        for n in range(10):
+            await bot.clicks(person, "permission.submit", _form(purpose=f"Page {n}"), lang=lang, time_zone=zone)
+
+        refused = await bot.clicks(person, "permission.submit", _form(purpose="One more"), lang=lang, time_zone=zone)
+
+        at = "03/11/2026 10:00" + (_UK_TIME[lang] if person is CARYS else "")
+        assert strings.text("perm.rate_limited", lang, count=10, when=at) in text_of(refused.card), text_of(
+            refused.card)
