@@ -656,13 +656,15 @@ def reply_card(strings: Catalogue, lang: Lang, *, name: str, question: str, repl
 
 
 def reply_card_corrected(strings: Catalogue, lang: Lang, *, replied_by: str, question: str, reply: str,
-                         corrected_by: str, corrected_at: datetime | None) -> Card:
-    """The card that brought the first reply, as it reads once the reply is corrected: it says so, and shows the
-    corrected words in place of the mistake (a new card says so too, below)."""
+                         corrected_by: str, corrected_at: datetime | None, zone: str = "") -> Card:
+    """The card that brought the first reply, as it reads once the reply is corrected: it says so, when (UK time, said
+    so to a reader whose clocks, `zone`, show another hour), and shows the corrected words in place of the mistake (a
+    new card says so too, below)."""
     return card([
         plain_heading(strings.text("ask.reply_title", lang, name=replied_by)),
         *_your_question(strings, lang, question),
-        plain_text(strings.text("ask.reply_was_corrected", lang, name=corrected_by, when=when(corrected_at)),
+        plain_text(strings.text("ask.reply_was_corrected", lang, name=corrected_by,
+                                when=when_read(strings, lang, corrected_at, zone)),
                    color="Attention"),
         text(strings.text("ask.corrected_reply", lang), weight="Bolder", size="Small"),
         user_text(reply)])

@@ -30,7 +30,7 @@ from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import tools_not_named
 from bot.domain.policy_versions import PublishRefused, version_number
-from bot.domain.profiles import UserProfiles, chosen_language, preferred_reading
+from bot.domain.profiles import UserProfiles, chosen_reading, preferred_reading
 from bot.domain.questions import (
     MAX_CORRECTIONS,
     MAX_REPLY,
@@ -1263,13 +1263,20 @@ class AskFlow:
     async def _asker_lang(self, record: QuestionRecord) -> Lang:
         """The language the asker reads a new card in: the one they chose if they did (they may have switched since
         asking), else the one their question was answered and passed on in, whatever the language of their Teams."""
-        return await chosen_language(self._profiles, record.asker) or record.lang
+        return (await self._asker_reading(record))[0]
+
+    async def _asker_reading(self, record: QuestionRecord) -> tuple[Lang, str]:
+        """`_asker_lang`, and the time zone their profile keeps (a time on a card to them abroad says UK time), from
+        the one read of it."""
+        chosen, zone = await chosen_reading(self._profiles, record.asker)
+        return chosen or record.lang, zone
 
     async def _to_asker(self, record: QuestionRecord) -> list[OutboundMessage]:
         """The reply that goes back to the person who asked (its id is fixed by the question, so queuing it again sends
         nothing twice), in their language (`_asker_lang`). A correction is a new card (its own id, below the reply it
-        corrects), and updates the card with the first reply where it was posted, in the language it was sent in."""
-        asker_lang = await self._asker_lang(record)
+        corrects), and updates the card with the first reply where it was posted, in the language it was sent in (its
+        time said to be UK time where their clocks show another hour)."""
+        asker_lang, zone = await self._asker_reading(record)
         reply_key = f"{record.question_id}|reply"
         if record.corrected_at is None:
             sent_in = record.reply_lang or asker_lang
@@ -1284,7 +1291,8 @@ class AskFlow:
                 update_only=True, created_at=now,
                 card=cards.reply_card_corrected(self._strings, record.reply_lang or record.lang,
                                                 replied_by=record.replied_by, question=record.text, reply=record.reply,
-                                                corrected_by=record.corrected_by, corrected_at=record.corrected_at)),
+                                                corrected_by=record.corrected_by, corrected_at=record.corrected_at,
+                                                zone=zone)),
             OutboundMessage(
                 recipient=record.asker, message_id=f"{record.question_id}|corrected|{record.reply_mark}",
                 card=cards.reply_card(self._strings, asker_lang, name=record.corrected_by, question=record.text,

@@ -2932,3 +2932,30 @@ async def test_a_question_past_the_days_limit_for_the_head_read_abroad_says_from
     at = "03/11/2026 10:00" + {Lang.EN: " UK time", Lang.CY: " amser y DU"}[lang]
     assert strings.text("ask.question_limited", lang, count=10, when=at) in text_of(refused.card), text_of(
         refused.card)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_correction_reaching_the_asker_abroad_says_its_time_is_uk_time(
+        strings: Catalogue, federation: Federation, policy_in_force: PolicyInForce[PolicyIndex], lang: Lang) -> None:
+    """Carys, on a course in Toronto (her Teams said so when she last wrote to the bot), had the head's reply; Siân
+    corrects it at 11:00 UK time, and the card that brought the first reply now reads "Mrs Siân Roberts corrected this
+    reply (01/12/2026 11:00)", read as 11:00 in Toronto. It says UK time to her, in her language."""
+    clock = Clock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    bot = open_bot(strings, federation, lambda: policy_in_force, clock=clock)
+    await bot.meets(SIAN)
+    await MemoryUserProfiles(bot.store).save_profile(UserProfile(person=CARYS, language=lang,
+                                                                 time_zone="America/Toronto",
+                                                                 conversation_ref='{"user": "Carys"}'))
+    asked = await bot.says(CARYS, "How many days of annual leave do I get?", lang=lang)
+    await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"), lang=lang)
+    [to_head] = await bot.cards_for(SIAN)
+    card = (await bot.clicks(SIAN, "ask.reply", {"q": verb_data(to_head, "ask.reply")["q"], "reply": "Twenty."})).card
+    clock.now = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
+    opened = await bot.clicks(SIAN, "ask.correct_reply", verb_data(card or {}, "ask.correct_reply"))
+
+    await bot.clicks(SIAN, "ask.reply", {**verb_data(opened.card or {}, "ask.reply"), "reply": "Twenty-five."})
+
+    at = "01/12/2026 11:00" + {Lang.EN: " UK time", Lang.CY: " amser y DU"}[lang]
+    said = strings.text("ask.reply_was_corrected", lang, name="Mrs Siân Roberts", when=at)
+    outbox = await MemoryOutbox(bot.store).list_for_recipient(CARYS)
+    assert said in text_of([m.card for m in outbox]), text_of([m.card for m in outbox])
