@@ -209,7 +209,8 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                 tentative: bool = False, picture_unread: bool = False, link_unread: bool = False, notice: str = "",
                 already_rated: bool = False, escalated_before: datetime | None = None, question: str = "",
                 replied_before: datetime | None = None, owner_asking: bool = False, about_owner: str = "",
-                in_a_group: bool = False, earlier: tuple[str, str] | None = None, not_named: str = "") -> Card:
+                in_a_group: bool = False, earlier: tuple[str, str] | None = None, not_named: str = "",
+                zone: str = "") -> Card:
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
     headteacher; with `notice`, why it could not be passed on just now). A tentative answer says it is the nearest the
@@ -246,7 +247,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                *_next_steps(strings, lang, next_steps)]
     body += button_rows(buttons)
     if escalated_to:
-        body.append(plain_text(_escalated(strings, lang, escalated_to, escalated_before, replied_before),
+        body.append(plain_text(_escalated(strings, lang, escalated_to, escalated_before, replied_before, zone),
                                weight="Bolder"))
     elif not_helpful:
         body += _after_not_helpful(strings, lang, question_id, related, notice=notice, asked=asked,
@@ -330,23 +331,29 @@ def _unread(strings: Catalogue, lang: Lang, *, picture: bool, link: bool) -> lis
 
 
 def _escalated(strings: Catalogue, lang: Lang, name: str, before: datetime | None,
-               replied: datetime | None = None) -> str:
-    """Who the question was passed to; pressed again, when (and when they replied, if they have)."""
+               replied: datetime | None = None, zone: str = "") -> str:
+    """Who the question was passed to; pressed again, when (and when they replied, if they have), in UK time, said so
+    to a reader whose clocks (`zone`) show another hour."""
     if before is None:
         return strings.text("ask.escalated", lang, name=name)
     if replied is not None:
-        return strings.text("ask.already_escalated_replied", lang, name=name, when=when(before), replied=when(replied))
-    return strings.text("ask.already_escalated", lang, name=name, when=when(before))
+        return strings.text("ask.already_escalated_replied", lang, name=name,
+                            when=when_read(strings, lang, before, zone),
+                            replied=when_read(strings, lang, replied, zone))
+    return strings.text("ask.already_escalated", lang, name=name, when=when_read(strings, lang, before, zone))
 
 
 def passed_on_already_card(strings: Catalogue, lang: Lang, *, name: str, before: datetime,
-                           replied: datetime | None = None) -> Card:
+                           replied: datetime | None = None, zone: str = "") -> Card:
     """Ask the headteacher pressed again on a card in a group chat or channel: that it was passed on already, to whom
-    and when (and replied to), and that the reply is in the asker's own chat, not this one."""
+    and when (and replied to: times as `_escalated` says them), and that the reply is in the asker's own chat, not
+    this one."""
     if replied is not None:
-        return notice_card(strings.text("ask.already_escalated_replied_group", lang, name=name, when=when(before),
-                                        replied=when(replied)))
-    return notice_card(strings.text("ask.already_escalated_group", lang, name=name, when=when(before)))
+        return notice_card(strings.text("ask.already_escalated_replied_group", lang, name=name,
+                                        when=when_read(strings, lang, before, zone),
+                                        replied=when_read(strings, lang, replied, zone)))
+    return notice_card(strings.text("ask.already_escalated_group", lang, name=name,
+                                    when=when_read(strings, lang, before, zone)))
 
 
 def _attention(notice: str) -> Element:
@@ -369,7 +376,7 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
                    names_colleague: bool = False, picture_unread: bool = False, link_unread: bool = False,
                    escalated_before: datetime | None = None, replied_before: datetime | None = None,
                    owner_asking: bool = False, about_owner: str = "", in_a_group: bool = False,
-                   earlier: tuple[str, str] | None = None) -> Card:
+                   earlier: tuple[str, str] | None = None, zone: str = "") -> Card:
     """An honest "not covered", the closest sections, and the offer to ask the headteacher, saying where the reply
     comes (`in_a_group`: to the asker's own chat; with `notice`, why it could not be sent just now); without a
     `question_id` (the question could not be kept) no offer, but why not; to the policy owner (`owner_asking`:
@@ -393,7 +400,8 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
         body.append(text(strings.text("ask.closest_sections", lang), subtle=True))
         body += _listed(strings, lang, closest[:3])
     if escalated_to:
-        body.append(text(_escalated(strings, lang, escalated_to, escalated_before, replied_before), weight="Bolder"))
+        body.append(text(_escalated(strings, lang, escalated_to, escalated_before, replied_before, zone),
+                         weight="Bolder"))
         return card(body)
     if about_owner and not owner_asking:
         return card(body if in_a_group else [*body, *_not_to_them(strings, lang, about_owner)])
@@ -721,7 +729,7 @@ def questions_kept_card(strings: Catalogue, lang: Lang, *, owner: str, months: i
 
 
 def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, left_out: int = 0, start: int = 0,
-                before: str = "", notice: str = "", earlier: Sequence[str] = ()) -> Card:
+                before: str = "", notice: str = "", earlier: Sequence[str] = (), zone: str = "") -> Card:
     """Questions to consider at the policy's next review: those waiting for a reply first, then the newest, each
     passed-on one with who replied and when; how many more the list has after them, and Show more, which opens the
     next ones. `start`: the place of the first in the whole list, and `before`, the id of the one
@@ -763,13 +771,14 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
             waiting = f" · {strings.text('ask.review_waiting_for', lang, name=item.waiting_for)}"
         if item.replied_at is not None:
             waiting = " · " + strings.text("ask.review_replied", lang, name=item.replied_by,
-                                           when=when(item.replied_at))
+                                           when=when_read(strings, lang, item.replied_at, zone))
         # The replier's display name comes from Teams: one cleaned TextRun keeps it from being read as markdown.
         # Numbered as the count above numbers them, so each Reply is named for its question in a screen reader's list
         # of buttons, which gives them without their rows.
         place = start + len(entries) + 1
         number = strings.text("ask.review_number", lang, n=place)
-        shown = [plain_text(f"{number} · {when(item.asked_at)} · {label}{suffix}{waiting}", subtle=True, size="Small"),
+        shown = [plain_text(f"{number} · {when_read(strings, lang, item.asked_at, zone)} · {label}{suffix}{waiting}",
+                            subtle=True, size="Small"),
                  user_text(item.question, limit=500)]
         if item.more_from_asker:
             asked_more = "ask.review_more_from_asker_one" if item.more_from_asker == 1 else "ask.review_more_from_asker"

@@ -358,7 +358,7 @@ class AskFlow:
                      picture_unread: bool = False, link_unread: bool = False, notice: str = "",
                      already_rated: bool = False, escalated_before: datetime | None = None,
                      with_question: bool = False, about_owner: str = "",
-                     in_a_group: bool = False) -> dict[str, object] | None:
+                     in_a_group: bool = False, zone: str = "") -> dict[str, object] | None:
         passages = []
         for passage_id in record.passage_ids:
             try:
@@ -389,7 +389,7 @@ class AskFlow:
                                  replied_before=record.replied_at if escalated_before else None,
                                  question=record.text if with_question else "",
                                  owner_asking=self._owns_policy(record.asker), about_owner=about_owner,
-                                 in_a_group=in_a_group, earlier=self._earlier(record, policy),
+                                 in_a_group=in_a_group, earlier=self._earlier(record, policy), zone=zone,
                                  not_named=not_named)
 
     def _owns_policy(self, person: Person) -> bool:
@@ -926,7 +926,8 @@ class AskFlow:
             # Pressed again in the group (its button stays there): said so there, and nothing is sent again.
             await self._owner_told_again(record, turn.actor)
             return Reply(card=cards.passed_on_already_card(self._strings, record.lang, name=record.escalated_to,
-                                                           before=record.escalated_at, replied=record.replied_at),
+                                                           before=record.escalated_at, replied=record.replied_at,
+                                                           zone=turn.time_zone),
                          new_message=True)
         return await self._private.only(self.escalate)(turn)
 
@@ -956,7 +957,7 @@ class AskFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except AlreadyDone:
             await self._owner_told_again(record, turn.actor)
-            return await self._passed_on_already(record, with_question=_with_question(turn))
+            return await self._passed_on_already(record, with_question=_with_question(turn), zone=turn.time_zone)
         except RateLimited as limited:
             # The card as it was, the policy's words or the closest sections still on it, saying why not just now.
             notice = self._strings.text("ask.question_limited", record.lang, count=limited.limit.count,
@@ -977,7 +978,7 @@ class AskFlow:
             await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
             stored = await self._questions.get(record.question_id)
             await self._owner_told_again(stored, stored.asker)
-            return await self._passed_on_already(stored, with_question=_with_question(turn))
+            return await self._passed_on_already(stored, with_question=_with_question(turn), zone=turn.time_zone)
         except DomainError:
             await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
             raise
@@ -1013,16 +1014,17 @@ class AskFlow:
             closest=self._closest(record, record.lang), about_owner=about_owner,
             earlier=self._earlier(record, self._policy)))
 
-    async def _passed_on_already(self, record: QuestionRecord, *, with_question: bool) -> Reply:
+    async def _passed_on_already(self, record: QuestionRecord, *, with_question: bool, zone: str = "") -> Reply:
         """Ask the headteacher pressed again (a double tap, a copy on another device): the card as it stands, the
-        policy's words or the question still on it, saying to whom and when it was passed on."""
+        policy's words or the question still on it, saying to whom and when it was passed on (UK time, said so to a
+        reader whose clocks, `zone`, show another hour)."""
         answered = self._answer_card(record, record.lang, await self._answered_policy(record),
                                      escalated_before=record.escalated_at,
-                                     with_question=with_question) if record.answered else None
+                                     with_question=with_question, zone=zone) if record.answered else None
         return Reply(card=answered or cards.no_answer_card(
             self._strings, record.lang, question_id=record.question_id, question=record.text, closest=[],
             escalated_to=record.escalated_to, escalated_before=record.escalated_at, replied_before=record.replied_at,
-            earlier=self._earlier(record, self._policy)))
+            earlier=self._earlier(record, self._policy), zone=zone))
 
     async def _to_owner(self, record: QuestionRecord, asker: Person, answered_policy: Policy) -> OutboundMessage:
         """The card that brings a question passed on to the policy owner, with its reply box (its id is fixed by the
@@ -1158,7 +1160,7 @@ class AskFlow:
                     when=cards.when_read(self._strings, turn.lang, limited.until, turn.time_zone)))
         except AlreadyDone:
             await self._asker_told_again(record)
-            return await self._already_replied(record, turn.lang)
+            return await self._already_replied(record, turn.lang, turn.time_zone)
         stored = await self._stored_and_sent(turn, record, replied, now, already=self._already_replied)
         if isinstance(stored, Reply):
             return stored
@@ -1167,7 +1169,8 @@ class AskFlow:
         return await self._question_card(stored, turn.lang, zone=turn.time_zone)
 
     async def _stored_and_sent(self, turn: Turn, before: QuestionRecord, changed: QuestionRecord, now: datetime, *,
-                               already: Callable[[QuestionRecord, Lang], Awaitable[Reply]]) -> QuestionRecord | Reply:
+                               already: Callable[[QuestionRecord, Lang, str], Awaitable[Reply]]
+                               ) -> QuestionRecord | Reply:
         """A reply or a correction (`changed`, made from `before`) stored and its card queued for the person who asked:
         the stored record; else what the person who pressed is told (`already`: someone came first; storage unsure)."""
         try:
@@ -1180,7 +1183,7 @@ class AskFlow:
             current = await self._questions.get(before.question_id)
             if current.replied_at is not None:
                 await self._asker_told_again(current)
-            return await already(current, turn.lang)
+            return await already(current, turn.lang, turn.time_zone)
         except DomainError:
             await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
             raise
@@ -1217,7 +1220,7 @@ class AskFlow:
                     when=cards.when_read(self._strings, turn.lang, limited.until, turn.time_zone)))
         except AlreadyDone:
             await self._asker_told_again(record)
-            return await self._already_corrected(record, turn.lang)
+            return await self._already_corrected(record, turn.lang, turn.time_zone)
         except TooManyCorrections:
             return await self._question_card(
                 record, turn.lang, zone=turn.time_zone, draft=text, correcting=True, error=self._strings.text(
@@ -1245,11 +1248,12 @@ class AskFlow:
             log.warning("question %s: its cards in the replier's chat were not queued to show the reply",
                         record.question_id)
 
-    async def _already_corrected(self, record: QuestionRecord, lang: Lang) -> Reply:
+    async def _already_corrected(self, record: QuestionRecord, lang: Lang, zone: str = "") -> Reply:
         current = await self._questions.get(record.question_id)
         return Reply(card=error_card(self._strings, lang, "ask.already_corrected",
                                      name=current.corrected_by or current.replied_by,
-                                     when=cards.when(current.corrected_at or current.replied_at)))
+                                     when=cards.when_read(self._strings, lang,
+                                                          current.corrected_at or current.replied_at, zone)))
 
     async def _owner_card_taken_back(self, record: QuestionRecord, *, replier: Person) -> None:
         """Once replied to, the question's card still waiting to be sent to anyone but the person who replied goes: a
@@ -1307,10 +1311,10 @@ class AskFlow:
         except StorageUnavailable:
             log.warning("question %s: its reply was not queued again", record.question_id)
 
-    async def _already_replied(self, record: QuestionRecord, lang: Lang) -> Reply:
+    async def _already_replied(self, record: QuestionRecord, lang: Lang, zone: str = "") -> Reply:
         current = await self._questions.get(record.question_id)
         return Reply(card=error_card(self._strings, lang, "ask.already_replied", name=current.replied_by,
-                                     when=cards.when(current.replied_at)))
+                                     when=cards.when_read(self._strings, lang, current.replied_at, zone)))
 
     def _about_the_reviewer(self, record: QuestionRecord, reviewer: Person, staff: Sequence[StaffMember]) -> bool:
         """A question saying someone is pestering or targeting its asker that names the reviewer, or calls them by their
@@ -1376,7 +1380,7 @@ class AskFlow:
         notice = self._strings.text("list.shorter", turn.lang) if review.shorter else ""
         return Reply(card=cards.review_card(self._strings, turn.lang, items, left_out=review.left_out,
                                             start=review.start, before=review.before, notice=notice,
-                                            earlier=review.earlier))
+                                            earlier=review.earlier, zone=turn.time_zone))
 
 
 def _rule_on_permission(policy: Policy) -> tuple[PolicyPassage, ...]:

@@ -79,7 +79,7 @@ from bot.domain.profiles import UserProfiles, preferred_reading
 from bot.domain.text import clean_user_text, fold, visible, without_accents
 from bot.domain.uk_time import UK, uk_today
 from cards import permission_requests as cards
-from cards.answer import when, when_read
+from cards.answer import when_read
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card, notice_card
 from cards.elements import Card
 from cards.i18n import Catalogue
@@ -970,7 +970,8 @@ class PermissionFlow:
                 until = stands_until(earlier, asked.start) if len(in_turn) > 1 else None
                 return Reply(card=self._form_card(turn, values=turn.data, form=form,
                                                   notice=self._already_asked(earlier, turn.lang, changed=changed,
-                                                                             then=in_turn[1:], until=until),
+                                                                             then=in_turn[1:], until=until,
+                                                                             zone=turn.time_zone),
                                                   replaces=earlier.request_id if changed else ""))
             asked, replacing = replace(asked, replaces=earlier.request_id, changed=changed), earlier
         elif (in_place_of := next((r for r in mine if r.replaced_by == asked.request_id), None)) is not None:
@@ -1114,23 +1115,27 @@ class PermissionFlow:
         return Reply(card=status, card_key=f"{request.request_id}|status")
 
     def _already_asked(self, earlier: PermissionRequest, lang: Lang, *, changed: tuple[str, ...] = (),
-                       then: Sequence[PermissionRequest] = (), until: date | None = None) -> str:
+                       then: Sequence[PermissionRequest] = (), until: date | None = None, zone: str = "") -> str:
         """Why a form repeating an earlier request (waiting, or approved for its dates) was not sent; `changed`: what
         it asks of a waiting one's account that the waiting one does not, which "Send in place of …" sends; `then`:
-        the approvals that cover its days after `earlier`'s last, `until` (`covered_by`)."""
+        the approvals that cover its days after `earlier`'s last, `until` (`covered_by`). Its times are UK time, said
+        so to a reader whose clocks (`zone`) show another hour."""
+        def at(moment: datetime | None) -> str:
+            return when_read(self._strings, lang, moment, zone)
+
         if changed:
             return self._strings.text("perm.asked_already_waiting_changed", lang, id=earlier.request_id,
-                                      when=when(earlier.submitted_at))
+                                      when=at(earlier.submitted_at))
         if earlier.state is RequestState.PENDING:
             return self._strings.text("perm.asked_already_waiting", lang, id=earlier.request_id,
-                                      when=when(earlier.submitted_at))
+                                      when=at(earlier.submitted_at))
         if then and until is not None:
             # A wider approval for a while, then the approval it replaced (the narrower form sent again).
             return self._strings.text("perm.asked_already_approved_in_turn", lang, id=earlier.request_id,
-                                      name=earlier.decided_by, when=when(earlier.decided_at), until=f"{until:%d/%m/%Y}",
+                                      name=earlier.decided_by, when=at(earlier.decided_at), until=f"{until:%d/%m/%Y}",
                                       then=", ".join(r.request_id for r in then))
         return self._strings.text("perm.asked_already_approved", lang, id=earlier.request_id,
-                                  name=earlier.decided_by, when=when(earlier.decided_at))
+                                  name=earlier.decided_by, when=at(earlier.decided_at))
 
     async def _create(self, request: PermissionRequest, requester: Person) -> tuple[PermissionRequest, bool]:
         """Store a new request (and True), or the one an earlier press of the same Send stored (and False)."""

@@ -2959,3 +2959,33 @@ async def test_a_correction_reaching_the_asker_abroad_says_its_time_is_uk_time(
     said = strings.text("ask.reply_was_corrected", lang, name="Mrs Siân Roberts", when=at)
     outbox = await MemoryOutbox(bot.store).list_for_recipient(CARYS)
     assert said in text_of([m.card for m in outbox]), text_of([m.card for m in outbox])
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_head_abroad_reads_her_own_presses_times_as_uk_time(
+        strings: Catalogue, federation: Federation, policy_in_force: PolicyInForce[PolicyIndex], lang: Lang) -> None:
+    """Siân, on a school trip in Brittany, replies to Carys's question at 10:00 UK time, presses Send again on the
+    card's copy on her phone, and opens Questions for review: "already replied on 01/12/2026 10:00" and "Replied by Mrs
+    Siân Roberts, 01/12/2026 10:00" read as her own hours; Carys, on a course in Toronto, pressing Ask the headteacher
+    again, read "You already passed this question to … on 01/12/2026 09:00" as hers. Each says UK time."""
+    clock = Clock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    bot = open_bot(strings, federation, lambda: policy_in_force, clock=clock)
+    await bot.meets(CARYS, SIAN)
+    asked = await bot.says(CARYS, "How many days of annual leave do I get?", lang=lang)
+    await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"), lang=lang)
+    [to_head] = await bot.cards_for(SIAN)
+    clock.now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    reply = {"q": verb_data(to_head, "ask.reply")["q"], "reply": "Twenty."}
+    await bot.clicks(SIAN, "ask.reply", reply, lang=lang, time_zone="Europe/Paris")
+
+    again = await bot.clicks(SIAN, "ask.reply", reply, lang=lang, time_zone="Europe/Paris")
+    review = await bot.clicks(SIAN, "ask.review", {}, lang=lang, time_zone="Europe/Paris")
+    escalated_again = await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"), lang=lang,
+                                       time_zone="America/Toronto")
+
+    uk = {Lang.EN: " UK time", Lang.CY: " amser y DU"}[lang]
+    assert strings.text("ask.already_replied", lang, name="Mrs Siân Roberts",
+                        when="01/12/2026 10:00" + uk) in text_of(again.card), text_of(again.card)
+    assert strings.text("ask.review_replied", lang, name="Mrs Siân Roberts",
+                        when="01/12/2026 10:00" + uk) in text_of(review.card), text_of(review.card)
+    assert "01/12/2026 09:00" + uk in text_of(escalated_again.card), text_of(escalated_again.card)

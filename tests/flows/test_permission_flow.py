@@ -4800,3 +4800,21 @@ async def test_the_days_last_request_refused_abroad_says_from_when_in_uk_time(
         at = "03/11/2026 10:00" + (_UK_TIME[lang] if person is CARYS else "")
         assert strings.text("perm.rate_limited", lang, count=10, when=at) in text_of(refused.card), text_of(
             refused.card)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_form_repeating_a_waiting_request_sent_from_abroad_says_since_when_in_uk_time(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Carys, on a course in Toronto, sends the same request again: "your request … has been waiting for a decision
+    since 02/11/2026 10:00" read as 10:00 in Toronto. It says UK time to her."""
+    clock = Clock(datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    bot = await _abroad_bot(strings, federation, clock, lang, abroad=((CARYS, "America/Toronto"),))
+    sent = await bot.clicks(CARYS, "permission.submit", _form(start="2026-12-20"), lang=lang)
+    request_id = str(verb_data(sent.card or {}, "permission.withdraw")["id"])
+    clock.now = datetime(2026, 11, 2, 11, 0, tzinfo=UTC)
+
+    again = await bot.clicks(CARYS, "permission.submit", _form(start="2026-12-20"), lang=lang,
+                             time_zone="America/Toronto")
+
+    assert strings.text("perm.asked_already_waiting", lang, id=request_id,
+                        when="02/11/2026 10:00" + _UK_TIME[lang]) in text_of(again.card), text_of(again.card)
