@@ -63,6 +63,21 @@ def questions() -> DocumentQuestions:
         ("is this policy still in force?", "next_review"),
         ("Ydy'r polisi dal mewn grym?", "next_review"),
         ("when is the policy reviewed if I may ask", "next_review"),
+        # "version 2" names the document as "v2" does; "the current version" as "the version" does
+        ("When did version 2 come out?", "date_of_issue"),
+        ("who agreed version 2?", "agreed_by"),
+        ("pwy ysgrifennodd fersiwn 2?", "author"),
+        ("pryd ddaeth fersiwn 2 allan?", "date_of_issue"),
+        ("when was the current version issued?", "date_of_issue"),
+        ("is this version 3 or 4?", "version"),
+        ("who put this version together?", "author"),
+        ("who's in charge of this policy?", "author"),
+        ("When does this policy next get reviewed?", "next_review"),
+        ("when does this policy need reviewed", "next_review"),
+        ("o bryd mae'r polisi mewn grym?", "date_of_issue"),
+        ("Pwy wnaeth fabwysiadu'r polisi yma?", "agreed_by"),
+        ("Pwy sy'n awdurdodi'r polisi 'ma?", "authorisation"),
+        ("what revision is this policy on", "version"),
     ],
 )
 def test_a_question_about_the_document_names_its_detail(
@@ -102,6 +117,12 @@ def test_a_question_about_the_document_names_its_detail(
         "Ydy'r polisi dal mewn grym pan dwi ar wyliau dramor?",
         "is the policy still valid if I work from home?",
         "Is this policy still current while I'm on maternity leave?",
+        "does version 2 cover TikTok?",
+        "what changed in version 2?",
+        "beth sy wedi newid yn fersiwn 2?",
+        "who is in charge of the school instagram?",
+        "Pwy yw'r Arweinydd Digidol ar hyn o bryd?",
+        "which revision of the rules applies to supply staff?",
     ],
 )
 def test_a_question_about_the_rules_is_not_about_the_document(questions: DocumentQuestions, question: str) -> None:
