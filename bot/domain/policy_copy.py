@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -123,9 +124,18 @@ class PolicyCopy:
             log.warning("policy copy %s ignored: %s", self.path, reason)
             return None
 
+    def _text(self) -> str:
+        """What the copy holds, read only from a file: a named pipe or a device (or a link to one) at the path would
+        hold a start while storage is down for ever, or read without end."""
+        handle = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(handle, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise CopyUnusable("not a file (a folder, a named pipe or a device)")
+            return file.read().decode("utf-8")
+
     def _read(self, shipped_version: str) -> KeptPolicy:
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            raw = json.loads(self._text())
         except FileNotFoundError:
             raise
         except (OSError, UnicodeDecodeError, ValueError) as error:

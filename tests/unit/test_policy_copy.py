@@ -102,3 +102,55 @@ def test_a_copy_whose_policy_is_not_a_policy_is_passed_over(tmp_path: Path, capl
     assert PolicyCopy(path, tenant_ids=OURS).read(shipped_version="1") is None
     assert [line for line in _said(caplog) if "its policy is unreadable" in line], _said(caplog)
     assert json.loads(path.read_text(encoding="utf-8"))["version"] == "2"
+
+
+def test_a_copy_path_that_is_a_symlink_is_replaced_not_followed_when_written(tmp_path: Path) -> None:
+    """Hostile probe 6: POLICY_COPY_FILE left as a link to another file (the shipped policy, say): a switch writes a
+    copy of its own in the link's place and leaves the file it pointed at as it was."""
+    target = tmp_path / "shipped.json"
+    target.write_text('{"kept": true}', encoding="utf-8")
+    link = tmp_path / "policy-in-force.json"
+    link.symlink_to(target)
+    copy = PolicyCopy(link, tenant_ids=OURS)
+
+    copy.write(*_version("2"))
+
+    assert target.read_text(encoding="utf-8") == '{"kept": true}'
+    assert not link.is_symlink()
+    kept = copy.read(shipped_version="1")
+    assert kept is not None and kept.record.version == "2"
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "link to a fifo", "dangling link"])
+def test_a_copy_path_that_is_not_a_file_is_passed_over_at_once(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, kind: str) -> None:
+    """Hostile probe 6: what stands at POLICY_COPY_FILE is a folder, a named pipe (or a link to one) that nobody
+    writes to, or a link to nothing: a start while storage is down must not wait on it for ever; it is passed over
+    (with a line in the log, but for the link to nothing, which is no copy) and the shipped file answers."""
+    import os
+    import threading
+
+    path = tmp_path / "policy-in-force.json"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "link to a fifo":
+        os.mkfifo(tmp_path / "pipe")
+        path.symlink_to(tmp_path / "pipe")
+    else:
+        path.symlink_to(tmp_path / "nowhere.json")
+    copy = PolicyCopy(path, tenant_ids=OURS)
+    result: list[object] = []
+    reader = threading.Thread(target=lambda: result.append(copy.read(shipped_version="1")), daemon=True)
+
+    reader.start()
+    reader.join(timeout=10)
+    if reader.is_alive():  # free the thread the read holds, so the test ends
+        with open(path, "w", encoding="utf-8"):
+            pass
+        reader.join()
+        pytest.fail("the read waited on the pipe")
+
+    assert result == [None]
+    assert len(_said(caplog)) == (0 if kind == "dangling link" else 1)
