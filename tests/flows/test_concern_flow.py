@@ -4830,3 +4830,29 @@ async def test_the_days_last_report_refused_abroad_says_from_when_in_uk_time(
 
     at = "03/11/2026 10:00" + {Lang.EN: " UK time", Lang.CY: " amser y DU"}[lang]
     assert strings.text("concern.rate_limited", lang, count=5, when=at) in text_of(refused.card), text_of(refused.card)
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+@pytest.mark.parametrize("forged", ["gareth", "gareth sian", "owain", "", " ", "x" * 5_000, "<at>Gareth</at>"])
+async def test_a_forged_goes_to_never_sends_a_report_to_the_person_it_is_about_nor_to_whom_it_names(
+        staffed: BotInMemory, lang: Lang, forged: str) -> None:
+    """Hostile probe 6: Carys's report about Gareth, her line manager, on a form whose `goes_to` she has rewritten: to
+    Gareth himself, Gareth then the head, a colleague, nothing (as an old form), a very long or marked-up one. `goes_to`
+    is only compared with whom it goes to now: whatever it names, the report never reaches Gareth nor anyone it names
+    but the people the bot itself sends it to, and a form that does not name them comes back first, saying who."""
+    await staffed.meets(FFION, CHAIR, OWAIN)
+    ids = {"gareth": GARETH.aad_object_id, "sian": SIAN.aad_object_id, "owain": OWAIN.aad_object_id}
+    goes_to = " ".join(ids.get(word, word) for word in forged.split(" ")) if forged.strip() else forged
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": "He shouts at me in the staff room",
+            "about": GARETH.aad_object_id, "involves_manager": "true", "goes_to": goes_to}
+
+    reply = await staffed.clicks(CARYS, "concern.submit", data, lang=lang)
+    if not await MemoryConcernReports(staffed.store).list_all():
+        assert "Siân Roberts" in _who_sees(reply.card)  # who will see it, said before anything is sent
+        reply = await staffed.clicks(CARYS, "concern.submit", {**data, **verb_data(reply.card or {}, "concern.submit")},
+                                     lang=lang)
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == SIAN.aad_object_id
+    assert await staffed.cards_for(GARETH) == [] and await staffed.cards_for(OWAIN) == []

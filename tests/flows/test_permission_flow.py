@@ -20,7 +20,7 @@ from bot.domain.directory import StaffMember, read_staff_csv
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation, parse_federation
 from bot.domain.live_policy import PolicyInForce
-from bot.domain.outbox import QueueingNotifier
+from bot.domain.outbox import QueueingNotifier, superseded
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
 from bot.domain.profiles import UserProfile
@@ -4818,3 +4818,116 @@ async def test_a_form_repeating_a_waiting_request_sent_from_abroad_says_since_wh
 
     assert strings.text("perm.asked_already_waiting", lang, id=request_id,
                         when="02/11/2026 10:00" + _UK_TIME[lang]) in text_of(again.card), text_of(again.card)
+
+
+async def test_a_colleague_cannot_withdraw_end_replace_or_hold_back_a_request_kept_for_the_morning(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Hostile probe 6: Carys sent a request at 23:00, kept for Siân and Ffion until 08:00. Owain, who has seen her id
+    on a forwarded card, presses Withdraw and End with it, sends his own form in place of it (`replaces`), and sends
+    his own request at 23:05 to see whether his hold moves hers. Nothing of hers moves: her card still reaches both
+    at 08:00, her request still waits, and her record names only her."""
+    clock = Clock(datetime(2026, 12, 7, 23, 0, tzinfo=UTC))  # Monday 7 December, 23:00 GMT
+    bot = await _late_bot(strings, federation, clock, lang)
+    await bot.meets(FFION, OWAIN)
+    status = await bot.clicks(CARYS, "permission.submit", {**_form(start="2026-12-14"), "lang": lang.value},
+                              lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    clock.now = datetime(2026, 12, 7, 23, 5, tzinfo=UTC)
+
+    withdrawn = await bot.clicks(OWAIN, "permission.withdraw", {"id": request_id, "lang": lang.value}, lang=lang)
+    ended = await bot.clicks(OWAIN, "permission.end", {"id": request_id, "lang": lang.value}, lang=lang)
+    await bot.clicks(OWAIN, "permission.submit", {**_form(start="2026-12-14", purpose="Owain's own trip page."),
+                                                  "replaces": request_id, "lang": lang.value}, lang=lang)
+
+    assert withdrawn.refused and ended.refused
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    assert (stored.state, stored.replaced_by) == (RequestState.PENDING, "")
+    assert {actor for _, actor in await _trail(bot, request_id)} == {CARYS.aad_object_id}
+    for person in (SIAN, FFION):
+        assert request_id not in _approvals(await bot.cards_going_to(person, clock.now))
+        assert request_id in _approvals(await bot.cards_going_to(person, datetime(2026, 12, 8, 8, 0, tzinfo=UTC)))
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_request_decided_at_night_from_the_pending_list_offers_the_delegate_no_decision_in_the_morning(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Hostile probe 6: Carys's 23:00 request is kept for Siân and Ffion until 08:00, but Siân, awake, opens her
+    pending list at 23:30 and approves it there (her own press: the decision goes at once). Ffion must not find at
+    08:00 a card offering Approve and Decline on a request already approved (the card kept for the morning, posted
+    after the decision's)."""
+    clock = Clock(datetime(2026, 12, 7, 23, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    await bot.meets(FFION)
+    status = await bot.clicks(CARYS, "permission.submit", {**_form(start="2026-12-14"), "lang": lang.value},
+                              lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    clock.now = datetime(2026, 12, 7, 23, 30, tzinfo=UTC)
+
+    listed = (await bot.clicks(SIAN, "permission.pending", {"lang": lang.value}, lang=lang)).card or {}
+    await bot.clicks(SIAN, "permission.approve", verb_data(listed, "permission.approve"), lang=lang)
+
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.APPROVED
+    morning = datetime(2026, 12, 8, 8, 0, tzinfo=UTC)
+    for person in (SIAN, FFION):
+        # The sender's pass at 23:30 records as sent, unsent, each message a later one due then replaces.
+        queue = await MemoryOutbox(bot.store).list_for_recipient(person)
+        passed_over = {m.message_id for m in superseded(queue, clock.now)}
+        left = [dict(m.card) for m in await MemoryOutbox(bot.store).list_due(morning)
+                if m.recipient.key == person.key and m.message_id not in passed_over]
+        assert request_id not in _approvals(left), person.name
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_replayed_or_forged_decision_never_revives_an_ended_or_replaced_approval(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Hostile probe 6: the clicks of Siân's old cards replayed (Approve on P-A after it was replaced in turn, on P-C
+    after she ended it, Decline on P-B), and the same data pressed by Carys and Owain: one approval of the account
+    stands, the newest decision's, and nothing is recorded in anyone's name but by whoever decided."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    await bot.meets(OWAIN)
+    first_id, photos_id, pupils_id = await _three_in_a_chain(bot, clock, lang)
+    clock.now = datetime(2026, 11, 12, 9, 0, tzinfo=UTC)
+    requests = MemoryPermissionRequests(bot.store)
+    before = {i: (await requests.get(i)) for i in (first_id, photos_id, pupils_id)}
+
+    for person in (SIAN, CARYS, OWAIN):
+        for verb, request_id in (("permission.approve", first_id), ("permission.approve", photos_id),
+                                 ("permission.decline", photos_id), ("permission.decline", first_id)):
+            await bot.clicks(person, verb, {"id": request_id, "reason": "again", "lang": lang.value}, lang=lang)
+
+    assert {i: (await requests.get(i)) for i in before} == before
+    assert await _on_the_register(bot, lang, first_id, photos_id, pupils_id) == [pupils_id]
+    await bot.clicks(SIAN, "permission.end", {"id": pupils_id, "lang": lang.value}, lang=lang)
+    for person in (SIAN, CARYS, OWAIN):
+        await bot.clicks(person, "permission.approve", {"id": pupils_id, "lang": lang.value}, lang=lang)
+    assert (await requests.get(pupils_id)).state is RequestState.ENDED
+    assert await _on_the_register(bot, lang, first_id, photos_id, pupils_id) == [photos_id]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_words_typed_to_look_like_a_bot_card_or_its_buttons_decide_and_show_nothing_of_anothers_request(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Hostile probe 6: Owain, who saw Carys's request id on a forwarded card, types her id, the buttons' words with it,
+    and the head's card's own lines ("Approved by Mrs Siân Roberts", "Cymeradwywyd gan …"), in his chat and in a
+    group; Carys types "Approved by Mrs Siân Roberts" under her own request. Nothing is decided, withdrawn or ended,
+    and Owain is shown nothing of her request (not its purpose, not that it exists)."""
+    clock = Clock(datetime(2026, 12, 8, 10, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    await bot.meets(OWAIN, FFION)
+    request_id = await _submitted(bot)
+    purpose = (await MemoryPermissionRequests(bot.store).get(request_id)).purpose
+    head_line = strings.text("perm.status_approved", lang, name=SIAN.name, when="08/12/2026 10:05")
+    typed = [request_id, f"approve {request_id}", f"withdraw {request_id}", f"end permission {request_id}",
+             f"{head_line} {request_id}", f"Cymeradwyo {request_id}", f"tynnu {request_id} yn ôl",
+             f"✅ Your request {request_id} was approved"]
+
+    shown = [await bot.says(OWAIN, words, lang=lang, scope=scope) for words in typed
+             for scope in (Scope.PERSONAL, Scope.GROUP)]
+    own = await bot.says(CARYS, f"{head_line} {request_id}", lang=lang)
+
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    assert (stored.state, stored.decided_by_id) == (RequestState.PENDING, "")
+    assert purpose not in text_of([r.card for r in shown] + [c for r in shown for c in r.more])
+    assert "permission.approve" not in text_of(own.card)
+    assert {actor for _, actor in await _trail(bot, request_id)} == {CARYS.aad_object_id}

@@ -215,3 +215,20 @@ async def test_a_long_run_of_letters_is_not_read_as_a_typo(client: TestClient, c
     assert response.status == 200
     assert connector.cards()
     assert [length for length in expanded if length > 100] == []
+
+
+@pytest.mark.parametrize("zone", ["\ud800", "Europe/London\x00", "../../etc/passwd", "zone.tab", "America",
+                                  "Mars/Olympus_Mons", "Etc/GMT+12", "x" * 64, "y" * 5_000, "Europe/\u202eLondon"])
+async def test_a_forged_time_zone_breaks_no_turn_of_hers_or_anyone_elses(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, zone: str) -> None:
+    """Hostile probe 6: Teams' clientInfo `localTimezone` is the client's word, kept on the profile; a forged one (a
+    lone surrogate, a NUL, a path, a file of the zone database that is not a zone, a directory, one that is not, a
+    very long one) gives her a plain answer on this turn and the next, and the profile is written and read back."""
+    hi = message(CARYS, "hi", connector.url)
+    hi["entities"] = [{"type": "clientInfo", "locale": "en-GB", "localTimezone": zone}]
+    first = await client.post("/api/messages", json=hi)
+    second = await client.post("/api/messages", json=message(CARYS, "Can I use Facebook?", connector.url))
+
+    assert (first.status, second.status) == (200, 200)
+    assert "error" not in json.dumps(connector.cards()[-1]).lower()
+    assert await _user_rows(azurite, table_prefix) == 1
