@@ -4931,3 +4931,28 @@ async def test_words_typed_to_look_like_a_bot_card_or_its_buttons_decide_and_sho
     assert purpose not in text_of([r.card for r in shown] + [c for r in shown for c in r.more])
     assert "permission.approve" not in text_of(own.card)
     assert {actor for _, actor in await _trail(bot, request_id)} == {CARYS.aad_object_id}
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_end_pressed_on_a_replaced_approval_from_an_old_card_ends_nothing_and_the_chain_gives_back_one_at_a_time(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Hostile probe 6: P-A (the netball Instagram) replaced by P-B (photos to 30 November), in turn by P-C (pupils
+    too). Carys presses End on P-A from an old card while it is replaced (nothing to end: she is told so), then Siân
+    ends P-C. P-B stands again to its last day and P-A after it, one at a time; the press on P-A changed nothing."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    first_id, photos_id, pupils_id = await _three_in_a_chain(bot, clock, lang)
+    clock.now = datetime(2026, 11, 15, 9, 0, tzinfo=UTC)
+    before = await MemoryPermissionRequests(bot.store).get(first_id)
+
+    refused = await bot.clicks(CARYS, "permission.end", {"id": first_id, "lang": lang.value}, lang=lang)
+    clock.now = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    await bot.clicks(SIAN, "permission.end", {"id": pupils_id, "lang": lang.value}, lang=lang)
+
+    assert refused.refused and strings.text("perm.end_superseded", lang, id=photos_id, day="")[:30] in text_of(
+        refused.card)
+    assert (await MemoryPermissionRequests(bot.store).get(first_id)).state is before.state is RequestState.APPROVED
+    clock.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    assert await _on_the_register(bot, lang, first_id, photos_id, pupils_id) == [photos_id]
+    clock.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    assert await _on_the_register(bot, lang, first_id, photos_id, pupils_id) == [first_id]

@@ -1203,3 +1203,33 @@ async def test_a_send_anyway_replayed_after_she_withdrew_it_even_dated_years_ago
     assert [r["State"] for r in requests] == ["withdrawn"]
     assert len(connector.cards(SIAN_CHAT)) == to_head
     assert all("permission.withdraw" not in json.dumps(r) for r in replies)
+
+
+async def test_replayed_and_old_dated_decision_clicks_and_identity_in_card_data_change_nothing(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """Hostile probe 6: Siân's Approve, captured and posted again (the same activity, and dated 2019) after she ended
+    the approval; Ffion's Decline replayed; Owain's clicks carrying Siân's identity in the card's data (`from`,
+    `aadObjectId`, `actor`, `decided_by`). The approval stays ended by Siân, Carys is told nothing new, and the
+    record names only Carys and Siân."""
+    await _meet(client, connector, CARYS, SIAN, FFION, OWAIN)
+    request_id = await _submit(client, connector)
+    approve = card_action(SIAN, "permission.approve", {"id": request_id}, connector.url)
+    await press(client, connector, approve)
+    await _invoke(client, SIAN, "permission.end", {"id": request_id, "reason": "Account closed."}, connector)
+    await client.app[SERVICES].deliverer.drain()
+    to_carys = len(connector.cards(CARYS_CHAT))
+    forged_identity = {"id": request_id, "from": SIAN["aadObjectId"], "aadObjectId": SIAN["aadObjectId"],
+                       "actor": SIAN["aadObjectId"], "decided_by": SIAN["aadObjectId"], "reason": "as Siân"}
+
+    await press(client, connector, approve)
+    await press(client, connector, {**approve, "timestamp": "2019-03-01T09:00:00.000Z"})
+    await _invoke(client, FFION, "permission.decline", {"id": request_id, "reason": "replayed"}, connector)
+    for verb in ("permission.approve", "permission.decline", "permission.end", "permission.withdraw"):
+        await _invoke(client, OWAIN, verb, forged_identity, connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    [row] = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    assert (row["State"], row["EndedById"]) == ("ended", SIAN["aadObjectId"])
+    assert len(connector.cards(CARYS_CHAT)) == to_carys
+    actors = {r["ActorId"] for r in await _rows(azurite, table_prefix + "permissions") if "ActorId" in r}
+    assert actors == {CARYS["aadObjectId"], SIAN["aadObjectId"]}
