@@ -138,7 +138,7 @@ class PolicyCopy:
             raw = json.loads(self._text())
         except FileNotFoundError:
             raise
-        except (OSError, UnicodeDecodeError, ValueError) as error:
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:  # nested past what json reads
             raise CopyUnusable(f"unreadable ({type(error).__name__})") from error
         if not isinstance(raw, dict) or raw.get("kind") != KIND:
             raise CopyUnusable("not a copy of the policy in force")

@@ -648,3 +648,25 @@ async def test_a_copy_that_cannot_be_written_is_said_in_the_log_and_the_version_
 
     said = [record.getMessage() for record in caplog.records if record.name == "bot.domain.live_policy"]
     assert [line for line in said if line.startswith(f"policy copy {tmp_path / 'data'}") and "not written" in line]
+
+
+async def test_a_copy_nested_past_what_the_json_reader_takes_lets_a_restart_while_storage_is_down_answer(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Hostile probe 6: what stands at POLICY_COPY_FILE is 200,000 opening brackets (edited, or another program's
+    file), and the bot is restarted while storage is down. Before, the copy's read raised RecursionError out of the
+    start, so the bot never started; it is now passed over with its line in the log, and the shipped file answers."""
+    caplog.set_level(logging.INFO)
+    path = tmp_path / "policy-in-force.json"
+    async with storage_outage(azurite) as outage:
+        settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
+            update={"storage_timeout_seconds": 1, "policy_copy_file": str(path)})
+        await outage.down()
+        path.write_text("[" * 200_000, encoding="utf-8")
+
+        restarted: TestClient = await aiohttp_client(create_app(settings))
+        while_down = await _version_on_the_about_card(restarted, connector)
+
+    said = [record.getMessage() for record in caplog.records if record.name.startswith("bot.domain.")]
+    assert while_down == "1"
+    assert [line for line in said if line.startswith(f"policy copy {path} ignored: unreadable")], said

@@ -154,3 +154,42 @@ def test_a_copy_path_that_is_not_a_file_is_passed_over_at_once(
 
     assert result == [None]
     assert len(_said(caplog)) == (0 if kind == "dangling link" else 1)
+
+
+def _rehashed(path: Path, change: Any) -> None:
+    """The copy edited by hand and its sha256 worked out again, as someone who read this module could."""
+    from bot.domain.policy_copy import _sha256
+
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    body = change({key: value for key, value in raw.items() if key != "sha256"})
+    path.write_text(json.dumps({**body, "sha256": _sha256(body)}), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [
+    lambda body: {**body, "record": {**body["record"], "published_at": None}},
+    lambda body: {**body, "version": ["2"]},
+    lambda body: {**body, "policy": {**body["policy"], "sections": "none"}},
+    lambda body: {**body, "policy": [body["policy"]]},
+], ids=["published-none", "version-list", "sections-text", "policy-list"])
+def test_a_copy_edited_by_hand_with_its_sha256_worked_out_again_is_passed_over_never_raised(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, change: Any) -> None:
+    """Hostile probe 6: the sha256 only shows damage; a copy edited on purpose, its sum worked out again, with a field
+    of the wrong shape, must be passed over with its line in the log: an exception out of the read stopped the start
+    of a bot while storage was down (it answered nobody)."""
+    path = tmp_path / "policy-in-force.json"
+    copy = PolicyCopy(path, tenant_ids=OURS)
+    copy.write(*_version("2"))
+    _rehashed(path, change)
+
+    assert copy.read(shipped_version="1") is None
+    assert len(_said(caplog)) == 1
+
+
+def test_a_copy_nested_past_what_the_json_reader_takes_is_passed_over(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Hostile probe 6: a copy of 200,000 opening brackets (edited, or another program's file at the path)."""
+    path = tmp_path / "policy-in-force.json"
+    path.write_text("[" * 200_000, encoding="utf-8")
+
+    assert PolicyCopy(path, tenant_ids=OURS).read(shipped_version="1") is None
+    assert len(_said(caplog)) == 1
