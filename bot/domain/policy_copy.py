@@ -90,7 +90,21 @@ class PolicyCopy:
         self._federation = sorted({tenant.strip().lower() for tenant in tenant_ids})
 
     def write(self, record: PolicyVersion, data: Mapping[str, Any]) -> None:
-        """Keep this version as the one in force (OSError when the folder cannot be written)."""
+        """Keep this version as the one in force (OSError when the folder cannot be written: the copy kept before, of
+        a version no longer in force, is then removed, so a start while storage is down never answers from it)."""
+        try:
+            self._write(record, data)
+        except OSError:
+            try:
+                self.remove()
+            except (IsADirectoryError, NotADirectoryError):
+                pass  # no copy there to answer from (a folder at the path, or a file where its folder should be)
+            except OSError as error:
+                log.warning("policy copy %s holds a version no longer in force and could not be removed (%s): a start "
+                            "while storage is down would answer from it", self.path, type(error).__name__)
+            raise
+
+    def _write(self, record: PolicyVersion, data: Mapping[str, Any]) -> None:
         body: dict[str, Any] = {"kind": KIND, "format": FORMAT, "federation": self._federation,
                                 "version": record.version, "record": _record_data(record), "policy": dict(data)}
         text = json.dumps({**body, "sha256": _sha256(body)}, ensure_ascii=False)

@@ -193,3 +193,26 @@ def test_a_copy_nested_past_what_the_json_reader_takes_is_passed_over(
 
     assert PolicyCopy(path, tenant_ids=OURS).read(shipped_version="1") is None
     assert len(_said(caplog)) == 1
+
+
+def test_a_copy_that_cannot_be_written_over_leaves_no_older_version_to_answer_from(tmp_path: Path) -> None:
+    """Hostile probe 6: version 3 kept; Siân withdraws it (2 is current again) while the disk is full, so the new copy
+    cannot be written. Before, the copy of the withdrawn 3 stayed, and a restart while storage was down answered staff
+    from it, though the log had said such a start answers from the shipped file; the stale copy is now removed."""
+    import resource
+    import signal
+
+    copy = PolicyCopy(tmp_path / "policy-in-force.json", tenant_ids=OURS)
+    copy.write(*_version("3"))
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024, limits[1]))  # a file may grow to 1 KB: the disk is all but full
+    try:
+        with pytest.raises(OSError):
+            copy.write(*_version("2"))
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, handler)
+
+    assert copy.read(shipped_version="1") is None
+    assert list(tmp_path.iterdir()) == []
