@@ -2650,3 +2650,21 @@ async def test_publish_on_an_inset_day_of_one_school_says_school_by_school_when_
     assert at_once == {CARYS.name: 1, SIAN.name: 1, GARETH.name: 1, OWAIN.name: 0, FFION.name: 0}
     thursday = datetime(2026, 12, 10, 8, 0, tzinfo=UTC)
     assert [len(await bot.bot.cards_going_to(p, thursday)) for p in STAFF] == [1] * len(STAFF)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("forged", ["1", "3", "999", "", "2/../1", "1.0", " 1", ["2"], 2])
+async def test_withdraw_with_a_forged_version_withdraws_nothing_and_moves_no_card(
+        bot: PublishingBot, tmp_path: Path, lang: Lang, forged: object) -> None:
+    """Hostile probe 6: Siân's Withdraw, its `version` rewritten to the version before (nothing would be current),
+    one never published, nothing, a path, the version before written otherwise, a list or a number: version 2 stays
+    current and Carys's card of it stays owed."""
+    await bot.publishes(write_revised(tmp_path), "2")
+    asked_before = await bot.read_cards(CARYS)
+
+    await bot.bot.clicks(SIAN, VERB_WITHDRAW, {"version": forged}, lang=lang)
+    await bot.publishing.drain()
+
+    pointer = await MemoryPolicyVersions(bot.bot.store).get_pointer()
+    assert pointer is not None and pointer.version == "2"
+    assert await bot.read_cards(CARYS) == asked_before and len(asked_before) == 1

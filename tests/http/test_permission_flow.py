@@ -1233,3 +1233,38 @@ async def test_replayed_and_old_dated_decision_clicks_and_identity_in_card_data_
     assert len(connector.cards(CARYS_CHAT)) == to_carys
     actors = {r["ActorId"] for r in await _rows(azurite, table_prefix + "permissions") if "ActorId" in r}
     assert actors == {CARYS["aadObjectId"], SIAN["aadObjectId"]}
+
+
+async def test_a_request_kept_for_school_hours_is_taken_back_only_by_its_requester_over_azurite(
+        aiohttp_client: Any, settings: Settings, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """Hostile probe 6, with the outbox in Azurite: Carys's request sent outside school hours waits there for Siân and
+    Ffion. Owain's Withdraw and End with her id, and his own request sent in place of hers, leave her cards waiting;
+    her own Withdraw takes them back (only the edit of a copy opened from a list, which posts nothing, stays), and
+    nothing reaches either of them."""
+    from bot.domain.uk_time import in_uk
+
+    hour = in_uk(datetime.now(UTC)).hour  # school hours an hour long, starting two hours from now: not now
+    window = f"{hour + 2:02d}:00-{hour + 3:02d}:00" if hour <= 20 else "01:00-02:00"
+    client: TestClient = await aiohttp_client(create_app(settings.model_copy(update={"school_hours": window})))
+    await _meet(client, connector, CARYS, SIAN, FFION, OWAIN)
+    request_id = await _submit(client, connector)
+
+    async def waiting_for_deciders() -> list[str]:
+        rows = await _rows(azurite, table_prefix + "outbox")
+        return sorted(r["PartitionKey"] for r in rows if r["RowKey"].startswith("msg|" + request_id)
+                      and not r.get("UpdateOnly"))  # an edit of a copy opened from a list posts nothing
+
+    held = await waiting_for_deciders()
+    for verb in ("permission.withdraw", "permission.end"):
+        await _invoke(client, OWAIN, verb, {"id": request_id}, connector)
+    await _invoke(client, OWAIN, "permission.submit", {**form(purpose="Owain's own page."), "replaces": request_id},
+                  connector)
+    await client.app[SERVICES].deliverer.drain()
+    after_owain = await waiting_for_deciders()
+    await _invoke(client, CARYS, "permission.withdraw", {"id": request_id}, connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert len(held) == 2 and after_owain == held
+    assert await waiting_for_deciders() == []
+    assert not [a for a in connector.sent if request_id in json.dumps(a)
+                and a["conversation"]["id"] in (SIAN_CHAT, FFION_CHAT)]
