@@ -4820,6 +4820,7 @@ async def test_a_form_repeating_a_waiting_request_sent_from_abroad_says_since_wh
                         when="02/11/2026 10:00" + _UK_TIME[lang]) in text_of(again.card), text_of(again.card)
 
 
+@pytest.mark.parametrize("lang", list(Lang))
 async def test_a_colleague_cannot_withdraw_end_replace_or_hold_back_a_request_kept_for_the_morning(
         strings: Catalogue, federation: Federation, lang: Lang) -> None:
     """Hostile probe 6: Carys sent a request at 23:00, kept for Siân and Ffion until 08:00. Owain, who has seen her id
@@ -4949,8 +4950,8 @@ async def test_end_pressed_on_a_replaced_approval_from_an_old_card_ends_nothing_
     clock.now = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     await bot.clicks(SIAN, "permission.end", {"id": pupils_id, "lang": lang.value}, lang=lang)
 
-    assert refused.refused and strings.text("perm.end_superseded", lang, id=photos_id, day="")[:30] in text_of(
-        refused.card)
+    assert refused.refused and strings.text("perm.end_superseded_through", lang, id=pupils_id, between=photos_id,
+                                            day="04/11/2026") in text_of(refused.card), text_of(refused.card)
     assert (await MemoryPermissionRequests(bot.store).get(first_id)).state is before.state is RequestState.APPROVED
     clock.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
     assert await _on_the_register(bot, lang, first_id, photos_id, pupils_id) == [photos_id]
