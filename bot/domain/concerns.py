@@ -34,7 +34,7 @@ from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from itertools import groupby
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -896,9 +896,50 @@ class RoleWords:
     small: frozenset[str]
 
     def spans(self, words: Sequence[str]) -> list[_Span]:
-        """Where each phrase is found in the words."""
-        return [span for start, word in enumerate(words) for phrase in self.phrases.get(word, ())
+        """Where each phrase is found in the words, its first word misspelt too (`_slipped_post_word`)."""
+        return [span for start, word in enumerate(words) for phrase in self._starting(word)
                 if (span := _found(phrase, words, start, self.small)) is not None]
+
+    @cached_property
+    def first_words_by_deletion(self) -> dict[str, frozenset[str]]:
+        """The first words of the phrases long enough to be read misspelt, by each of their forms with one letter
+        taken out and as they are: a word one slip from one of them shares one of these (`_post_words_near`)."""
+        found: dict[str, set[str]] = {}
+        for first in self.phrases:
+            if len(first) >= _SLIPPED_POST_WORD:
+                for key in {first, *_deletions(first)}:
+                    found.setdefault(key, set()).add(first)
+        return {key: frozenset(firsts) for key, firsts in found.items()}
+
+    def _starting(self, word: str) -> tuple[_Phrase, ...]:
+        exact = self.phrases.get(word, ())
+        if len(word) < _SLIPPED_POST_WORD - 1:
+            return exact
+        slipped = tuple(phrase for first in _post_words_near(self, word) for phrase in self.phrases[first])
+        return (*exact, *(phrase for phrase in slipped if phrase not in exact))
+
+
+# A word of a post's phrase this long or longer is read with one slip too, as a phone or a hurry writes it: a letter
+# dropped, added or changed, or two side by side swapped, its first letter kept ("line manger", "headteachr", "rheolwr
+# llinel"). Shorter words ("head", "boss") are too near other words.
+_SLIPPED_POST_WORD = 6
+
+
+def _slipped_post_word(word: str, form: str) -> bool:
+    """True when `word` is `form`, a word of a post's phrase, with one slip (`_SLIPPED_POST_WORD`)."""
+    return (len(form) >= _SLIPPED_POST_WORD and word[:1] == form[:1] and abs(len(word) - len(form)) <= 1
+            and (edit_distance(word, form) == 1 or _side_by_side(word, form)))
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:n] + word[n + 1:] for n in range(len(word))}
+
+
+def _post_words_near(role_words: RoleWords, word: str) -> set[str]:
+    """The first words of phrases that `word` is, misspelt (`_slipped_post_word`)."""
+    index = role_words.first_words_by_deletion
+    candidates = {first for key in {word, *_deletions(word)} for first in index.get(key, ())}
+    return {first for first in candidates if first != word and _slipped_post_word(word, first)}
 
 
 def _word_forms(word: str, *, welsh: bool) -> frozenset[str]:
@@ -927,7 +968,11 @@ def _found(phrase: _Phrase, words: Sequence[str], start: int, small: frozenset[s
     if end > len(words):
         return None
     for forms, word in zip(phrase.words, words[start:end], strict=True):
-        if word in small if forms is None else word not in forms:
+        if forms is None:
+            if word in small:
+                return None
+        elif word not in forms and (len(word) < _SLIPPED_POST_WORD - 1
+                                    or not any(_slipped_post_word(word, form) for form in forms)):
             return None
     return _Span(start, end, phrase.post, phrase.exact)
 
@@ -1081,7 +1126,9 @@ def described(text: str, *, posts: Iterable[Role] = (), titles: Iterable[str] = 
     if not wanted and not phrases:
         return []
     words = _words(text)
-    spans = [*role_words().spans(words), *_by_title(words, phrases), *_by_welsh_title(words, titles)]
+    # One span a place: a phrase and its plural read with one slip ("line managers") find the same words.
+    spans = list(dict.fromkeys([*role_words().spans(words), *_by_title(words, phrases),
+                                *_by_welsh_title(words, titles)]))
     return [Described(_as_written(text, words, s.start, s.end), tuple(words[s.start:s.end]), s.post != _MANAGERS_POST)
             for s in _kept(spans) if s.post == _TITLE or s.post in wanted]
 

@@ -645,6 +645,37 @@ async def test_a_report_about_the_safeguarding_lead_goes_to_the_line_manager(sta
     assert "It went to Gareth Hughes" in text_of(receipt.card)
 
 
+@pytest.mark.parametrize(("reporter", "lang", "what", "about"), [
+    (CARYS, Lang.EN, "My line manger keeps texting me at night", GARETH),
+    (CARYS, Lang.EN, "my linemanger wont stop messaging me", GARETH),
+    (CARYS, Lang.EN, "My manger keeps texting me at night", GARETH),
+    (CARYS, Lang.CY, "Mae'r rheolwr llinel yn anfon negeseuon cas ataf bob nos", GARETH),
+    (CARYS, Lang.CY, "Mae fy rhelowr llinell yn anfon negeseuon cas ataf bob nos", GARETH),
+    (CARYS, Lang.EN, "The headteachr keeps texting me at night", SIAN),
+    (CARYS, Lang.CY, "Mae'r brifathrawse yn anfon negeseuon cas ataf bob nos", SIAN),
+    (OWAIN, Lang.EN, "The depty head keeps texting me at night", FFION),
+])
+async def test_a_post_misspelt_on_a_phone_is_still_that_post_and_the_report_never_reaches_them(
+        staffed: BotInMemory, reporter: Person, lang: Lang, what: str, about: Person) -> None:
+    """A post typed in a hurry on a phone, one letter dropped, added, changed or two swapped in a word of six letters or
+    more ("line manger", as a phone's autocorrect writes it, "headteachr", "rheolwr llinel"), is that post, as a name so
+    misspelt is that name. Before, "My line manger keeps texting me at night" went to Gareth Hughes, her line manager,
+    and "The headteachr…" to him with the head next in the chain."""
+    await staffed.meets(OWAIN, FFION, CHAIR)
+    form = await staffed.says(reporter, "report a concern", lang=lang)
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": what}
+
+    reply = await staffed.clicks(reporter, "concern.submit", data, lang=lang)
+    if [i for i in inputs(reply.card) if i.get("id") == "doubt"]:  # "may be": asked, and the first choice kept
+        reply = await staffed.clicks(reporter, "concern.submit", {**verb_data(reply.card or {}, "concern.submit"),
+                                                                  **data, "doubt": _doubt(reply.card)["choices"][0][
+                                                                      "value"]}, lang=lang)
+
+    report = await _only_report(staffed)
+    assert not _shows(await staffed.cards_for(about), what), "the report reached the person it is about"
+    assert about.aad_object_id not in [c.aad_object_id for c in report.chain], "it may go on to them"
+
+
 # Nia Lloyd is the high school's wellbeing lead; Gareth Hughes, Carys's line manager, is Head of Humanities.
 NIA = StaffMember("Nia Lloyd", "nia.lloyd@llanidloes.example.cymru", "high", "Wellbeing Lead",
                   "sian.roberts@llanidloes.example.cymru", "a1000000-0000-4000-8000-0000000000a8")
