@@ -676,6 +676,28 @@ async def test_a_post_misspelt_on_a_phone_is_still_that_post_and_the_report_neve
     assert about.aad_object_id not in [c.aad_object_id for c in report.chain], "it may go on to them"
 
 
+@pytest.mark.parametrize(("lang", "what", "about"), [
+    (Lang.EN, "The man I report to keeps texting me at night", GARETH),
+    (Lang.EN, "the guy i report to wont stop messaging me", GARETH),
+    (Lang.EN, "The big boss keeps texting me at night", SIAN),
+    (Lang.EN, "the hed keeps texting me at night", SIAN),
+    (Lang.CY, "Mae'r bos mawr yn anfon negeseuon cas ataf bob nos", SIAN),
+])
+async def test_the_one_she_reports_to_or_the_big_boss_is_a_post_and_the_report_never_reaches_them(
+        staffed: BotInMemory, lang: Lang, what: str, about: Person) -> None:
+    """"The man I report to" is her line manager as "the person I report to" is, and "the big boss", "y bos mawr" or
+    "the hed" (no word of its own) the headteacher. Before, each went to Gareth Hughes, her line manager: the first two
+    about him, the others with the head they are about next in the chain."""
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what},
+                         lang=lang)
+
+    report = await _only_report(staffed)
+    assert not _shows(await staffed.cards_for(about), what), "the report reached the person it is about"
+    assert about.aad_object_id not in [c.aad_object_id for c in report.chain], "it may go on to them"
+
+
 # Nia Lloyd is the high school's wellbeing lead; Gareth Hughes, Carys's line manager, is Head of Humanities.
 NIA = StaffMember("Nia Lloyd", "nia.lloyd@llanidloes.example.cymru", "high", "Wellbeing Lead",
                   "sian.roberts@llanidloes.example.cymru", "a1000000-0000-4000-8000-0000000000a8")
