@@ -194,13 +194,27 @@ _AT_ME_CY = (rf"({_CONTACTING_CY})( \w+){{0,6}} ({_ME_CY})|(son|siarad|sylwadu) 
 _KEEPS_CY = (rf"((dal|parhau) (ati )?i|(ddim|byth) (yn )?stopio) ({_AT_ME_CY})|"
              rf"(yn|n) ({_AT_ME_CY})( \w+){{0,8}} (o hyd|byth a beunydd|byth a hefyd|drwy r amser|trwy r amser|"
              r"yn gyson|yn ddi baid)")
+# As someone frightened or angry says it, on a phone: "won't stop texting me", "won't leave me alone", "shouted at me",
+# "ganging up on me", "spreading rumours", "scared of", "making my life a misery", messages "every night".
+_FRIGHTENED = (r"(won t|wont|will not|doesn t|doesnt|does not|don t|dont|never) (stop \w+ing|leave me alone)|"
+               r"(shout|shouts|shouted|shouting|scream\w*|yell\w*|swear\w*|swore) at me|gang\w* up on|"
+               r"spread\w* (rumou?rs|lies|gossip|stories)|(scared|frightened|afraid|terrified) of|"
+               r"(mak\w*|made) my life (hell|a (living )?hell|a misery|miserable|unbearable)|"
+               r"me( \w+){0,4} (late at night|every night|in the middle of the night|at midnight|at all hours)")
+# The same in Welsh: "gweiddi arna i", "ofn", "yn gas efo fi", "fy nhrin i'n wael", "lledu sïon", "gadael llonydd",
+# "fy mywyd yn uffern", messages "ganol nos".
+_FRIGHTENED_CY = (r"gweiddi (arna i|arnaf|arna fi|ata i)|(dw i|dwi|rwy n|rydw i n|mae gen i|ma gen i|mae gyda fi|"
+                  r"ma da fi) (ofn|ofni)|ofn arna|codi ofn|(yn|n) gas (efo|gyda|hefo|wrth|i)|gas wrtha|"
+                  r"(fy )?nhrin (i )?(yn|n) (wael|ofnadwy)|trin fi (yn|n) (wael|ofnadwy)|lledu (sion|sibrydion|"
+                  r"straeon|celwydd\w*)|gadael llonydd|gadael fi fod|fy mywyd (i )?(yn|n) (uffern|hunllef|ddiflas)|"
+                  rf"({_AT_ME_CY})( \w+){{0,4}} (ganol nos|yn hwyr y nos|hwyr y nos|bob nos)")
 # Being pestered or targeted (the harm), by whom (a colleague, or someone who is not one). Statements only:
 # questions ("what should I do if...?") get the policy's own words.
-_HARM = (r"pester\w*|target\w*|harass\w*|bull(y|ied|ying|ies)|abus\w*|attack\w*|threat\w*|intimidat\w*|"
-         r"troll\w*|stalk\w*|insult\w*|picking on|nasty|horrible|keeps? (messag\w*|sending|posting|comment\w*|"
-         r"tagging|contacting|calling|texting|dm\w*)|mhoeni|poeni fi|targedu|nhargedu|bwlio|mwlio|aflonyddu|"
-         r"sarhau|bygwth|mygwth|ymosod\w*|cas|pigo arna\w*|hwyl am fy mhen|bychanu|mychanu|(c|g|ch|ngh)am drin|"
-         rf"gwawdio|ngwawdio|{_KEEPS_CY}")
+_HARM = (r"pester\w*|target\w*|har+as+\w*|bul+(y|ied|ying|ies|ing|in|yin|eying)|abus\w*|attack\w*|threat\w*|"
+         r"intimidat\w*|troll\w*|stalk\w*|insult\w*|picking on|nasty|horrible|keeps? (messag\w*|sending|posting|"
+         r"comment\w*|tagging|contacting|calling|texting|dm\w*)|mhoeni|poeni fi|targedu|nhargedu|bwlio|mwlio|"
+         r"aflonyddu|sarhau|bygwth|mygwth|ymosod\w*|cas|pigo arna\w*|hwyl am fy mhen|bychanu|mychanu|"
+         rf"(c|g|ch|ngh)am drin|gwawdio|ngwawdio|{_KEEPS_CY}|{_FRIGHTENED}|{_FRIGHTENED_CY}")
 # The English words Welsh speakers use for it, spelt and mutated as Welsh ("yn fy nhrolio", "yn fy stelcian").
 _HARM_BORROWED_CY = r"(t|d|nh|th)rol(io|ian)|stelc(io|ian|ia)|insylt(io|ian|ia)"
 _COLLEAGUE = (r"colleagues?|co ?workers?|members? of staff|staff members?|another teacher|other teachers?|"

@@ -3041,6 +3041,42 @@ async def test_someone_from_the_staff_is_a_colleague(staffed: BotInMemory, said:
     assert title in text_of(form.card)
 
 
+@pytest.mark.parametrize(("said", "lang"), [
+    ("gareth wont stop txting me its doing my head in", Lang.EN),
+    ("Siân won't leave me alone", Lang.EN),
+    ("the head shouted at me in front of everyone again", Lang.EN),
+    ("Mr Hughes and Mrs Morgan keep ganging up on me", Lang.EN),
+    ("gareth is buling me", Lang.EN),
+    ("my line manager is harrassing me", Lang.EN),
+    ("Gareth is spreading rumours about me in the staff whatsapp", Lang.EN),
+    ("I'm scared of Gareth", Lang.EN),
+    ("Siân is making my life a misery", Lang.EN),
+    ("Gareth sends me messages at 11pm every night", Lang.EN),
+    ("Mae'r pennaeth yn gweiddi arna i", Lang.CY),
+    ("Dw i ofn Gareth", Lang.CY),
+    ("mae gareth yn neud fy mywyd yn uffern", Lang.CY),
+    ("mae gareth yn anfon negeseuon ata i ganol nos", Lang.CY),
+    ("Mae Siân yn gas efo fi", Lang.CY),
+    ("Mae Gareth a Ffion yn lledu sïon amdana i", Lang.CY),
+    ("Mae Siân yn fy nhrin i'n wael", Lang.CY),
+    ("Dydy Gareth ddim yn gadael llonydd i mi", Lang.CY)])
+async def test_being_pestered_said_as_a_frightened_or_angry_person_says_it_opens_the_form_and_is_not_kept(
+        answering_bot: BotInMemory, said: str, lang: Lang) -> None:
+    """Carys, frightened or angry, on her phone, says what Gareth or Siân does in words the harm list lacked ("won't
+    stop", "won't leave me alone", "shouted at me", "ganging up on me", "buling", "harrassing", "scared of", "gweiddi
+    arna i", "ofn", "yn gas efo fi", "fy nhrin i'n wael", "gadael llonydd"…): the form opens with her words. Before,
+    each was asked as a question and kept, and marked not helpful, it was on the review list of Siân, whom it may be
+    about."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+
+    reply = await bot.says(CARYS, said, lang=lang)
+
+    assert "concern.submit" in text_of(reply.card), "asked as a question"
+    assert bot.store.questions == {}, "kept in the question log"
+
+
 @pytest.mark.parametrize(("said", "lang"), [("GH keeps sending me horrible messages", Lang.EN),
                                             ("Garethhh keeps sending me horrible messages", Lang.EN),
                                             ("Mr Huges keeps sending me nasty messages", Lang.EN),
