@@ -625,7 +625,7 @@ class ConcernFlow:
             return None
         kind = what_it_is_about(said)
         if kind is ReportKind.NOT_COLLEAGUE:
-            return in_the_words_typed(self.not_a_colleague)
+            return self._outside_unless_it_names_someone
         if kind is ReportKind.COLLEAGUE:
             return in_the_words_typed(self.form)
         return self._form_if_it_names_someone if self._question is not None and being_targeted(said) else None
@@ -649,6 +649,18 @@ class ConcernFlow:
             return await otherwise(turn)
 
         return decide
+
+    async def _outside_unless_it_names_someone(self, turn: Turn) -> Reply:
+        """A statement of being pestered that speaks of parents or pupils and says no "colleague": the card for someone
+        who isn't a colleague, unless it names a colleague or calls them by their post ("The head is bullying me in
+        front of the pupils"): then the form, started with their words, as for a colleague (it offers "someone who
+        isn't a colleague" too). Before, the card for someone who isn't a colleague offered "Tell the headteacher"
+        first, for a report about the head."""
+        staff = tuple(await self._directory.list_members())
+        manager, _ = await self._line_manager(turn.actor, staff, Today(self._federation, staff, Subject()))
+        if names_someone(turn.text, staff=staff, federation=self._federation, person=turn.actor, manager=manager):
+            return await in_the_words_typed(self.form)(turn)
+        return await in_the_words_typed(self.not_a_colleague)(turn)
 
     async def _form_if_it_names_someone(self, turn: Turn) -> Reply:
         """A statement of being pestered or targeted that says no "colleague": the form, started with their words, when

@@ -3077,6 +3077,39 @@ async def test_being_pestered_said_as_a_frightened_or_angry_person_says_it_opens
     assert bot.store.questions == {}, "kept in the question log"
 
 
+@pytest.mark.parametrize(("said", "lang"), [
+    ("The head is bullying me in front of the pupils", Lang.EN),
+    ("Gareth keeps posting nasty things about me to the parents", Lang.EN),
+    ("my line manager shouted at me in front of the kids", Lang.EN),
+    ("Mae Gareth yn fy mwlio o flaen y plant", Lang.CY),
+    ("Mae'r pennaeth yn gweiddi arna i o flaen y disgyblion", Lang.CY)])
+async def test_a_colleague_named_beside_pupils_or_parents_opens_the_colleagues_form_not_the_outside_card(
+        answering_bot: BotInMemory, said: str, lang: Lang) -> None:
+    """"The head is bullying me in front of the pupils" names who does it, a colleague, though it speaks of pupils: the
+    form opens with her words, as for any colleague. Before, the card said "This sounds like someone who isn't a
+    colleague" and its first button was "Tell the headteacher", for a report about the head."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+
+    reply = await bot.says(CARYS, said, lang=lang)
+
+    assert "concern.submit" in text_of(reply.card), "the outside card, not the colleagues form"
+    assert load_catalogue().text("concern.not_colleague_title", lang) not in text_of(reply.card)
+    assert bot.store.questions == {}
+
+
+async def test_a_parent_or_pupil_with_no_colleague_named_still_gets_the_outside_card(
+        answering_bot: BotInMemory) -> None:
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+
+    reply = await bot.says(CARYS, "A parent keeps posting nasty things about me in the class WhatsApp group")
+
+    assert load_catalogue().text("concern.not_colleague_title", Lang.EN) in text_of(reply.card)
+
+
 @pytest.mark.parametrize(("said", "lang"), [("GH keeps sending me horrible messages", Lang.EN),
                                             ("Garethhh keeps sending me horrible messages", Lang.EN),
                                             ("Mr Huges keeps sending me nasty messages", Lang.EN),
