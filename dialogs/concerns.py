@@ -233,6 +233,16 @@ _NOT_COLLEAGUE = (r"parents?|mum|dad|carers?|guardians?|pupils?|students?|learne
 _SOMEONE_UNNAMED = (r"he|him|his|himself|she|her|hers|herself|they|them|their|theirs|themselves|hi|fe|fo|e|nhw|"
                     r"amdano|amdani|amdanyn|ganddo|ganddi|ganddyn|iddo|iddi|iddyn|arno|arni|arnyn|ohono|ohoni|ohonyn|"
                     r"i (?:ve |have |had )?reported|(?:wnes i |nes i |wnaes i )?(?:adroddais|adrodd am|riportiais)")
+# Asking after "it" as one asks after a report sent, not a worry: whether it was read, seen, received or reached
+# anyone, who has it or can see it ("…, has anyone read it?", "has it been read yet", "who can see it?", "oes rhywun
+# wedi'i ddarllen?", "ydy o wedi cyrraedd?", "pwy sy'n gallu ei weld?").
+_ASKS_AFTER_IT = (r"(has|have|did|does|do) (anyone|anybody|someone|somebody|he|she|they|it|you)( \w+)? (read|seen|see|"
+                  r"opened|open|received|got|get|acknowledged|look\w* at|reached|reach)( it| anyone| anybody)?|"
+                  r"(has|have|was) it (been )?(read|seen|opened|received|acknowledged|sent|passed on|looked at|"
+                  r"reached|arrived|gone)|who (can|could|will|would|has|s|is) ((see|read|seen|got|have) )?it|"
+                  r"who is it with|where is it now|"
+                  r"wedi i (ddarllen|weld|dderbyn|agor|gael|anfon)|wedi cyrraedd|(pwy|rhywun) (sy|sydd)( n| yn)?"
+                  r"( gallu| medru)? (ei )?(weld|ddarllen|ag e|ag o|a fe)")
 _BEING = r"\b(i am|i m|im|i ve been|i have been|being|dw i n cael fy|dwi n cael fy|wi n cael fy|rwy n cael fy|" \
          r"rydw i n cael fy)\s*(being )?" \
          r"(pestered|targeted|harassed|bullied|trolled|mhoeni|nhargedu|mwlio|mygwth|mychanu|sarhau)\b"
@@ -643,7 +653,9 @@ class ConcernFlow:
             said = normalise(turn.text)
             unnamed = (_mentions(_SOMEONE_UNNAMED, re.sub(r"^\s*hi\b", "", said))  # "Hi, my concern…" greets
                        and not _mentions(_NOT_COLLEAGUE, said))
-            if _mentions(_COLLEAGUE, said) or unnamed or names_someone(
+            # "My concern is about Benn, has anyone read it?": a report asked after, whoever Benn is.
+            asked_after = _mentions(_ASKS_AFTER_IT, said) and not _mentions(_NOT_COLLEAGUE, said)
+            if _mentions(_COLLEAGUE, said) or unnamed or asked_after or names_someone(
                     turn.text, staff=staff, federation=self._federation, person=turn.actor, manager=manager):
                 return await mine(turn)
             return await otherwise(turn)

@@ -4881,6 +4881,26 @@ async def test_my_concern_is_about_him_or_her_shows_her_reports_and_is_never_kep
     assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
 
 
+@pytest.mark.parametrize("typed", [
+    "My concern is about Benn, has anyone read it?",
+    "My concern is about Benn, who can see it?",
+    "my concern is about jonno has it been read yet",
+    "My concern is about Benn, has it reached anyone?",
+    "Fy mhryder i yw am Benn, oes rhywun wedi'i ddarllen?",
+    "Fy mhryder i yw am Benn, ydy o wedi cyrraedd?",
+    "Fy mhryder i yw am Benn, pwy sy'n gallu ei weld?"])
+async def test_my_concern_about_someone_not_on_the_list_asked_after_as_a_report_shows_her_reports_and_is_never_kept(
+        answering_bot: BotInMemory, typed: str) -> None:
+    """"My concern is about Benn, has anyone read it?" with nobody called Benn on the staff list (a nickname, a name
+    misspelt, someone the list lacks): "has anyone read it?", "who can see it?", "oes rhywun wedi'i ddarllen?" ask after
+    a report, not a worry. Before, it was asked of the policy and kept, and marked not helpful was on the headteacher's
+    review list, saying Carys had reported someone."""
+    reply = await _says_after_her_report(answering_bot, typed)
+
+    assert answering_bot.store.questions == {}, "kept for the review of the headteacher"
+    assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
+
+
 @pytest.mark.parametrize(("typed", "title"), [
     ("what happened to the person I reported?", "Your reports"),
     ("Has anything been done about the colleague I reported?", "Your reports"),
