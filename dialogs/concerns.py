@@ -339,6 +339,18 @@ _FOR_PARENTS = re.compile(
     r"guardians|pupils?|learners|students|children|kids|rhieni|teuluoedd|gofalwyr|disgyblion|dysgwyr|plant) ")
 
 
+# A question of what became of her report, from its first words: "Has my report been shared with the parents?", "has
+# anyone shared my report…", "Was my report sent…", "Ydy fy adroddiad wedi cael ei rannu…", "Gafodd fy adroddiad ei
+# anfon…": not whether pupils' reports may be shared ("Can I share my reports with parents…?").
+_ASKED_WHAT_BECAME = re.compile(
+    r"^ (?:(?:has|have|was|were|did|is|are)(?: \w+){0,3} my (?:report|reports|concern|concerns|complaint) .*\b(?:been|"
+    r"gone|go|went|got|get|shared|sent|shown|passed|given|forwarded|leaked)\b|(?:has|have|did)(?: \w+){1,2} "
+    r"(?:shared|sent|shown|passed|given|forwarded|leaked) my (?:report|reports|concern|concerns|complaint)\b|"
+    r"(?:ydy|ydi|ydyw|oes|a yw|a ydy)(?: \w+){0,2} wedi(?: \w+){0,2} fy (?:adroddiad|adroddiadau|mhryder|nghwyn)\b|"
+    r"(?:ydy|ydi|ydyw|a yw|a ydy) fy (?:adroddiad|adroddiadau|mhryder|nghwyn)(?: i)? wedi\b|"
+    r"(?:gafodd|cafodd|aeth|ddaru)(?: \w+){0,2} fy (?:adroddiad|adroddiadau|mhryder|nghwyn)\b)")
+
+
 def _names_my_report(typed: str) -> tuple[str, bool] | None:
     """The words of concern-my-reports.txt ("my report", "fy adroddiad") that the message speaks of anywhere, and
     whether each time they are more likely something else, or None: not where each time they open a sentence about
@@ -357,7 +369,7 @@ def _names_my_report(typed: str) -> tuple[str, bool] | None:
                 continue
             clause = padded[found.end() - 1:].split("|")[0]
             worry = any(w in words for w in _CONCERN_NOT_REPORT) and _A_WORRY_ABOUT.match(padded, found.end())
-            if worry or _FOR_PARENTS.search(clause):
+            if worry or (_FOR_PARENTS.search(clause) and not _ASKED_WHAT_BECAME.match(padded)):
                 likely_else = likely_else or words
                 continue
             return words, False

@@ -4790,6 +4790,8 @@ async def test_a_form_sent_back_for_a_box_too_long_after_her_line_manager_change
     "Can I send my reports home to parents by email?",
     "Fy mhryder i yw am bost rhiant ar Facebook, be ddylwn i neud?",
     "Ga i rannu fy adroddiadau gyda rhieni ar Seesaw?",
+    "A yw'n iawn i rannu fy adroddiadau gyda rhieni ar Seesaw?",
+    "Is it ok to send my reports to parents on Seesaw?",
     "Hi, my concern is about sharing photos of sports day on Facebook, is that allowed?",
     "My concern is about a parent's post, she tagged me in it, what should I do?"])
 async def test_my_concern_or_reports_said_of_parents_or_a_worry_is_asked_of_the_policy_after_a_report(
@@ -4878,6 +4880,25 @@ async def test_my_concern_is_about_him_or_her_shows_her_reports_and_is_never_kep
     reply = await _says_after_her_report(answering_bot, typed)
 
     assert answering_bot.store.questions == {}, "kept for the review of the headteacher her report may be about"
+    assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
+
+
+@pytest.mark.parametrize("typed", [
+    "Has my report been shared with the parents?",
+    "has anyone shared my report with parents",
+    "Was my report sent to the parents?",
+    "Ydy fy adroddiad wedi cael ei rannu gyda'r rhieni?",
+    "Oes rhywun wedi rhannu fy adroddiad efo'r rhieni?",
+    "Gafodd fy adroddiad ei anfon at y rhieni?"])
+async def test_asking_whether_her_report_has_been_shared_with_parents_shows_her_reports_and_is_never_kept(
+        answering_bot: BotInMemory, typed: str) -> None:
+    """"Has my report been shared with the parents?" asks what became of her report (a frightened reporter's question),
+    not whether she may share pupils' reports, as "Can I share my reports with parents…?" does: from someone who has
+    sent one it lists her reports, which say who has each. Before, it was asked of the policy and kept for the
+    headteacher's review (the thirty-ninth round's probes left it)."""
+    reply = await _says_after_her_report(answering_bot, typed)
+
+    assert answering_bot.store.questions == {}, "kept for the review of the headteacher"
     assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
 
 
