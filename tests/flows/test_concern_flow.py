@@ -698,6 +698,21 @@ async def test_the_one_she_reports_to_or_the_big_boss_is_a_post_and_the_report_n
     assert about.aad_object_id not in [c.aad_object_id for c in report.chain], "it may go on to them"
 
 
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "Shan keeps texting me at night"),
+                                            (Lang.CY, "Mae Shan yn anfon negeseuon cas ataf bob nos")])
+async def test_the_head_written_as_her_name_sounds_is_still_the_head(staffed: BotInMemory, lang: Lang,
+                                                                     what: str) -> None:
+    """"Shan", Siân written as it sounds, as many in Powys write it: before, the report went to Gareth Hughes with Mrs
+    Siân Roberts, whom it is about, next in the chain (his Escalate, or four working days, took it to her)."""
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what},
+                         lang=lang)
+
+    report = await _only_report(staffed)
+    assert SIAN.aad_object_id not in [c.aad_object_id for c in report.chain], "it may go on to the head it is about"
+
+
 # Nia Lloyd is the high school's wellbeing lead; Gareth Hughes, Carys's line manager, is Head of Humanities.
 NIA = StaffMember("Nia Lloyd", "nia.lloyd@llanidloes.example.cymru", "high", "Wellbeing Lead",
                   "sian.roberts@llanidloes.example.cymru", "a1000000-0000-4000-8000-0000000000a8")
