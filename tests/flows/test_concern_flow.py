@@ -698,6 +698,26 @@ async def test_the_one_she_reports_to_or_the_big_boss_is_a_post_and_the_report_n
     assert about.aad_object_id not in [c.aad_object_id for c in report.chain], "it may go on to them"
 
 
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "The manager keeps texting me at night"),
+                                            (Lang.EN, "my HoH keeps texting me at night"),
+                                            (Lang.CY, "Mae'r rheolwr yn fy mwlio"),
+                                            (Lang.CY, "Mae'r rheolwraig yn anfon negeseuon cas ataf bob nos")])
+async def test_the_manager_or_her_hoh_may_be_her_line_manager_and_the_report_goes_past_him(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """"The manager", "y rheolwr" (without "my" or "line") and "my HoH" (Head of Humanities, Gareth's title, as "HoD"
+    is a head of department's) may be her line manager. Before, each went to Gareth Hughes."""
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": what}
+
+    reply = await staffed.clicks(CARYS, "concern.submit", data, lang=lang)
+    if [i for i in inputs(reply.card) if i.get("id") == "doubt"]:  # "may be": asked, and the first choice kept
+        await staffed.clicks(CARYS, "concern.submit", {**verb_data(reply.card or {}, "concern.submit"), **data,
+                                                       "doubt": _doubt(reply.card)["choices"][0]["value"]}, lang=lang)
+
+    assert not _shows(await staffed.cards_for(GARETH), what), "the report reached the line manager it may be about"
+    assert _shows(await staffed.cards_for(SIAN), what)
+
+
 @pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "Shan keeps texting me at night"),
                                             (Lang.CY, "Mae Shan yn anfon negeseuon cas ataf bob nos")])
 async def test_the_head_written_as_her_name_sounds_is_still_the_head(staffed: BotInMemory, lang: Lang,
