@@ -233,6 +233,11 @@ _NOT_COLLEAGUE = (r"parents?|mum|dad|carers?|guardians?|pupils?|students?|learne
 _SOMEONE_UNNAMED = (r"he|him|his|himself|she|her|hers|herself|they|them|their|theirs|themselves|hi|fe|fo|e|nhw|"
                     r"amdano|amdani|amdanyn|ganddo|ganddi|ganddyn|iddo|iddi|iddyn|arno|arni|arnyn|ohono|ohoni|ohonyn|"
                     r"i (?:ve |have |had )?reported|(?:wnes i |nes i |wnaes i )?(?:adroddais|adrodd am|riportiais)")
+# Her own act of reporting someone ("I reported Ffion last week…", "will Ffion find out I reported her?", "Adroddais i
+# Ffion…", "…mai fi wnaeth adrodd amdani"): with someone named, or spoken of as a person, her report.
+_I_REPORTED = (r"i (?:ve |have |had )?reported|adroddais|(?:wnes|nes|wnaes|naes) i (?:adrodd|riportio)|riportiais|"
+               r"fi (?:wnaeth|naeth|wnath|nath) (?:adrodd|riportio)")
+_A_PERSON = r"he|him|she|her|they|them|hi|fe|fo|nhw|amdano|amdani|amdanyn"
 # Asking after "it" as one asks after a report sent, not a worry: whether it was read, seen, received or reached
 # anyone, who has it or can see it ("…, has anyone read it?", "has it been read yet", "who can see it?", "oes rhywun
 # wedi'i ddarllen?", "ydy o wedi cyrraedd?", "pwy sy'n gallu ei weld?").
@@ -638,7 +643,27 @@ class ConcernFlow:
             if not likely_else:
                 return mine_if_any
             return self._mine_if_it_names_someone(mine_if_any, self._after_my_reports(turn, said) or self._question)
+        if self._question is not None and _mentions(_I_REPORTED, said) and (
+                turn.text.rstrip().endswith("?") or not being_targeted(said)):
+            return self._mine_if_she_reported_someone(self._after_my_reports(turn, said) or self._question)
         return self._after_my_reports(turn, said)
+
+    def _mine_if_she_reported_someone(self, otherwise: Handler) -> Handler:
+        """A message saying she reported someone ("I reported Ffion last week…", "will Ffion find out I reported her?",
+        "Adroddais i Ffion…"): from someone who has sent a report, her reports, never kept, when it names someone or
+        speaks of a person or a colleague, and no parent, pupil or the like; else `otherwise` ("I reported the comment
+        to Facebook…"). Asked of the policy, it was kept for the review of the headteacher, saying whom she reported."""
+        async def decide(turn: Turn) -> Reply:
+            said = normalise(turn.text)
+            if not _mentions(_NOT_COLLEAGUE, said):
+                staff = tuple(await self._directory.list_members())
+                manager, _ = await self._line_manager(turn.actor, staff, Today(self._federation, staff, Subject()))
+                if _mentions(_A_PERSON, said) or _mentions(_COLLEAGUE, said) or names_someone(
+                        turn.text, staff=staff, federation=self._federation, person=turn.actor, manager=manager):
+                    return await in_the_words_typed(self._mine_if_any)(turn)
+            return await otherwise(turn)
+
+        return decide
 
     def _after_my_reports(self, turn: Turn, said: str) -> Handler | None:
         """What `match_text` makes of a message that speaks of no report of hers: a statement of being pestered or

@@ -4919,6 +4919,35 @@ async def test_my_concern_is_about_him_or_her_shows_her_reports_and_is_never_kep
 
 
 @pytest.mark.parametrize("typed", [
+    "I reported Ffion last week and nothing has happened",
+    "I reported Ffion last week, has anything happened?",
+    "will Ffion find out I reported her?",
+    "does Ffion know I reported her?",
+    "Fydd Ffion yn gwybod mai fi wnaeth adrodd amdani?",
+    "Adroddais i Ffion wythnos diwethaf a does dim byd wedi digwydd"])
+async def test_saying_she_reported_someone_shows_her_reports_and_is_never_kept(
+        answering_bot: BotInMemory, typed: str) -> None:
+    """"I reported Ffion last week…", "will Ffion find out I reported her?", "Adroddais i Ffion…": a frightened reporter
+    asking after her report by what she did. Before, each was asked of the policy and kept, and marked not helpful was
+    on the headteacher's review list, which then said Carys had reported Ffion, by name."""
+    reply = await _says_after_her_report(answering_bot, typed)
+
+    assert answering_bot.store.questions == {}, "kept for the review of the headteacher"
+    assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
+
+
+@pytest.mark.parametrize("typed", [
+    "I reported the comment to Facebook but nothing happened, what should I do?",
+    "I reported a parent's post about me to Facebook, what now?"])
+async def test_saying_she_reported_a_post_to_a_platform_is_still_asked_of_the_policy(
+        answering_bot: BotInMemory, typed: str) -> None:
+    reply = await _says_after_her_report(answering_bot, typed)
+
+    assert "Your reports" not in text_of(reply.card)
+    assert len(answering_bot.store.questions) == 1, "not asked of the policy"
+
+
+@pytest.mark.parametrize("typed", [
     "Has my report been shared with the parents?",
     "has anyone shared my report with parents",
     "Was my report sent to the parents?",
