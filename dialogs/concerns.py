@@ -46,6 +46,7 @@ from bot.domain.concerns import (
     Today,
     cleared_key,
     describes,
+    everyday_words,
     holding_order,
     listing_order,
     may_name,
@@ -73,6 +74,7 @@ from bot.domain.school_calendar import SchoolCalendar
 from bot.domain.text import fold
 from bot.policy.model import Policy
 from bot.policy.places import PolicyPlace
+from bot.policy.typos import edit_distance
 from cards import concerns as cards
 from cards.answer import on_day, when_read
 from cards.common import VERB_CONCERN_FORM, error_card
@@ -270,6 +272,27 @@ _SHE_REPORTED_CY = re.compile(r"\b(?:y|yr|r) (?:person|cydweithiwr|gydweithiwr|a
                               r"(?: fe| fo| hi| nhw)?\b")
 
 
+# The words that name her reports, as a thumb slips on a phone ("my reprots", "my complaitn", "fy adroddiadua"): a word
+# one slip from one of these (a letter dropped, added or changed, or two side by side swapped), its first letter kept,
+# and no word of its own ("resort", "compliant"), is read as it.
+_REPORT_WORDS = ("report", "reports", "concern", "concerns", "complaint", "complaints", "adroddiad", "adroddiadau",
+                 "mhryder", "mhryderon", "nghwyn")
+
+
+def report_words_mended(said: str) -> str:
+    """Normalised words with each word that is one of `_REPORT_WORDS` slipped written as that word."""
+    return " ".join(_mended(word) for word in said.split(" ")) if said else said
+
+
+def _mended(word: str) -> str:
+    if len(word) < 5 or word in _REPORT_WORDS:
+        return word
+    for right in _REPORT_WORDS:
+        if word[:1] == right[:1] and abs(len(word) - len(right)) <= 1 and edit_distance(word, right) == 1:
+            return word if word in everyday_words() else right
+    return word
+
+
 def as_mine(said: str) -> str:
     """Normalised words with her own reports named by what she did with them ("the concern i raised", "r pryder godais
     i") written as "my" names them ("my concern", "fy mhryder"), so the lists of concern-my-reports.txt read them."""
@@ -365,7 +388,7 @@ def _names_my_report(typed: str) -> tuple[str, bool] | None:
     worry ("My concern is about a parent's post…") or reports shared with parents or pupils ("Can I share my reports
     with parents…"), which may still be her report when it names someone it may be about (`ConcernFlow.match_text`)."""
     marked = re.sub(r"[^\w\s|]", " ", re.sub(r"[,.;:!?()\[\]\u2013\u2014]+", " | ", fold(typed)))
-    padded = f" {as_mine(' '.join(marked.split()))} "
+    padded = f" {as_mine(report_words_mended(' '.join(marked.split())))} "
     likely_else = ""
     for words in sorted(MINE_WORDS, key=len, reverse=True):
         for found in re.finditer(rf"(?<= ){re.escape(words)} ", padded):
@@ -608,7 +631,7 @@ class ConcernFlow:
 
     def match_text(self, turn: Turn) -> Handler | None:
         """"Report a concern", "my reports", or a statement that someone is pestering or targeting the person."""
-        said = normalise(turn.text)
+        said = report_words_mended(normalise(turn.text))
         # Each command as the whole message, courtesy words taken off ("codi pryder plis", "my reports please").
         if command := said_only(said, FORM_WORDS):
             return in_the_listed_language(self.form, listed_in_welsh=command in _IN_WELSH)

@@ -4919,6 +4919,25 @@ async def test_my_concern_is_about_him_or_her_shows_her_reports_and_is_never_kep
 
 
 @pytest.mark.parametrize("typed", [
+    "my reprots",
+    "my reoprt",
+    "has anyone read my reprot?",
+    "any news on my complaitn about gareth",
+    "fy adroddiadua",
+    "ydy Gareth wedi darllen fy adrodiad?"])
+async def test_her_reports_asked_after_with_a_slip_of_the_thumb_shows_her_reports_and_is_never_kept(
+        answering_bot: BotInMemory, typed: str) -> None:
+    """"my reprots", "has anyone read my reprot?", "fy adroddiadua": "report", "complaint", "adroddiad" typed with one
+    slip on a phone (a letter dropped, added or changed, or two side by side swapped; never a word of its own). Before,
+    each was asked of the policy and kept, and marked not helpful was on the headteacher's review list, saying Carys
+    had a report."""
+    reply = await _says_after_her_report(answering_bot, typed)
+
+    assert answering_bot.store.questions == {}, "kept for the review of the headteacher"
+    assert "Your reports" in text_of(reply.card) or "Eich adroddiadau" in text_of(reply.card)
+
+
+@pytest.mark.parametrize("typed", [
     "I reported Ffion last week and nothing has happened",
     "I reported Ffion last week, has anything happened?",
     "will Ffion find out I reported her?",
