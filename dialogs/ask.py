@@ -60,7 +60,7 @@ from cards.elements import Card
 from cards.i18n import Catalogue
 from cards.publishing import changes_elements, published_text
 from dialogs.base import Afterwards, CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
-from dialogs.concerns import being_targeted
+from dialogs.concerns import being_targeted, wants_to_report
 from dialogs.home import after_greetings
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
 from dialogs.lists import ReviewClick, list_start, listed_ids
@@ -1326,7 +1326,8 @@ class AskFlow:
             row.email if row else ""), staff)
 
     def _about(self, record: QuestionRecord, contact: StaffContact, staff: Sequence[StaffMember]) -> bool:
-        if not being_targeted(normalise(record.text)):
+        said = normalise(record.text)
+        if not being_targeted(said) and not wants_to_report(said):
             return False
         return Subject(typed=(record.text,), staff=tuple(staff)).plainly_names(
             contact, manager=line_manager_in(staff, record.asker), federation=self._federation)

@@ -210,6 +210,19 @@ _FRIGHTENED_CY = (r"gweiddi (arna i|arnaf|arna fi|ata i)|(dw i|dwi|rwy n|rydw i 
                   r"(fy )?nhrin (i )?(yn|n) (wael|ofnadwy)|trin fi (yn|n) (wael|ofnadwy)|lledu (sion|sibrydion|"
                   r"straeon|celwydd\w*)|gadael llonydd|gadael fi fod|fy mywyd (i )?(yn|n) (uffern|hunllef|ddiflas)|"
                   rf"({_AT_ME_CY})( \w+){{0,4}} (ganol nos|yn hwyr y nos|hwyr y nos|bob nos)")
+# Wanting to report or complain about someone ("I want to complain about Siân", "i need to report gareth", "how do I
+# make a complaint about the head?", "Dw i isio cwyno am y pennaeth", "Sut dw i'n adrodd am fy rheolwr llinell?"): a
+# report of her own when it names a colleague; not "report to", "report sick" or "report it", nor whether she may ("can
+# I complain about my HoD on Twitter", "Ga i gwyno am gydweithiwr ar Facebook?": a question about posting).
+_WANTS_TO_REPORT = (r"(want|wanna|need|needs|wish|like|going|have|got|how do i|i ll|i will|i d)( to)? (report|"
+                    r"complain about|"
+                    r"make a (formal )?complaint about|raise a (concern|complaint|grievance) about|put in a "
+                    r"(complaint|grievance) about|file a (complaint|grievance) (about|against)|bring a grievance "
+                    r"against)(?! (to|sick|back|in|it|this|that)\b)")
+_WANTS_TO_REPORT_CY = (r"(isio|isie|eisiau|moyn|angen|sut (dw i|dwi|ydw i|rydw i|rwy|wyf i) n) (adrodd am|cwyno am|"
+                       r"cwyno ynghylch|gwyno am|gwyno ynghylch|"
+                       r"riportio|gwneud cwyn am|wneud cwyn am|neud cwyn am|gwneud cwyn yn erbyn|wneud cwyn yn erbyn|"
+                       r"codi pryder am|godi pryder am|codi cwyn am|godi cwyn am)")
 # Being pestered or targeted (the harm), by whom (a colleague, or someone who is not one). Statements only:
 # questions ("what should I do if...?") get the policy's own words.
 _HARM = (r"pester\w*|target\w*|har+as+\w*|bul+(y|ied|ying|ies|ing|in|yin|eying)|abus\w*|attack\w*|threat\w*|"
@@ -424,6 +437,12 @@ def _mentions(pattern: str, said: str) -> bool:
 def being_targeted(said: str) -> bool:
     """True when the (normalised) words say someone is pestering or targeting the person, whoever it is."""
     return _mentions(_HARM, said) or _mentions(_HARM_BORROWED_CY, said) or re.search(_BEING, said) is not None
+
+
+def wants_to_report(said: str) -> bool:
+    """True when the (normalised) words say the person wants to report or complain about someone, whoever it is ("I
+    want to complain about…", "how do I report…", "Dw i isio cwyno am…"): a report of hers when it names a colleague."""
+    return _mentions(_WANTS_TO_REPORT, said) or _mentions(_WANTS_TO_REPORT_CY, said)
 
 
 def what_it_is_about(said: str) -> ReportKind | None:
@@ -698,7 +717,11 @@ class ConcernFlow:
             return self._outside_unless_it_names_someone
         if kind is ReportKind.COLLEAGUE:
             return in_the_words_typed(self.form)
-        return self._form_if_it_names_someone if self._question is not None and being_targeted(said) else None
+        if self._question is not None and wants_to_report(said) and _mentions(_COLLEAGUE, said):
+            return in_the_words_typed(self.form)  # "I want to report a colleague"
+        if self._question is not None and (being_targeted(said) or wants_to_report(said)):
+            return self._form_if_it_names_someone
+        return None
 
     def _mine_if_it_names_someone(self, mine: Handler, otherwise: Handler) -> Handler:
         """A message whose "my concern", "my reports" is more likely something else ("My concern is about a parent's

@@ -115,6 +115,8 @@ async def test_the_policy_owner_is_not_offered_to_pass_her_own_question_to_herse
     ("Siân won't stop messaging me about my pension, what do I do?", Lang.EN),
     ("the head shouted at me about my pension in front of everyone, is that allowed?", Lang.EN),
     ("Mae'r pennaeth yn gweiddi arna i am fy mhensiwn, beth ddylwn i ei wneud?", Lang.CY),
+    ("How do I make a complaint about the head and my pension?", Lang.EN),
+    ("Sut dw i'n cwyno am y pennaeth a fy mhensiwn?", Lang.CY),
 ])
 async def test_a_question_about_being_targeted_by_the_person_questions_go_to_is_never_passed_to_them(
         answering_bot: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:

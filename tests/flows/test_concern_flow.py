@@ -3113,6 +3113,29 @@ async def test_being_pestered_said_as_a_frightened_or_angry_person_says_it_opens
 
 
 @pytest.mark.parametrize(("said", "lang"), [
+    ("i need to report gareth", Lang.EN),
+    ("I want to report my line manager", Lang.EN),
+    ("I want to make a complaint about the head", Lang.EN),
+    ("I want to complain about Siân", Lang.EN),
+    ("Dw i isio cwyno am y pennaeth", Lang.CY),
+    ("Dw i eisiau adrodd am fy rheolwr llinell", Lang.CY),
+    ("Dw i angen gwneud cwyn am Gareth", Lang.CY)])
+async def test_wanting_to_report_or_complain_about_a_colleague_opens_the_form_and_is_not_kept(
+        answering_bot: BotInMemory, said: str, lang: Lang) -> None:
+    """"I want to complain about Siân", "i need to report gareth", "Dw i isio cwyno am y pennaeth": she says what she
+    wants to do, not what is done to her. Before, each was asked as a question and kept, and marked not helpful was on
+    the review list of Siân, whom it may be about; Ask the headteacher passed "I want to complain about Siân" to her."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+
+    reply = await bot.says(CARYS, said, lang=lang)
+
+    assert "concern.submit" in text_of(reply.card), "asked as a question"
+    assert bot.store.questions == {}, "kept in the question log"
+
+
+@pytest.mark.parametrize(("said", "lang"), [
     ("The head is bullying me in front of the pupils", Lang.EN),
     ("Gareth keeps posting nasty things about me to the parents", Lang.EN),
     ("my line manager shouted at me in front of the kids", Lang.EN),
