@@ -631,6 +631,7 @@ class _Slip(StrEnum):
     SIDE_BY_SIDE = "two letters side by side swapped, the first two too"
     STRETCHED = "a letter stretched or a double letter written once"
     TWO = "two slips, the first letter kept"
+    CUT_SHORT = "the name part's start, three letters or more but not all of it, or that start and an s"
 
 
 class _As(StrEnum):
@@ -641,6 +642,7 @@ class _As(StrEnum):
     SHOUTED = "in a message all in capitals"
     SMALL = "in small letters"
     FIRST_COMMON = "with its capital, a sentence's first word that is among the commonest words"
+    TITLED = "right after a title (Mr, Mrs, Miss, Dr, Bnr…)"
 
 
 class _Unless(StrEnum):
@@ -667,6 +669,7 @@ class _Written(NamedTuple):
     known: bool
     commonest: bool
     mutating: bool
+    titled: bool = False
 
 
 class _Form(NamedTuple):
@@ -683,6 +686,7 @@ _SLIPS: dict[_Slip, Callable[[str, str], bool]] = {
     _Slip.SIDE_BY_SIDE: _side_by_side,
     _Slip.STRETCHED: lambda word, form: word[:1] == form[:1] and _stretched(word, form, shortest=_SHORT_NAME),
     _Slip.TWO: _two_slips,
+    _Slip.CUT_SHORT: lambda word, form: _cut_short(word, form),
 }
 _WRITTEN: dict[_As, Callable[[_Written], bool]] = {
     _As.NAME: lambda w: w.as_a_name,
@@ -690,6 +694,7 @@ _WRITTEN: dict[_As, Callable[[_Written], bool]] = {
     _As.SHOUTED: lambda w: w.shouting,
     _As.SMALL: lambda w: w.small,
     _As.FIRST_COMMON: lambda w: w.first_common,
+    _As.TITLED: lambda w: w.titled,
 }
 # Guards told by the word alone, asked once for each reading, not for each of the name's forms (`_FORM_GUARDS`).
 _GUARDS: dict[_Unless, Callable[[_Written], bool]] = {
@@ -736,7 +741,17 @@ _READINGS = (
     _Reading(_Slip.STRETCHED, 3, _As.FIRST_COMMON, (_Unless.PLACE, _Unless.COMMONEST, _Unless.MUTATED_UNPROMPTED)),
     # "Gertah", "Garhet", "gan Fogrna" (Morgan); not "Ffagan" (Forgan) unprompted.
     _Reading(_Slip.TWO, 6, _As.NAME, (_Unless.KNOWN, _Unless.MUTATED_UNPROMPTED)),
+    # "Mr Hugh" (the thumb lifted before "es"), "Mrs Rob", "Mrs Robs" for Mrs Roberts, as staff shorten a surname: a
+    # word or name of its own too, a title before it saying it is a name; not "Mr Hugh Jones".
+    _Reading(_Slip.CUT_SHORT, 5, _As.TITLED, (_Unless.PLACE, _Unless.MUTATED_UNPROMPTED)),
 )
+
+
+def _cut_short(word: str, form: str) -> bool:
+    """The name part's start, three letters or more but not all of it ("hugh" of Hughes, "rob" of Roberts), or that
+    start and an s ("robs")."""
+    starts = {word, *((word[:-1],) if word.endswith("s") else ())}
+    return any(3 <= len(start) < len(form) and form.startswith(start) for start in starts)
 
 
 def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = ()) -> str:
@@ -763,7 +778,9 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
     shouting = all(w.group() == w.group().upper() for w in words)
     for n, found in enumerate(words):
         word, folded = found.group(), found.group().casefold()
-        if not folded.isalpha() or folded in forms or folded in explained or _everyday(folded) \
+        titled = n > 0 and words[n - 1].group().casefold() in _NAME_TITLES
+        # An everyday word right after a title is a name ("Mrs Rob"); a stopword never is.
+        if not folded.isalpha() or folded in forms or folded in explained or (_everyday(folded) and not titled) \
                 or folded in ENGLISH_STOPWORDS or folded in WELSH_STOPWORDS or (word in accented and plain):
             continue
         first = n == 0 or _SENTENCE_END.search(shown, words[n - 1].end(), found.start()) is not None
@@ -774,11 +791,10 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
         # Not across a comma or full stop ("Sain, Dafydd and…"), nor before "I".
         place = n + 1 < len(words) and words[n + 1].group()[:1].isupper() and words[n + 1].group() != "I" \
             and shown[found.end():words[n + 1].start()].isspace() and not shouting
-        titled = n > 0 and words[n - 1].group().casefold() in _NAME_TITLES
         w = _Written(word=folded, as_a_name=titled or (capital and not (first and common)),
                      capitals=word.isupper() and len(word) > 1 and not shouting, shouting=shouting,
                      small=word.islower(), first_common=capital and first and common, place=place,
-                     known=_known(folded), commonest=folded in common_words(), mutating=mutating)
+                     known=_known(folded), commonest=folded in common_words(), mutating=mutating, titled=titled)
         if _reads(w, [*named, *short_mutated] if mutating and not w.known else named):
             return word
     return ""
