@@ -722,6 +722,28 @@ async def test_a_surname_cut_short_after_a_title_may_be_that_name_and_the_report
     assert about.aad_object_id not in [c.aad_object_id for c in report.chain], "it may go on to them"
 
 
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "My line manager's boss keeps texting me at night"),
+                                            (Lang.EN, "my manager's manager keeps texting me at night"),
+                                            (Lang.EN, "My boss's boss keeps texting me at night"),
+                                            (Lang.CY, "Mae bos fy rheolwr llinell yn anfon negeseuon cas ataf bob nos"),
+                                            (Lang.CY, "Mae rheolwr fy rheolwr yn anfon negeseuon cas ataf bob nos")])
+async def test_her_line_managers_boss_may_be_the_head_and_the_report_goes_past_her(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """"My line manager's boss", "bos fy rheolwr llinell": the one above her line manager, in a school the head
+    (Gareth's line manager is Siân). Before, "my line manager" was read and the rest not, so the report went past
+    Gareth to Mrs Siân Roberts, the boss it is about."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what},
+                         lang=lang)
+
+    report = await _only_report(staffed)
+    assert not _shows(await staffed.cards_for(SIAN), what), "the report reached the head it may be about"
+    assert SIAN.aad_object_id not in [c.aad_object_id for c in report.chain], "it may go on to her"
+    assert not _shows(await staffed.cards_for(GARETH), what)
+
+
 @pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "The manager keeps texting me at night"),
                                             (Lang.EN, "my HoH keeps texting me at night"),
                                             (Lang.CY, "Mae'r rheolwr yn fy mwlio"),
