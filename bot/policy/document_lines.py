@@ -330,7 +330,8 @@ def detail_key(label: str) -> str | None:
 
 # A details table's label in words of its own ("Issued on", "Signed off by", "Academies covered", "Model version"):
 # the detail its words name, the first rule that matches. Read only for rows of the table of details above the
-# first section, where every row is a detail: in the text, "Who this policy covers" is a heading.
+# first section, where every row is a detail, or of a table of details after it (most of its rows details): in the
+# text, "Who this policy covers" is a heading.
 _REVISED = frozenset({"review", "reviewed", "updated", "amended", "revised"})
 _LABEL_WORDS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"last", "previous", "previously"}) | _REVISED - {"review"}, "last_reviewed"),

@@ -276,6 +276,12 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
             data["federation"] = organisation
     exact = {line.key for line in (*front, *body) if line.kind == "detail" and line.key}
     front = [_by_label_words(line, exact) for line in front]
+    # So does a table of details after the first section ("Policy details" at the end): some rows labelled the usual
+    # way, most naming a detail (before, "Policy written by | Mr G. Rees" there was a passage).
+    details_tables = {where for where in {line.where for line in body if line.kind == "detail" and line.key}
+                      if 2 * sum(line.kind == "detail" and bool(line.key or detail_key_by_words(line.label))
+                                 for line in body if line.where == where) > sum(line.where == where for line in body)}
+    body = [_by_label_words(line, exact) if line.where in details_tables else line for line in body]
     known = [line for line in (*front, *body) if line.kind == "detail" and line.key]
     told, body = _prose_details(body, {line.key for line in known if line.key})
     known += told

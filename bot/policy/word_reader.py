@@ -542,8 +542,10 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
     listed = _listed_cells(table, where)
     # In a table of details (most rows' labels known), a longer label is a detail too ("Signed on behalf of the
     # Board"); elsewhere a long first cell is text ("What if a parent messages me?" | "Tell your line manager").
-    label_words = 8 if 2 * sum(bool(cells and (detail_key(cells[0]) or detail_key_by_words(cells[0])))
-                                for cells in rows) > len(rows) else 4
+    # A row of two label/value pairs ("Version | 3.1 | Date of issue | 1 April 2026") counts each of its labels.
+    labels = [cells[i] for cells in rows for i in ((0, 2) if len(cells) == 4 else (0,) if cells else ())]
+    label_words = 8 if 2 * sum(bool(detail_key(label) or detail_key_by_words(label)) for label in labels) > len(
+        labels) else 4
     for cells in rows:
         if any(BLANK_TO_FILL.search(cell) for cell in cells):
             continue  # a row with a blank to fill in: a form's, not the policy's
@@ -552,6 +554,15 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
         if key and second:
             yield Line("detail", cells[1], where, key=key)
             yield Line("detail", " ".join(cells[3:]), where, key=second)
+        elif len(cells) == 4 and label_words == 8 and all(
+                cells[i] and len(cells[i].split()) <= label_words and not is_clutter(cells[i]) for i in (0, 2)):
+            # Two pairs a row in a table of details, a label in the school's own words among them ("Policy owner
+            # (SLT)", "Scope"): each pair a detail, as a row of its own would be (before, the row was text).
+            for label, value in ((cells[0], cells[1]), (cells[2], cells[3])):
+                if pair_key := detail_key(label):
+                    yield Line("detail", value, where, key=pair_key)
+                elif value:
+                    yield Line("detail", f"{label.rstrip(':')}: {value}", where, label=label.rstrip(":"))
         elif key in ("author", "agreed_by") and len(values := [c for c in cells[1:] if c]) >= 2:
             # a third column beside the value: the author's role, or the day the body agreed it
             if key == "agreed_by" and parse_date(values[-1]) and not parse_date(values[0]):

@@ -354,3 +354,47 @@ def test_details_only_in_the_first_pages_own_footer_are_read(tmp_path: Path) -> 
 
     expected = {"version": "2", "agreed_by": "Governing Body", "next_review": "February 2027"}
     assert details_of(data, *expected) == expected
+
+
+def _pairs_table(document: Document, rows: list[tuple[str, str, str, str]]) -> None:
+    """A details table in four columns, two label/value pairs a row, as a local authority's model policy has it."""
+    table = document.add_table(rows=len(rows), cols=4)
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+
+
+@pytest.mark.parametrize("where", ["on the cover", "at the end"])
+def test_details_two_pairs_a_row_labelled_in_the_schools_own_words_are_details(where: str, tmp_path: Path) -> None:
+    # Before, a row with a label the importer did not know word for word ("Policy owner (SLT)", "Signed on behalf of
+    # the Governing Body", "Scope") was read as text: on the cover, its author and next review were lost and a
+    # passage "Signed on behalf of the Governing Body; Mrs E. Price, …; Scope; …" quoted under the title; at the end,
+    # "Policy written by; Mr G. Rees, …" was a passage under "Policy details".
+    rows = [("Policy owner (SLT)", "Mr D. Hughes, Deputy Headteacher", "Responsible committee", "Staffing Committee"),
+            ("Date ratified by the FGB", "14 March 2026", "Next review", "March 2028"),
+            ("Version", "3.1", "Date of issue", "1 April 2026"),
+            ("Signed on behalf of the Governing Body", "Mrs E. Price, Chair of Governors",
+             "Scope", "Ysgol Maes y Dderwen and Oakfield Primary School")]
+    document = docx.Document()
+    document.add_paragraph("[INSERT SCHOOL LOGO]")
+    document.add_paragraph(TITLE, style="Title")
+    document.add_paragraph("Ysgol Maes y Dderwen")
+    if where == "on the cover":
+        _pairs_table(document, rows)
+    document.add_heading("1. Personal use", level=1)
+    document.add_paragraph("1.1 Staff must not accept friend requests from current pupils.")
+    document.add_heading("2. Contact with pupils", level=1)
+    document.add_paragraph("2.1 All contact with pupils must be through school systems such as Hwb.")
+    if where == "at the end":
+        document.add_heading("Policy details", level=1)
+        _pairs_table(document, rows)
+
+    data = imported_docx(document, tmp_path)
+
+    assert details_of(data, "author", "version", "date_of_issue", "next_review", "authorised_by") == {
+        "author": "Mr D. Hughes, Deputy Headteacher", "version": "3.1", "date_of_issue": "2026-04-01",
+        "next_review": "March 2028", "authorised_by": "Mrs E. Price, Chair of Governors"}
+    assert [school["en"] for school in data["schools"]] == ["Ysgol Maes y Dderwen", "Oakfield Primary School"]
+    assert headed(data) == [
+        ("Personal use", ["Staff must not accept friend requests from current pupils."]),
+        ("Contact with pupils", ["All contact with pupils must be through school systems such as Hwb."])]
