@@ -599,6 +599,14 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
 def _without_group_labels(table: Table, rows: list[list[str]]) -> list[list[str]]:
     """Rows without a label merged down the first column over details ("Approval" beside "Agreed by | Governing
     Body" and "Date approved | 12 March 2026"): it names the group, and each row is a label and its value."""
+    filled = [cells for cells in rows if any(cells)]
+    if (len(filled) >= 2 and all(len(cells) == 3 for cells in filled)
+            and 2 * sum(bool(detail_key(cells[1])) for cells in filled) > len(filled)):
+        # Most rows' second cells are the usual labels ("Author | Policy owner | Mrs K. Shah", "Review | Next review
+        # date | July 2028"): the first column names groups, merged down or not (before, a group of one row kept its
+        # label in the value, "Policy owner, Mrs K. Shah").
+        return [cells[1:] if len(cells) == 3 and (detail_key(cells[1]) or detail_key_by_words(cells[1])) else cells
+                for cells in rows]
     firsts = [_distinct_cells(row)[0]._tc if row.cells else None for row in table.rows]
     found = list(rows)
     start = 0

@@ -398,3 +398,41 @@ def test_details_two_pairs_a_row_labelled_in_the_schools_own_words_are_details(w
     assert headed(data) == [
         ("Personal use", ["Staff must not accept friend requests from current pupils."]),
         ("Contact with pupils", ["All contact with pupils must be through school systems such as Hwb."])]
+
+
+@pytest.mark.parametrize("where", ["on the cover", "at the end"])
+def test_a_first_column_naming_groups_of_details_is_no_part_of_their_values(where: str, tmp_path: Path) -> None:
+    # A trust's document control table: a group's name in the first column ("Approval" merged over two rows,
+    # "Author" and "Review" over one), each detail's label in the second. Before, a group of one row kept its
+    # detail's label in the value: the author was "Policy owner, Mrs K. Shah, …" and the next review "Next review
+    # date July 2028", and the schools were "Academies covered Oakfield Primary School; …".
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_paragraph("Oakfield Learning Trust")
+
+    def control_table() -> None:
+        rows = [("Approval", "Approved by", "Trust Board"), ("", "Date approved", "10 July 2025"),
+                ("Author", "Policy owner", "Mrs K. Shah, Trust Director of HR"), ("Version", "Version", "2.0"),
+                ("Review", "Next review date", "July 2028"),
+                ("Schools", "Academies covered", "Oakfield Primary School; Hill Top Junior School")]
+        table = document.add_table(rows=len(rows), cols=3)
+        for row, values in zip(table.rows, rows, strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.text = value
+        table.cell(0, 0).merge(table.cell(1, 0)).text = "Approval"
+
+    if where == "on the cover":
+        control_table()
+    document.add_heading("1. Purpose", level=1)
+    document.add_paragraph("1.1 This policy explains what the Trust expects of staff who use social media.")
+    if where == "at the end":
+        document.add_heading("Document control", level=1)
+        control_table()
+
+    data = imported_docx(document, tmp_path)
+
+    assert details_of(data, "author", "agreed_by", "date_of_issue", "version", "next_review") == {
+        "author": "Mrs K. Shah, Trust Director of HR", "agreed_by": "Trust Board", "date_of_issue": "2025-07-10",
+        "version": "2.0", "next_review": "July 2028"}
+    assert [school["en"] for school in data["schools"]] == ["Oakfield Primary School", "Hill Top Junior School"]
+    assert passages(data) == ["This policy explains what the Trust expects of staff who use social media."]
