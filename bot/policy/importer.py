@@ -529,7 +529,8 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
     if styled:
         front_end = styled[0]
         for start, end in zip(styled, [*styled[1:], len(rest)], strict=True):
-            if start != front_end or start + 1 == end or not all(
+            # (a contents heading over Word's own table of contents, whose entries are no text, is front matter too)
+            if start != front_end or (start + 1 == end and label_key(rest[start].text) not in _CONTENTS) or not all(
                     line.kind == "detail" and line.key for line in rest[start + 1:end]):
                 break
             front_end = end

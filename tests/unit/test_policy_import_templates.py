@@ -436,3 +436,34 @@ def test_a_first_column_naming_groups_of_details_is_no_part_of_their_values(wher
         "version": "2.0", "next_review": "July 2028"}
     assert [school["en"] for school in data["schools"]] == ["Oakfield Primary School", "Hill Top Junior School"]
     assert passages(data) == ["This policy explains what the Trust expects of staff who use social media."]
+
+
+@pytest.mark.parametrize("heading", ["Contents", "Table of Contents", "Cynnwys"])
+def test_a_contents_heading_in_a_heading_style_over_words_table_of_contents_is_left_out(heading: str,
+                                                                                         tmp_path: Path) -> None:
+    # Before, "Table of Contents" typed in Heading 1 over Word's own table of contents (its entries in the "TOC 1"
+    # style, which is no text) refused the document: "the section 'Table of Contents' … is empty".
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_paragraph("St David's Church in Wales Primary School")
+    document.add_paragraph(heading, style="Heading 1")
+    entries = document.styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH)
+    for n, entry in enumerate(("1. Introduction\t2", "2. Personal use\t3")):
+        paragraph = document.add_paragraph(style=entries)
+        if n == 0:
+            for run in ('<w:fldChar w:fldCharType="begin"/>',
+                        '<w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText>',
+                        '<w:fldChar w:fldCharType="separate"/>'):
+                paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}>{run}</w:r>'))
+        paragraph.add_run(entry)
+    paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+    document.add_heading("1. Introduction", level=1)
+    document.add_paragraph("1.1 This policy applies to all staff.")
+    document.add_heading("2. Personal use", level=1)
+    document.add_paragraph("2.1 Staff must not accept friend requests from pupils.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert headed(data) == [("Introduction", ["This policy applies to all staff."]),
+                            ("Personal use", ["Staff must not accept friend requests from pupils."])]
+    assert data["federation"] == "St David's Church in Wales Primary School"
