@@ -357,8 +357,13 @@ _WHEN = frozenset({"date", "on", "when", "dyddiad"})
 def detail_key_by_words(label: str) -> str | None:
     """The detail a details table's row names in words of its own; None when its words name none."""
     said = frozenset(re.findall(r"[a-z]+", label_key(label).replace("on behalf of", "for")))
-    if "reviewed" in said and "by" in said:
-        return UNUSED_DETAIL  # who reviews it is no detail the bot shows
+    if "reviewed" in said and "by" in said or (
+            said & {"review", "reviews", "reviewed", "reviewing", "adolygu"}
+            and said & {"by", "committee", "responsible", "who", "gan", "pwyllgor"}
+            and not said & (_WHEN | {"next", "due", "nesaf"})):
+        # who reviews it ("Committee responsible for reviewing this policy") is no detail the bot shows (before,
+        # "responsible" made that committee the author)
+        return UNUSED_DETAIL
     for cues, key in _LABEL_WORDS:
         if said & cues:
             if key in ("agreed_by", "authorisation") and said & _WHEN:

@@ -544,8 +544,10 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
     # Board"); elsewhere a long first cell is text ("What if a parent messages me?" | "Tell your line manager").
     # A row of two label/value pairs ("Version | 3.1 | Date of issue | 1 April 2026") counts each of its labels.
     labels = [cells[i] for cells in rows for i in ((0, 2) if len(cells) == 4 else (0,) if cells else ())]
-    label_words = 8 if 2 * sum(bool(detail_key(label) or detail_key_by_words(label)) for label in labels) > len(
-        labels) else 4
+    # A governors' template may label a row in a sentence of ten words or so ("Name of the member of staff
+    # responsible for this policy").
+    details_table = 2 * sum(bool(detail_key(label) or detail_key_by_words(label)) for label in labels) > len(labels)
+    label_words = 12 if details_table else 4
     for cells in rows:
         if any(BLANK_TO_FILL.search(cell) for cell in cells):
             continue  # a row with a blank to fill in: a form's, not the policy's
@@ -554,7 +556,7 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
         if key and second:
             yield Line("detail", cells[1], where, key=key)
             yield Line("detail", " ".join(cells[3:]), where, key=second)
-        elif len(cells) == 4 and label_words == 8 and all(
+        elif len(cells) == 4 and details_table and all(
                 cells[i] and len(cells[i].split()) <= label_words and not is_clutter(cells[i]) for i in (0, 2)):
             # Two pairs a row in a table of details, a label in the school's own words among them ("Policy owner
             # (SLT)", "Scope"): each pair a detail, as a row of its own would be (before, the row was text).

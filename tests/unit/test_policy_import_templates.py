@@ -467,3 +467,28 @@ def test_a_contents_heading_in_a_heading_style_over_words_table_of_contents_is_l
     assert headed(data) == [("Introduction", ["This policy applies to all staff."]),
                             ("Personal use", ["Staff must not accept friend requests from pupils."])]
     assert data["federation"] == "St David's Church in Wales Primary School"
+
+
+def test_a_details_table_with_a_governors_long_labels_names_the_right_author(tmp_path: Path) -> None:
+    # A governors' template labels its rows in sentences. Before, "Name of the member of staff responsible for this
+    # policy" (ten words) was no detail, and "Committee responsible for reviewing this policy" was read as the author
+    # by its word "responsible": cards named the Staffing Committee as the policy's author.
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_paragraph("Ysgol Gynradd Bryn Teg")
+    rows = [("Name of the member of staff responsible for this policy", "Mr T. Williams, Deputy Headteacher"),
+            ("Committee responsible for reviewing this policy", "Staffing Committee"),
+            ("Date this policy was ratified by the Full Governing Body", "12 March 2026"),
+            ("Version number", "4")]
+    table = document.add_table(rows=len(rows), cols=2)
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    document.add_heading("1. Personal use", level=1)
+    document.add_paragraph("1.1 Staff must not accept friend requests from pupils.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert details_of(data, "author", "date_of_issue", "version") == {
+        "author": "Mr T. Williams, Deputy Headteacher", "date_of_issue": "2026-03-12", "version": "4"}
+    assert passages(data) == ["Staff must not accept friend requests from pupils."]
