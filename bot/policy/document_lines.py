@@ -364,6 +364,9 @@ def detail_key_by_words(label: str) -> str | None:
         # who reviews it ("Committee responsible for reviewing this policy") is no detail the bot shows (before,
         # "responsible" made that committee the author)
         return UNUSED_DETAIL
+    if said & _REVISED and not said & {"last", "previous", "previously"} and (
+            said & {"next", "due", "will", "nesaf"} or {"to", "be"} <= said):
+        return "next_review"  # "Date this policy will next be reviewed", "Due to be reviewed": not the last review
     for cues, key in _LABEL_WORDS:
         if said & cues:
             if key in ("agreed_by", "authorisation") and said & _WHEN:

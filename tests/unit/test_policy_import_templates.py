@@ -492,3 +492,24 @@ def test_a_details_table_with_a_governors_long_labels_names_the_right_author(tmp
     assert details_of(data, "author", "date_of_issue", "version") == {
         "author": "Mr T. Williams, Deputy Headteacher", "date_of_issue": "2026-03-12", "version": "4"}
     assert passages(data) == ["Staff must not accept friend requests from pupils."]
+
+
+@pytest.mark.parametrize("label", ["Date this policy will next be reviewed", "Date to be reviewed",
+                                   "Policy due to be reviewed"])
+def test_a_label_saying_when_it_will_be_reviewed_is_the_next_review(label: str, tmp_path: Path) -> None:
+    # Before, its word "reviewed" made it the last review: a review in 2028 was shown as done, and the next review
+    # was missing.
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    rows = [("Version", "4"), ("Date of issue", "1 April 2026"), (label, "Spring Term 2028")]
+    table = document.add_table(rows=len(rows), cols=2)
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    document.add_heading("1. Personal use", level=1)
+    document.add_paragraph("1.1 Staff must not accept friend requests from pupils.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert details_of(data, "next_review", "last_reviewed") == {"next_review": "Spring Term 2028",
+                                                                "last_reviewed": None}
