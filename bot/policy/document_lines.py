@@ -377,6 +377,21 @@ def detail_key_by_words(label: str) -> str | None:
     return None
 
 
+def labelled_by_words(line: Line) -> Line:
+    """A "Label: value" line whose label names a detail in the school's own words ("Policy owner (SLT): Mr R. Lloyd",
+    "Date ratified by the FGB: 5 February 2026"), as a details row so labelled, which the importer reads by its
+    words where the value has the detail's shape; any other line as it is (a sentence too: "Scope: This policy
+    applies to all staff.")."""
+    labelled = _LABELLED.match(line.text) if line.kind in ("text", "heading", "subtitle") and not line.styled else None
+    if (labelled and labelled.group(2).strip() and len(labelled.group(1).split()) <= 12
+            and not ends_sentence(line.text)
+            # not a school's name ("Brookfield Academy: a mixed 11–18 academy …"), nor who leads on safeguarding
+            and detail_key_by_words(labelled.group(1)) not in (None, "schools", APPLIES_TO)
+            and not {"safeguarding", "dsl", "diogelu"} & set(re.findall(r"[a-z]+", labelled.group(1).casefold()))):
+        return Line("detail", line.text, line.where, label=labelled.group(1).strip())
+    return line
+
+
 def entry_text(names: list[str], cells: list[str]) -> str:
     """A table row read as one entry, each filled cell under its column's name when there is one ("Account: X
     @LlaniHigh; School: Ysgol Uwchradd Llanidloes; Managed by: Marketing Officer")."""

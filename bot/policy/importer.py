@@ -47,6 +47,7 @@ from bot.policy.document_lines import (
     detail_key_by_words,
     heading_like,
     label_key,
+    labelled_by_words,
     unnumbered,
 )
 from bot.policy.document_lines import (
@@ -534,7 +535,7 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
                     line.kind == "detail" and line.key for line in rest[start + 1:end]):
                 break
             front_end = end
-        front = [as_detail(line) for line in rest[:front_end]]
+        front = [labelled_by_words(as_detail(line)) for line in rest[:front_end]]
         # Sentences before the first section are the document's text; short lines (its organisation) are not.
         text = [line for line in front if line.kind in ("text", "bullet") and heading_like(line.text) is None]
         front = [line for line in front if line not in text and not (line.kind == "heading" and line.styled)]
@@ -549,7 +550,7 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
             # A label on its own line over its value, as a details table comes out of Google Docs as text.
             rest[i], rest[i + 1] = Line("detail", rest[i + 1].text, line.where, key=key), Line("record", "", line.where)
             continue
-        rest[i] = as_detail(line)
+        rest[i] = labelled_by_words(as_detail(line))
         if rest[i].kind in ("text", "bullet") and not (i == 0 and heading_like(line.text) and _names_an_organisation(
                 line.text)):  # the school's or federation's name under the title stays with the details
             opening_end = i

@@ -30,6 +30,7 @@ from bot.policy.document_lines import (
     heading_number,
     is_clutter,
     is_to_fill,
+    labelled_by_words,
     labels_a_form,
     nest_typed_items,
     typed_item,
@@ -383,6 +384,8 @@ def _continues(last: Line, entry: Line, line: str, width: int) -> bool:
     goes on (in lower case, or from a line nearly as wide as the rest)."""
     if entry.kind in ("bullet", "detail") or detail_key(line.strip()) or detail_key(last.text) or as_detail(entry).key:
         return False  # a details label on a line of its own ("Approved by"), the value under one, or "Version: 3"
+    if labelled_by_words(entry).kind == "detail" and labelled_by_words(last).kind == "detail":
+        return False  # "Policy owner (SLT): …" over "Date ratified by the FGB: …": details in the school's words
     first = line.strip()[:1]
     if last.kind == "heading":
         return first.islower() or bool(width and len(last.text) >= 0.75 * width)

@@ -513,3 +513,32 @@ def test_a_label_saying_when_it_will_be_reviewed_is_the_next_review(label: str, 
 
     assert details_of(data, "next_review", "last_reviewed") == {"next_review": "Spring Term 2028",
                                                                 "last_reviewed": None}
+
+
+@pytest.mark.parametrize("layout", ["word", "text"])
+def test_details_typed_as_lines_labelled_in_the_schools_own_words_are_details(layout: str, tmp_path: Path) -> None:
+    # Before, "Policy owner (SLT): …" and "Date ratified by the FGB: …" typed under the title were no details: in
+    # Word they were dropped, and in a text file they were run together into one passage under the title.
+    lines = ["Policy owner (SLT): Mr R. Lloyd, Assistant Headteacher", "Date ratified by the FGB: 5 February 2026",
+             "Responsible committee: Pupil Welfare Committee", "Version: 1.0", "Next review: February 2028"]
+    rules = [("Introduction", "1.1 This policy applies to all staff."),
+             ("Personal use", "2.1 Staff must not accept friend requests from pupils.")]
+    if layout == "word":
+        document = docx.Document()
+        document.add_paragraph(TITLE, style="Title")
+        document.add_paragraph("Ysgol Uwchradd Aberhonddu")
+        for line in lines:
+            document.add_paragraph(line)
+        for n, (heading, rule) in enumerate(rules, start=1):
+            document.add_heading(f"{n}. {heading}", level=1)
+            document.add_paragraph(rule)
+        data = imported_docx(document, tmp_path)
+    else:
+        data = imported_text(tmp_path, "\n".join([TITLE, "Ysgol Uwchradd Aberhonddu", *lines, "", *(
+            f"{n}. {heading}\n{rule}\n" for n, (heading, rule) in enumerate(rules, start=1))]))
+
+    assert details_of(data, "author", "date_of_issue", "version", "next_review", "federation") == {
+        "author": "Mr R. Lloyd, Assistant Headteacher", "date_of_issue": "2026-02-05", "version": "1.0",
+        "next_review": "February 2028", "federation": "Ysgol Uwchradd Aberhonddu"}
+    assert headed(data) == [("Introduction", ["This policy applies to all staff."]),
+                            ("Personal use", ["Staff must not accept friend requests from pupils."])]
