@@ -372,8 +372,9 @@ _BILINGUAL_DETAILS = ("status", "author", "agreed_by", "next_review")  # shown i
 
 
 # What a sign-off block labels beside the details: the day it was signed (or approved), and who signed it.
-_SIGNED = re.compile(r"^(?:(?P<on>date|dated|dyddiad)|signed|signature|llofnod|llofnodwyd)\s*:\s*(?P<v>\S.*)$",
-                     re.IGNORECASE)
+# "Signed on behalf of the Governing Body: Mr P. Evans" says whose signature it is: a label of its own.
+_SIGNED = re.compile(r"^(?:(?P<on>date|dated|dyddiad)|(?P<for>signed (?:on behalf of|for) [^:]{3,60}|llofnodwyd ar ran "
+                     r"[^:]{3,60})|signed|signature|llofnod|llofnodwyd)\s*:\s*(?P<v>\S.*)$", re.IGNORECASE)
 
 
 def _signed_off(rows: list[Line]) -> list[Line]:
@@ -389,6 +390,7 @@ def _signed_off(rows: list[Line]) -> list[Line]:
         elif signed and (not signed["on"] or period_start(signed["v"]) is not None):
             block.insert(0, replace(row, kind="detail", text=signed["v"].strip(),
                                     key=APPROVED_ON if signed["on"] else "authorisation"))
+            labelled += bool(signed["for"])
         else:
             break
     keys = [row.key for row in block if row.key != UNUSED_DETAIL]

@@ -542,3 +542,20 @@ def test_details_typed_as_lines_labelled_in_the_schools_own_words_are_details(la
         "next_review": "February 2028", "federation": "Ysgol Uwchradd Aberhonddu"}
     assert headed(data) == [("Introduction", ["This policy applies to all staff."]),
                             ("Personal use", ["Staff must not accept friend requests from pupils."])]
+
+
+@pytest.mark.parametrize("layout", ["word", "text"])
+def test_signed_on_behalf_of_the_governing_body_at_the_end_is_who_authorised_it(layout: str, tmp_path: Path) -> None:
+    # Before, the signature and its date were quoted to staff as the last two passages of "Monitoring and review",
+    # and the file said nothing of who authorised the policy. The day it was signed stands in for the date of issue,
+    # as a sign-off block's date does where no row gives one.
+    sign_off = ("Signed on behalf of the Governing Body: Mr P. Evans, Chair of Governors", "Date: 20 January 2026")
+    data = imported_docx(_with_sign_off(sign_off), tmp_path) if layout == "word" else imported_text(
+        tmp_path, f"{TITLE}\n\nContact with pupils\n\nStaff must not accept friend requests from pupils.\n\n"
+                  "Monitoring and review\n\nThis policy will be reviewed every two years by the governing body.\n\n"
+                  + "\n".join(sign_off) + "\n")
+
+    expected = {"authorised_by": "Mr P. Evans, Chair of Governors", "date_of_issue": "2026-01-20"}
+    assert details_of(data, *expected) == expected
+    assert headed(data)[-1] == ("Monitoring and review",
+                                ["This policy will be reviewed every two years by the governing body."])
