@@ -96,6 +96,12 @@ ASKED = re.compile(r"^(?:q|question|c|cwestiwn)\s*[:.]\s*\S.*\?$", re.IGNORECASE
 # A revised document's marks beside what changed ("NEW: Staff must …", "… (updated)", "(updated – previously …)").
 REVISION_MARK = re.compile(r"^(?:NEW|UPDATED|AMENDED|CHANGED)\s*[:–-]\s*|\s*\((?:new|updated|amended|changed|"
                             r"revised)(?:\s*[–:-][^)]*)?\)\s*$", re.IGNORECASE)
+# A template's logo placeholder typed without square brackets ("SCHOOL LOGO", "Insert school logo here", "<School
+# logo>", "(insert logo)", "Logo'r ysgol"): before, it was the organisation cards named, or a passage.
+_LOGO_PLACEHOLDER = re.compile(
+    r"^[<(]?\s*(?:(?:insert|place|add|paste|rhowch|mewnosodwch)\s+)?(?:the\s+|your\s+|eich\s+)?"
+    r"(?:(?:school|trust|academy|federation|council)(?:['’]s)?\s+)?(?:logo|crest|badge)(?:['’]r\s+ysgol|\s+yr\s+ysgol)?"
+    r"(?:\s+(?:here|yma))?\s*[>)]?$", re.IGNORECASE)
 _WEB_PAGE_LINES = frozenset({"skip to main content", "skip to content", "back to top", "print this page"})
 # A web page's furniture pasted with its text: cookie banners, share and download links, "Back to top ↑", the
 # copyright line, a menu bar ("Home  About us  Parents  Contact"), and Word's empty content-control prompts.
@@ -402,7 +408,8 @@ def entry_text(names: list[str], cells: list[str]) -> str:
 def is_clutter(text: str) -> bool:
     """A line that is no policy text: a placeholder ("[SCHOOL LOGO]"), a form line to fill in ("Signed: ____",
     "☐ I agree", "Date"), or a page number ("Page 3 of 9", or a running footer ending with one)."""
-    return (bool(re.fullmatch(r"\[[^\]]*\]", text)) or is_to_fill(text) or bool(PAGE_NUMBER.match(text))
+    return (bool(re.fullmatch(r"\[[^\]]*\]", text)) or bool(_LOGO_PLACEHOLDER.match(text)) or is_to_fill(text)
+            or bool(PAGE_NUMBER.match(text))
             or bool(_RUNNING_FOOTER.match(text))
             # a web page's "Home > Parents > …", a wiki's "Related pages: A · B · C" or "Edit this page · History";
             # not a sentence with a menu path in it ("Go to Settings > Privacy > Audience and set it to Friends.")

@@ -559,3 +559,21 @@ def test_signed_on_behalf_of_the_governing_body_at_the_end_is_who_authorised_it(
     assert details_of(data, *expected) == expected
     assert headed(data)[-1] == ("Monitoring and review",
                                 ["This policy will be reviewed every two years by the governing body."])
+
+
+@pytest.mark.parametrize("placeholder", ["SCHOOL LOGO", "Insert school logo here", "<School logo>", "(insert logo)",
+                                         "Logo'r ysgol"])
+def test_a_logo_placeholder_without_square_brackets_is_not_the_schools_name(placeholder: str,
+                                                                             tmp_path: Path) -> None:
+    # Before, only "[SCHOOL LOGO]" was a placeholder: "SCHOOL LOGO" above the title was the organisation cards named.
+    document = docx.Document()
+    document.add_paragraph(placeholder)
+    document.add_paragraph(TITLE, style="Title")
+    document.add_paragraph("St David's Church in Wales Primary School")
+    document.add_heading("1. Personal use", level=1)
+    document.add_paragraph("1.1 Staff must not accept friend requests from pupils.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert data["federation"] == "St David's Church in Wales Primary School"
+    assert passages(data) == ["Staff must not accept friend requests from pupils."]
