@@ -402,7 +402,8 @@ def _signed_off(rows: list[Line]) -> list[Line]:
 def _from_the_page(page: list[Line], known: list[Line], warnings: list[Note]) -> list[Line]:
     """The page header's or footer's details that the document does not give otherwise; where it gives one the footer
     words otherwise (a footer left from the last version), a note says so and the document's stands."""
-    given = {("version" if line.key == "history_version" else line.key): line.text for line in known
+    given = {{"history_version": "version", "history_next_review": "next_review"}.get(line.key, line.key): line.text
+             for line in known
              if line.text.casefold().strip(" .:") not in EMPTY_VALUES}  # "Next review: TBC" gives none
     kept: list[Line] = []
     for line in page:
@@ -680,6 +681,8 @@ def _details(found: dict[str, str], file: str, warnings: list[Note]) -> dict[str
         values["date_of_issue"] = issued_with["on"]  # "Version 2, issued 01/09/2026" ("…, issued to all staff": none)
     if APPROVED_ON in values:
         values.setdefault("date_of_issue", values.pop(APPROVED_ON))
+    if "history_next_review" in values:  # a review schedule's latest, where no row gives the next review
+        values.setdefault("next_review", values.pop("history_next_review"))
     data: dict[str, Any] = {}
     for key in ("status", "author", "agreed_by", "next_review"):
         english, welsh = _languages(values.get(key, ""))

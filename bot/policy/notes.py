@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 # Details a note may name by their key ("the details do not give the version, date of issue"); any other is named by
 # its key's words.
 NAMED_DETAILS = frozenset({"status", "version", "author", "date_of_issue", "last_reviewed", "agreed_by", "next_review",
-                           "authorisation", "schools", "applies_to", "approved_on", "approval", "history_version"})
+                           "authorisation", "schools", "applies_to", "approved_on", "approval", "history_version",
+                           "history_next_review"})
 _PLACES = ((re.compile(r"table at paragraph (\d+)"), "import.where.table"),
            (re.compile(r"paragraph (\d+)"), "import.where.paragraph"),
            (re.compile(r"line (\d+)"), "import.where.line"))

@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-from bot.policy.details import parse_date
+from bot.policy.details import parse_date, review_deadline
 from bot.policy.document_lines import (
     APPROVED_ON,
     BLANK_TO_FILL,
@@ -487,6 +487,8 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
         yield Line("record", "", where)
         if latest := _latest_version(rows):  # a version history: its newest version, if no details row gives one
             yield Line("detail", latest, where, key="history_version")
+        if due := _latest_review(rows):  # a governors' review schedule: its latest next review, if no row gives one
+            yield Line("detail", due, where, key="history_next_review")
         return
     if _situations_and_actions(rows):
         # "Scenario | What to do": each situation is quoted with what to do about it.
@@ -766,6 +768,14 @@ def _latest_version(rows: list[list[str]]) -> str:
     numbers = [cells[column] for cells in rows[1:] if column < len(cells) and re.fullmatch(r"v?\d+(?:\.\d+)*",
                                                                                            cells[column].strip())]
     return max(numbers, key=lambda n: tuple(int(part) for part in n.lstrip("v").split(".")), default="")
+
+
+def _latest_review(rows: list[list[str]]) -> str:
+    """The latest review due in a review schedule's "Next review" column, newest row first or last ("" when none)."""
+    column = next((i for i, cell in enumerate(rows[0]) if detail_key(cell) == "next_review"), None)
+    due = [(deadline, cells[column]) for cells in rows[1:] if column is not None and column < len(cells)
+           if (deadline := review_deadline(cells[column])) is not None]
+    return max(due)[1] if due else ""
 
 
 def _form_table(rows: list[list[str]]) -> bool:

@@ -577,3 +577,28 @@ def test_a_logo_placeholder_without_square_brackets_is_not_the_schools_name(plac
 
     assert data["federation"] == "St David's Church in Wales Primary School"
     assert passages(data) == ["Staff must not accept friend requests from pupils."]
+
+
+@pytest.mark.parametrize("newest", ["last", "first"])
+def test_a_governors_review_schedule_gives_the_next_review_when_no_row_does(newest: str, tmp_path: Path) -> None:
+    # Before, the schedule was left out whole, as a version history is, and the file had no next review: cards could
+    # never say the review was overdue.
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_paragraph("Oakfield Primary School")
+    document.add_heading("1. Personal use", level=1)
+    document.add_paragraph("1.1 Staff must not accept friend requests from pupils.")
+    document.add_heading("Policy review schedule", level=1)
+    reviews = [("June 2024", "Headteacher", "Full Governing Body", "June 2025"),
+               ("June 2025", "Headteacher", "Full Governing Body", "June 2027")]
+    rows = [("Date of review", "Reviewed by", "Approved by", "Next review due"),
+            *(reviews if newest == "last" else reversed(reviews))]
+    table = document.add_table(rows=len(rows), cols=4)
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+
+    data = imported_docx(document, tmp_path)
+
+    assert data.get("next_review") == "June 2027"
+    assert headed(data) == [("Personal use", ["Staff must not accept friend requests from pupils."])]
