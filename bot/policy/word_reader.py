@@ -224,6 +224,9 @@ def _page_details(document: DocumentObject) -> list[Line]:
                     line = as_detail(Line("text", piece.strip(" ."), PAGE_EDGE))
                     if not line.key:
                         line = _labelled_without_colon(piece.strip(" ."))
+                    if not line.key and (named := _NAMED_VERSION.search(piece.strip(" ."))):
+                        # "Staff Social Media Policy v2.0": the policy's name with its version (before, none)
+                        line = Line("detail", named["number"], PAGE_EDGE, key="version")
                     if line.key and line.key not in found:
                         found[line.key] = line
                     elif line.kind == "text" and line.text:
@@ -235,6 +238,11 @@ def _page_details(document: DocumentObject) -> list[Line]:
                     if key and value and not detail_key(value) and key not in found:
                         found[key] = Line("detail", value, PAGE_EDGE, key=key)
     return [*found.values(), *texts.values()]
+
+
+# A footer's policy name ending in its version: "… Policy v2.0", "… Policy (v2.0)", "… Policy Version 2.0".
+_NAMED_VERSION = re.compile(r"\b(?:policy|polisi)\s+\(?(?:v|ver\.?\s?|version\s|fersiwn\s)(?P<number>\d+(?:\.\d+)*)\)?"
+                            r"(?:\s+(?:page|tudalen)\s+\d+(?:\s+(?:of|o)\s+\d+)?)?$", re.IGNORECASE)
 
 
 def _labelled_without_colon(text: str) -> Line:

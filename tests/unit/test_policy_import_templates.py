@@ -602,3 +602,19 @@ def test_a_governors_review_schedule_gives_the_next_review_when_no_row_does(newe
 
     assert data.get("next_review") == "June 2027"
     assert headed(data) == [("Personal use", ["Staff must not accept friend requests from pupils."])]
+
+
+@pytest.mark.parametrize("footer", ["Staff Social Media Policy v2.0", "Staff Social Media Policy (v2.0)",
+                                    "Staff Social Media Policy Version 2.0\tPage 1"])
+def test_a_footer_naming_the_policy_with_its_version_gives_the_version(footer: str, tmp_path: Path) -> None:
+    # Before, only a footer piece that began with "Version" gave it: "Staff Social Media Policy v2.0" gave none.
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_heading("Contact with pupils", level=1)
+    document.add_paragraph("Staff must not accept friend requests from pupils.")
+    document.sections[0].footer.paragraphs[0].text = footer
+
+    data = imported_docx(document, tmp_path)
+
+    assert data.get("version") == "2.0"
+    assert passages(data) == ["Staff must not accept friend requests from pupils."]
