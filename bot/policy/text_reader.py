@@ -24,6 +24,7 @@ from bot.policy.document_lines import (
     clause_number,
     collapse_spaces,
     detail_key,
+    detail_key_by_words,
     ends_sentence,
     entry_text,
     heading_like,
@@ -104,7 +105,7 @@ def read_txt(source: Path) -> list[Line]:
                                   number=clause_number(numbered.group()) if numbered else "")
             previous_blank = True
             continue
-        if len(cells := _details_in_a_row(line, f"line {number}")) >= 2:
+        if len(cells := _details_in_a_row(line, f"line {number}") or _pairs_in_a_row(line, f"line {number}")) >= 2:
             entries += cells  # "Approved by: … | Version: 2024-1 | Review date: September 2025"
             previous_blank = True
             continue
@@ -392,6 +393,19 @@ def _continues(last: Line, entry: Line, line: str, width: int) -> bool:
     if last.kind == "bullet":  # bullets often have no full stop: only an indented or lower-case line carries on
         return first.islower() or line[:1].isspace()
     return last.kind == "text" and (bool(width) or first.islower() or not ends_sentence(last.text))
+
+
+def _pairs_in_a_row(line: str, where: str) -> list[Line]:
+    """A details row of two label/value pairs, its cells split by tabs (a Word or Markdown table of four columns:
+    "Version<TAB>3.1<TAB>Date of issue<TAB>1 April 2026"), each pair a detail; [] for any other line. A label in the
+    school's own words ("Policy owner (SLT)") is read by its words, as in Word."""
+    cells = [collapse_spaces(cell) for cell in line.strip().split("\t")]
+    if len(cells) != 4 or not all(cells) or not all(
+            detail_key(label) or (len(label.split()) <= 12 and detail_key_by_words(label) and not ends_sentence(label))
+            for label in cells[::2]):
+        return []
+    return [Line("detail", value, where, key=key) if (key := detail_key(label)) else
+            Line("detail", f"{label} {value}", where, label=label) for label, value in (cells[:2], cells[2:])]
 
 
 def _details_in_a_row(line: str, where: str) -> list[Line]:

@@ -618,3 +618,26 @@ def test_a_footer_naming_the_policy_with_its_version_gives_the_version(footer: s
 
     assert data.get("version") == "2.0"
     assert passages(data) == ["Staff must not accept friend requests from pupils."]
+
+
+@pytest.mark.parametrize("layout", ["markdown", "text with tabs"])
+def test_details_two_pairs_a_row_in_a_text_file_are_each_a_detail(layout: str, tmp_path: Path) -> None:
+    # Before, a row's second pair ran into its first value: the author "Mr D. Hughes, Deputy Headteacher Responsible
+    # committee Staffing Committee", the agreed by "Full Governing Body Next review March 2028", and no date of issue.
+    rows = [("Policy owner (SLT)", "Mr D. Hughes, Deputy Headteacher", "Responsible committee", "Staffing Committee"),
+            ("Version", "3.1", "Date of issue", "1 April 2026"),
+            ("Agreed by", "Full Governing Body", "Next review", "March 2028")]
+    if layout == "markdown":
+        table = "| | | | |\n|---|---|---|---|\n" + "".join(f"| {' | '.join(row)} |\n" for row in rows)
+        text = (f"# {TITLE}\n\nYsgol Maes y Dderwen\n\n{table}\n## 1. Personal use\n\n"
+                "1.1 Staff must not accept friend requests from current pupils.\n")
+        data = imported_text(tmp_path, text, "policy.md")
+    else:
+        table = "".join("\t".join(row) + "\n" for row in rows)
+        data = imported_text(tmp_path, f"{TITLE}\nYsgol Maes y Dderwen\n{table}\n1. Personal use\n1.1 Staff must not "
+                                       "accept friend requests from current pupils.\n")
+
+    assert details_of(data, "author", "version", "date_of_issue", "agreed_by", "next_review") == {
+        "author": "Mr D. Hughes, Deputy Headteacher", "version": "3.1", "date_of_issue": "2026-04-01",
+        "agreed_by": "Full Governing Body", "next_review": "March 2028"}
+    assert passages(data) == ["Staff must not accept friend requests from current pupils."]
