@@ -436,10 +436,28 @@ def _by_label_words(line: Line, given: set[str]) -> Line:
     row = replace(line, text=line.text[len(line.label):].lstrip(" :\t"), key=key, label="")
     # only a value of the detail's shape: "Published on website: Yes" is no date of issue
     if key in ("next_review", "date_of_issue", APPROVED_ON, "last_reviewed", "version"):
-        return row if _checkable_detail(row) else line
+        if not _checkable_detail(row):
+            return line
+        if key == APPROVED_ON and "agreed_by" not in given and (body := _agreeing_body(line.label)):
+            # "Date ratified by the FGB": the Full Governing Body agreed it, on that day (before, nobody was named)
+            return replace(row, text=body, key="agreed_by", on=row.text)
+        return row
     if key == "schools":  # its value is checked with the schools ("Schools covered: N/A" names none: said so)
         return row
     return row if len(re.findall(r"[^\W\d_]{2,}", row.text)) >= 2 else line  # a name, not "Yes" or "All"
+
+
+_AGREED_BY = re.compile(r"\b(?:agreed|approved|ratified|adopted|endorsed)\s+by\s+(?:the\s+)?(?P<body>\S.*)$",
+                        re.IGNORECASE)
+_BODIES_SHORT = {"fgb": "Full Governing Body", "lgb": "Local Governing Body"}
+
+
+def _agreeing_body(label: str) -> str:
+    """The body a label of the day it was agreed names ("Date ratified by the FGB": "Full Governing Body"); "" if
+    none."""
+    agreed = _AGREED_BY.search(label.strip(" :"))
+    body = agreed["body"].strip() if agreed else ""
+    return _BODIES_SHORT.get(body.casefold(), body[:1].upper() + body[1:])
 
 
 def _detail_values(known: list[Line]) -> dict[str, str]:

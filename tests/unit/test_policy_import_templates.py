@@ -641,3 +641,25 @@ def test_details_two_pairs_a_row_in_a_text_file_are_each_a_detail(layout: str, t
         "author": "Mr D. Hughes, Deputy Headteacher", "version": "3.1", "date_of_issue": "2026-04-01",
         "agreed_by": "Full Governing Body", "next_review": "March 2028"}
     assert passages(data) == ["Staff must not accept friend requests from current pupils."]
+
+
+@pytest.mark.parametrize(("label", "body"), [("Date ratified by the FGB", "Full Governing Body"),
+                                             ("Date approved by the Board of Trustees", "Board of Trustees"),
+                                             ("Date this policy was ratified by the Full Governing Body",
+                                              "Full Governing Body")])
+def test_the_day_it_was_ratified_by_a_body_names_who_agreed_it(label: str, body: str, tmp_path: Path) -> None:
+    # Before, the label's body was dropped with it: the file said nobody agreed the policy ("the details do not give
+    # the agreed by"), though the row named who ratified it.
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    rows = [("Version", "4"), ("Date of issue", "1 April 2026"), (label, "12 March 2026")]
+    table = document.add_table(rows=len(rows), cols=2)
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    document.add_heading("1. Personal use", level=1)
+    document.add_paragraph("1.1 Staff must not accept friend requests from pupils.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert details_of(data, "agreed_by", "date_of_issue") == {"agreed_by": body, "date_of_issue": "2026-04-01"}
