@@ -219,8 +219,16 @@ def _page_details(document: DocumentObject) -> list[Line]:
         first_page = (section.first_page_header, section.first_page_footer) if (
             section.different_first_page_header_footer) else ()
         for part in (section.header, section.footer, *first_page):
-            for paragraph in part.paragraphs:
-                for piece in re.split(r"\s+[|–—•·]\s+|\t+", collapse_spaces(paragraph.text)):
+            # its paragraphs, and those of a table's cells ("[Logo] | School – Policy | Version 3.1"), a template's
+            # header often being such a table (before, only a table of labels beside values was read)
+            in_cells = [paragraph for table in part.tables for row in table.rows
+                        for before, cell in zip([None, *_distinct_cells(row)], _distinct_cells(row), strict=False)
+                        # not a label and its value ("Review date | Spring Term 2027"): read as such below
+                        if not detail_key(_cell_text(cell)) and not (before and detail_key(_cell_text(before)))
+                        for paragraph in cell.paragraphs]
+            for paragraph in [*part.paragraphs, *in_cells]:
+                for piece in (piece for line in paragraph.text.split("\n")  # lines broken with Shift+Enter
+                              for piece in re.split(r"\s+[|–—•·]\s+|\t+", collapse_spaces(line))):
                     line = as_detail(Line("text", piece.strip(" ."), PAGE_EDGE))
                     if not line.key:
                         line = _labelled_without_colon(piece.strip(" ."))

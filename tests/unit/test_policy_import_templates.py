@@ -663,3 +663,22 @@ def test_the_day_it_was_ratified_by_a_body_names_who_agreed_it(label: str, body:
     data = imported_docx(document, tmp_path)
 
     assert details_of(data, "agreed_by", "date_of_issue") == {"agreed_by": body, "date_of_issue": "2026-04-01"}
+
+
+def test_details_in_a_page_header_laid_out_as_a_table_are_read(tmp_path: Path) -> None:
+    # A template's header is often a table: the logo, the school and policy, the version. Before, only a table of
+    # labels beside values ("Version | 3") was read there: this one gave no version, review or school.
+    document = docx.Document()
+    header = document.sections[0].header.add_table(rows=1, cols=3, width=Pt(450))
+    for cell, text in zip(header.rows[0].cells, ["[School logo]", "Ysgol Glan Hafren – Staff Social Media Policy",
+                                                 "Version 3.1\nNext review: Summer 2028"], strict=True):
+        cell.text = text
+    document.add_paragraph(TITLE, style="Title")
+    document.add_heading("1. Personal use", level=1)
+    document.add_paragraph("1.1 Staff must not accept friend requests from pupils.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert details_of(data, "version", "next_review", "federation") == {
+        "version": "3.1", "next_review": "Summer 2028", "federation": "Ysgol Glan Hafren"}
+    assert passages(data) == ["Staff must not accept friend requests from pupils."]
