@@ -268,7 +268,14 @@ def _cell_text(cell: _Cell) -> str:
     texts = [text for paragraph in _paragraphs(cell)
              for part in [*_accepted_text(paragraph._p).split("\n"), *_text_boxes(paragraph)]
              if (text := collapse_spaces(part))]  # a line break ends a line as a paragraph does; then its text boxes
+    if len(texts) == 2 and _TITLED_NAME.match(texts[0]) and len(texts[1].split()) <= 6 and not ends_sentence(
+            texts[1]) and not texts[0].endswith(","):
+        return f"{texts[0]}, {texts[1]}"  # a name over a role: "Mr R. Lloyd, Assistant Headteacher" (before, no comma)
     return _in_two_languages(texts) or collapse_spaces(" ".join(texts))
+
+
+# A person's name with a title, as a details cell gives it over the person's role.
+_TITLED_NAME = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr|Rev|Revd|Canon)\.?\s+\S[^,.:;!?]*(?:\.\s*\S[^,:;!?]*)*$")
 
 
 def _in_two_languages(texts: list[str]) -> str:

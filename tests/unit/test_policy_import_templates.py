@@ -682,3 +682,24 @@ def test_details_in_a_page_header_laid_out_as_a_table_are_read(tmp_path: Path) -
     assert details_of(data, "version", "next_review", "federation") == {
         "version": "3.1", "next_review": "Summer 2028", "federation": "Ysgol Glan Hafren"}
     assert passages(data) == ["Staff must not accept friend requests from pupils."]
+
+
+def test_a_name_over_a_role_in_a_details_cell_is_read_as_name_and_role(tmp_path: Path) -> None:
+    # Before, the two lines ran together: "Mr R. Lloyd Assistant Headteacher", as if that were a name.
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    rows = [("Policy owner", ("Mr R. Lloyd", "Assistant Headteacher")),
+            ("Signed on behalf of the Governing Body", ("Mrs E. Price", "Chair of Governors")), ("Version", ("2",))]
+    table = document.add_table(rows=len(rows), cols=2)
+    for row, (label, lines) in zip(table.rows, rows, strict=True):
+        row.cells[0].text = label
+        row.cells[1].text = lines[0]
+        for line in lines[1:]:
+            row.cells[1].add_paragraph(line)
+    document.add_heading("1. Personal use", level=1)
+    document.add_paragraph("1.1 Staff must not accept friend requests from pupils.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert details_of(data, "author", "authorised_by") == {"author": "Mr R. Lloyd, Assistant Headteacher",
+                                                           "authorised_by": "Mrs E. Price, Chair of Governors"}
