@@ -34,14 +34,16 @@ _WELSH_SHORT_MONTHS = {"ion": "January", "chwef": "February", "maw": "March", "e
 _WELSH_SHORT = re.compile(rf"\b({'|'.join(_WELSH_SHORT_MONTHS)})\.?(?=\s+\d{{4}}\b)", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_WORDED_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})\b", re.IGNORECASE)
+_WORDED_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|-){_MONTH}(?:,?\s+|-)(\d{{4}})\b",
+                          re.IGNORECASE)  # "14 March 2026", "14-Mar-2026" as a spreadsheet writes it
 _MONTH_FIRST_DATE = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b",
                                re.IGNORECASE)  # "March 14, 2025"
-_MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+(\d{{4}})\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}(?:,?\s+|-)(\d{{4}})\b", re.IGNORECASE)  # "March 2028", "Mar-2028"
 # An academic year: "2026-27", "2026/2027 academic year"; a review then is due by the end of August.
 _ACADEMIC_YEAR = re.compile(r"\b(20\d{2})\s*[-/–]\s*(20\d{2}|\d{2})\b")
-_TERM_YEAR = re.compile(r"\b(autumn|spring|summer)(?:\s*/\s*(autumn|spring|summer))?(?:\s+term)?\s+(\d{4})\b",
-                        re.IGNORECASE)
+# a half term too ("Summer 2 2028", "Autumn Term 1 2027"): due by the end of its term
+_TERM_YEAR = re.compile(r"\b(autumn|spring|summer)(?:\s*/\s*(autumn|spring|summer))?(?:\s+term)?(?:\s*[12])?"
+                        r"\s+(\d{4})\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(20\d{2})\b")
 _VERSION = re.compile(r"^(?:version|ver\.?|v)\s*(\d+(?:\.\d+)*)$", re.IGNORECASE)
 _VERSION_IN = re.compile(r"\b(?:version|ver\.?|v)\s*(\d+(?:\.\d+)*)\b|^(\d+(?:\.\d+)*)$", re.IGNORECASE)

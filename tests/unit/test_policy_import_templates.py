@@ -703,3 +703,26 @@ def test_a_name_over_a_role_in_a_details_cell_is_read_as_name_and_role(tmp_path:
 
     assert details_of(data, "author", "authorised_by") == {"author": "Mr R. Lloyd, Assistant Headteacher",
                                                            "authorised_by": "Mrs E. Price, Chair of Governors"}
+
+
+@pytest.mark.parametrize(("issued", "review", "review_date"), [("14-Mar-2026", "Summer 2 2028", "2028-08-31"),
+                                                               ("14 March 2026", "Mar-2028", "2028-03-31"),
+                                                               ("14.03.2026", "Autumn Term 1 2027", "2027-12-31")])
+def test_dates_written_as_a_spreadsheet_or_a_half_term_gives_them(issued: str, review: str, review_date: str,
+                                                                  tmp_path: Path) -> None:
+    # Before, "14-Mar-2026" (pasted from a spreadsheet) was "not a date" and nothing was imported; "Mar-2028" and
+    # "Summer 2 2028" were due at the end of their year (31 December), months after the review fell due.
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    rows = [("Version", "4"), ("Date of issue", issued), ("Next review", review)]
+    table = document.add_table(rows=len(rows), cols=2)
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    document.add_heading("1. Personal use", level=1)
+    document.add_paragraph("1.1 Staff must not accept friend requests from pupils.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert details_of(data, "date_of_issue", "next_review", "review_date") == {
+        "date_of_issue": "2026-03-14", "next_review": review, "review_date": review_date}
