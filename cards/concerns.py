@@ -141,7 +141,8 @@ _DOUBT_SENTENCES = {Route.MANAGER_UNNAMED: "concern.doubt.unnamed", Route.MANAGE
 _HERS = frozenset({NoteKind.ADDED, NoteKind.NOT_RESOLVED})
 # The same, of the headteacher, who would hold it first in the line manager's place.
 _HEAD_DOUBT_SENTENCES = {Doubt.UNNAMED: "concern.doubt.head_unnamed", Doubt.NEAR_NAME: "concern.doubt.head_near_name",
-                         Doubt.NAME_SHARED: "concern.doubt.head_name_shared", Doubt.POST: "concern.doubt.head"}
+                         Doubt.NAME_SHARED: "concern.doubt.head_name_shared", Doubt.POST: "concern.doubt.head",
+                         Doubt.BOSS: "concern.doubt.head_boss"}
 
 
 def _doubt_asked(strings: Catalogue, lang: Lang, asked: DoubtAsked, given: str) -> Element:

@@ -1169,6 +1169,91 @@ def _as_written(text: str, words: Sequence[str], start: int, end: int) -> str:
     return visible(text)[shown[start].start():shown[end - 1].end()]
 
 
+# Someone's boss: "Gareth's boss", "gareths manager", "her boss", "the line manager of Ffion", "bos Gareth", "rheolwr
+# Ffion", "ei fos", "a'i bos": the one above them in the reporting chain (`Subject.bosses`). The words for a boss, in
+# folded words; a word of six letters or more read with one slip too ("manger").
+_BOSS_EN = (("line", "manager"), ("linemanager",), ("manager",), ("boss",), ("supervisor",), ("lm",))
+_BOSS_CY = (("rheolwr", "llinell"), ("rheolwraig", "llinell"), ("reolwr", "llinell"), ("reolwraig", "llinell"),
+            ("rheolwr",), ("rheolwraig",), ("reolwr",), ("reolwraig",), ("bos",), ("fos",))
+# Whose: "his boss", "her manager", "ei fos", "eu rheolwr" (and "a'i bos", "and her boss", below).
+_WHOSE_EN = frozenset({"his", "her", "their"})
+_WHOSE_CY = frozenset({"ei", "eu"})
+# Welsh puts the owner after the boss ("bos Gareth"), but not after "my boss" or "the manager" ("fy rheolwr Gareth",
+# my manager Gareth, is Gareth).
+_NOT_WHOSE_BOSS = frozenset({"fy", "y", "yr", "r", "ein", "eich", "n", "dy"})
+
+
+class BossOf(NamedTuple):
+    """Words of a report that call someone another's boss: as folded words, and whose: the owner's word ("gareth"),
+    or "" for a pronoun ("her boss": anyone the report names); `loose`, written so that only an owner who is someone
+    counts ("bos Gareth", "the manager of Ffion", "gareths boss": not "bos mawr", "the business manager")."""
+
+    written: str
+    owner: str
+    loose: bool = False
+
+
+# An owner that is itself a post: the head's boss is the chair; a boss's boss is roles.txt's (the headteacher).
+_HEAD_WORDS = frozenset({"head", "headteacher", "headteachers", "heads", "ht", "principal", "headmaster",
+                         "headmistress", "pennaeth", "bennaeth", "mhennaeth", "prifathro", "brifathro", "prifathrawes",
+                         "brifathrawes"})
+
+
+def _boss_at(words: Sequence[str], at: int, forms: Sequence[tuple[str, ...]]) -> int:
+    """The number of words of a boss's word at `at` (0 when none): "line manager" 2, "boss" 1."""
+    if at < 0:
+        return 0
+    for form in forms:
+        found = words[at:at + len(form)]
+        if len(found) == len(form) and all(w == f or _slipped_post_word(w, f) for w, f in zip(found, form,
+                                                                                              strict=True)):
+            return len(form)
+    return 0
+
+
+def _is_boss_word(words: Sequence[str], at: int) -> bool:
+    return any(_boss_at(words, start, forms) > at - start for forms in (_BOSS_EN, _BOSS_CY)
+               for start in (at - 1, at))
+
+
+def bosses_of(text: str) -> list[BossOf]:
+    """Where what the reporter typed calls someone another's boss (`BossOf`). Over-matching is the safe mistake: "I
+    told her manager" is read so too."""
+    words = _words(text)
+    small = role_words().small
+    found: list[BossOf] = []
+
+    def shown(start: int, end: int) -> str:
+        spans = list(re.finditer(r"[^\W_]+", visible(text)))
+        if len(spans) != len(words):
+            return " ".join(words[start:end])
+        return visible(text)[spans[start].start():spans[end - 1].end()]
+
+    def owner_at(at: int) -> str:
+        return words[at] if 0 <= at < len(words) and words[at] not in small and words[at] != "s" and \
+            not _is_boss_word(words, at) else ""
+
+    for at in range(len(words)):
+        if n := _boss_at(words, at, _BOSS_EN):
+            before = words[at - 1] if at else ""
+            if before in _WHOSE_EN:
+                found.append(BossOf(shown(at - 1, at + n), ""))  # "her boss"
+            elif before == "s" and (owner := owner_at(at - 2)):
+                found.append(BossOf(shown(at - 2, at + n), owner))  # "Gareth's boss"
+            elif owner := owner_at(at - 1):
+                found.append(BossOf(shown(at - 1, at + n), owner, loose=True))  # "gareths boss", "James' boss"
+            if words[at + n:at + n + 1] == ["of"]:
+                after = at + n + 1 + (at + n + 1 < len(words) and words[at + n + 1] in {"the", "our"})
+                if owner := owner_at(after):
+                    found.append(BossOf(shown(at, after + 1), owner, loose=True))  # "the line manager of Ffion"
+        if n := _boss_at(words, at, _BOSS_CY):
+            before = words[at - 1] if at else ""
+            if before in _WHOSE_CY or (before == "i" and at >= 2 and words[at - 2] == "a"):
+                found.append(BossOf(shown(at - 1 - (before == "i"), at + n), ""))  # "ei fos", "a'i bos"
+            elif before not in _NOT_WHOSE_BOSS and (owner := owner_at(at + n)):
+                found.append(BossOf(shown(at, at + n + 1), owner, loose=True))  # "bos Gareth", "rheolwr Ffion"
+    return found
+
 class Doubt(StrEnum):
     """Why a report may be about someone, though it does not surely name them."""
 
@@ -1177,6 +1262,7 @@ class Doubt(StrEnum):
     POST = "post"  # a post a line manager may hold ("the wellbeing lead"), not another's by the staff list
     UNNAMED = "unnamed"  # a title without a name ("Sir", "Syr", "Miss"), with nobody picked from the staff list
     NAME_SHARED = "name_shared"  # named only by a name another colleague on the staff list has too ("Gareth")
+    BOSS = "boss"  # someone's boss the bot cannot place ("his boss" naming nobody, "Benn's manager" with no Benn)
 
 
 @dataclass(frozen=True)
@@ -1234,6 +1320,8 @@ class Subject:
             shared = self._shared_name(contact, manager=manager, federation=federation, first=first)
             return Naming() if not shared else picked if self.is_cleared(contact, shared) else \
                 Naming(Doubt.NAME_SHARED, shared)
+        if (boss := self._boss_naming(contact, manager=manager, federation=federation)) is not None:
+            return boss
         # Each of her words that may mean them, until she said it does not: "Garth and Miss" is asked about in turn.
         explained = self._picked_words()
         for known in self._known_as(contact):
@@ -1251,6 +1339,73 @@ class Subject:
                 if text and (word := unnamed_title(text)) and not self.is_cleared(contact, word):
                     return Naming(Doubt.UNNAMED, word)
         return picked
+
+    def _boss_naming(self, contact: StaffContact, *, manager: StaffContact | None,
+                     federation: Federation | None) -> Naming | None:
+        """The report calls `contact` someone's boss ("Gareth's boss", "Ffion and her boss", "bos Gareth"): the one
+        above that person in the reporting chain (her line manager's is the headteacher, the head's the chair of
+        governors, anyone else's their line manager on the staff list), surely; or, where the bot cannot tell whose
+        boss ("his boss" naming nobody, "Benn's manager" with no Benn on the list), maybe her line manager or the head,
+        whom she is asked about (`Doubt.BOSS`)."""
+        above, unplaced = self._bosses(manager, federation)
+        if any(_same(boss, contact) or any(_listed_as(m, contact) and m.email in boss.addresses for m in self.staff)
+               for boss in above):
+            return Naming()
+        heads = tuple(s.headteacher for s in federation.schools) if federation is not None else ()
+        if unplaced and ((manager is not None and _same(manager, contact)) or any(_same(h, contact) for h in heads)) \
+                and not self.is_cleared(contact, unplaced):
+            return Naming(Doubt.BOSS, unplaced)
+        return None
+
+    def _bosses(self, manager: StaffContact | None,
+                federation: Federation | None) -> tuple[tuple[StaffContact, ...], str]:
+        """The people the report calls someone's boss (`bosses_of`), and the words of one the bot cannot place ("" when
+        none); worked out once a report, as each person it could go to is checked."""
+        heads = tuple(s.headteacher for s in federation.schools) if federation is not None else ()
+        chair = federation.chair_of_governors if federation is not None else None
+        key = (manager, heads, chair)
+        memo: dict[object, tuple[tuple[StaffContact, ...], str]] = self.__dict__.setdefault("_bosses_memo", {})
+        if key in memo:
+            return memo[key]
+        found = [boss for text in self.typed if text for boss in bosses_of(text)]
+        if not found:
+            memo[key] = ((), "")
+            return memo[key]
+        people = _distinct([*(StaffContact(m.aad_object_id, m.name, m.email) for m in self.staff),
+                            *(c for c in (manager, *heads, chair) if c is not None)])
+
+        def above(owner: StaffContact) -> list[StaffContact]:
+            bosses: list[StaffContact] = []
+            if manager is not None and _same(owner, manager):
+                bosses.extend(heads)
+            if any(_same(owner, head) for head in heads) and chair is not None:
+                bosses.append(chair)
+            for row in (m for m in self.staff if _listed_as(m, owner) and m.line_manager_email):
+                bosses.extend(StaffContact(m.aad_object_id, m.name, m.email) for m in self.staff
+                              if m.email == row.line_manager_email)
+            return bosses
+
+        named: list[StaffContact] | None = None
+        bosses: list[StaffContact] = []
+        unplaced = ""
+        for boss in found:
+            if boss.owner in _HEAD_WORDS:
+                owners: list[StaffContact] = list(heads)
+            elif boss.owner:
+                owners = [p for p in people if any(surely_names(w, p) for w in {boss.owner, boss.owner.rstrip("s")}
+                                                   if w)]
+            else:  # "her boss": the boss of anyone the report names
+                if named is None:
+                    named = [p for p in people if any(surely_names(t, p) for t in self.typed if t)]
+                owners = named
+            if not owners and (boss.loose or _everyday(boss.owner)):
+                continue
+            placed = [b for owner in owners for b in above(owner)]
+            bosses.extend(placed)
+            if not owners or any(not above(owner) for owner in owners):
+                unplaced = unplaced or boss.written
+        memo[key] = (_distinct(bosses), unplaced)
+        return memo[key]
 
     def calls_the_line_manager(self) -> str:
         """The words that call someone the reporter's line manager, whoever he is ("my line manager", "fy rheolwr"),
@@ -1444,7 +1599,7 @@ def _distinct(contacts: Iterable[StaffContact]) -> tuple[StaffContact, ...]:
 
 # Doubts the reporter can settle: words of hers that may mean someone ("Sir", "Garth", "the wellbeing lead"). Not
 # `Doubt.PICKED`, the bot's own doubt whether the colleague she picked is them.
-_ASKED = frozenset({Doubt.UNNAMED, Doubt.NEAR_NAME, Doubt.POST, Doubt.NAME_SHARED})
+_ASKED = frozenset({Doubt.UNNAMED, Doubt.NEAR_NAME, Doubt.POST, Doubt.NAME_SHARED, Doubt.BOSS})
 
 
 @dataclass(frozen=True)
@@ -1509,7 +1664,8 @@ class Routing:
             return None
         naming = self.naming_of(head)
         left_out = any(_same(head, c) for c in self.left_out)
-        asked = _ASKED if self.head_first is not None else {Doubt.NAME_SHARED}
+        # Or a boss whose the bot cannot tell ("his boss"), once she said it is not her line manager.
+        asked = _ASKED if self.head_first is not None else {Doubt.NAME_SHARED, Doubt.BOSS}
         return (head, naming) if left_out and naming.doubt in asked and naming.words else None
 
     def beyond_her_answers(self, subject: Subject, federation: Federation
@@ -1601,7 +1757,8 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         # Told so: she named nobody, the bot just can't tell him from her pick; or a word of hers is near his name.
         why = {Doubt.PICKED: Route.MANAGER_MAY_BE_PICKED, Doubt.NEAR_NAME: Route.MANAGER_NEAR_NAME,
                Doubt.POST: Route.MANAGER_POST_UNCLEAR, Doubt.UNNAMED: Route.MANAGER_UNNAMED,
-               Doubt.NAME_SHARED: Route.MANAGER_NAME_SHARED, None: Route.MANAGER_INVOLVED}[manager_naming.doubt]
+               Doubt.NAME_SHARED: Route.MANAGER_NAME_SHARED, Doubt.BOSS: Route.MANAGER_POST_UNCLEAR,
+               None: Route.MANAGER_INVOLVED}[manager_naming.doubt]
     elif head_named and manager is None and any(_same(head, c) and n.doubt is Doubt.POST
                                                 for c, n in zip(named, namings, strict=True)):
         why = Route.HEAD_MAY_BE_MANAGER

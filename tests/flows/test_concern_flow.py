@@ -744,6 +744,70 @@ async def test_her_line_managers_boss_may_be_the_head_and_the_report_goes_past_h
     assert not _shows(await staffed.cards_for(GARETH), what)
 
 
+@pytest.mark.parametrize(("lang", "what"), [
+    (Lang.EN, "Gareth's boss keeps messaging me at night"),
+    (Lang.EN, "gareths manager keeps messaging me at night"),
+    (Lang.EN, "Ffion and her boss keep messaging me at night"),
+    (Lang.EN, "The line manager of Ffion keeps messaging me at night"),
+    (Lang.EN, "The woman in charge of the school keeps messaging me at night"),
+    (Lang.CY, "Mae bos Gareth yn anfon negeseuon cas ataf bob nos"),
+    (Lang.CY, "Mae rheolwr Ffion yn fy mwlio"),
+    (Lang.CY, "Mae Ffion a'i bos yn fy mwlio"),
+    (Lang.CY, "Mae'r fenyw sy'n rhedeg yr ysgol yn fy mwlio")])
+async def test_a_named_colleagues_boss_is_the_one_above_them_and_the_report_goes_past_her(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """"Gareth's boss", "Ffion and her boss", "bos Gareth", "rheolwr Ffion": the one above that colleague in the
+    reporting chain (Gareth's and Ffion's line manager is Siân, the head), and "the woman in charge of the school" is
+    the head. Before, "Gareth's boss" was read as Gareth alone, so the report went past him to Mrs Siân Roberts, the
+    boss it is about; the others went to Gareth with her next in the chain."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what},
+                         lang=lang)
+
+    report = await _only_report(staffed)
+    assert not _shows(await staffed.cards_for(SIAN), what), "the report reached the boss it is about"
+    assert SIAN.aad_object_id not in [c.aad_object_id for c in report.chain], "it may go on to her"
+
+
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "Ffion's boss keeps messaging me at night"),
+                                            (Lang.CY, "Mae bos Ffion yn anfon negeseuon cas ataf bob nos")])
+async def test_her_line_managers_boss_named_by_his_name_is_passed_over_for_owain(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """Owain's line manager is Ffion, hers Siân: "Ffion's boss" is Siân, and the report reaches neither."""
+    await staffed.meets(OWAIN, FFION, CHAIR)
+    form = await staffed.says(OWAIN, "report a concern", lang=lang)
+
+    await staffed.clicks(OWAIN, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what},
+                         lang=lang)
+
+    report = await _only_report(staffed)
+    chain = [c.aad_object_id for c in report.chain]
+    assert SIAN.aad_object_id not in chain and FFION.aad_object_id not in chain
+    assert not _shows(await staffed.cards_for(SIAN), what) and not _shows(await staffed.cards_for(FFION), what)
+
+
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "His boss keeps messaging me at night"),
+                                            (Lang.EN, "Benn's manager keeps messaging me at night"),
+                                            (Lang.CY, "Mae ei fos yn anfon negeseuon cas ataf bob nos")])
+async def test_someones_boss_the_bot_cannot_place_is_asked_about_before_anything_is_sent(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """"His boss" with nobody named, "Benn's manager" with no Benn on the staff list: the bot cannot tell whose boss,
+    so it may be her line manager (a colleague's) or the head (his): it asks who she means before sending, and sent
+    higher it reaches neither. Before, it went to Gareth Hughes unasked."""
+    await staffed.meets(CHAIR)
+    form, _, asked = await _asked(staffed, CARYS, what, lang=lang)
+    assert _doubt(asked.card), "not asked who she means"
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+
+    await _sent_after_asking(staffed, CARYS, form, what, lang=lang)
+
+    report = await _only_report(staffed)
+    assert GARETH.aad_object_id not in [c.aad_object_id for c in report.chain]
+    assert not _shows(await staffed.cards_for(GARETH), what)
+
+
 @pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "The manager keeps texting me at night"),
                                             (Lang.EN, "my HoH keeps texting me at night"),
                                             (Lang.CY, "Mae'r rheolwr yn fy mwlio"),

@@ -444,7 +444,6 @@ MAYBE = Route.MANAGER_POST_UNCLEAR
     ("the deputy head", MAYBE),  # may be hers: one step up if not, never the headteacher's place
     ("I told my line manager and he did nothing", SURE),  # about him too: he let it go on
     ("It isn't my line manager, it's Dafydd", SURE),  # a negation is not read: the safe mistake
-    ("Dafydd's line manager", SURE),  # nor is someone else's post
     ("Mae fy rheolwr llinell yn anfon negeseuon ataf", SURE), ("fy rheolwr", SURE),
     ("Mae'r bos yn postio amdana i", SURE), ("fy mos", SURE),
     ("fy mhennaeth adran", MAYBE), ("y pennaeth adran", MAYBE), ("gan fy rheolwraig llinell", SURE),
@@ -472,6 +471,16 @@ def test_a_report_calling_the_line_manager_by_his_post_skips_him(typed: str, why
 
         assert routing == Routing((HEAD, CHAIR), why, (GARETH,)), typed
         assert routing.manager_left_out and routing.manager == GARETH
+
+
+def test_a_colleagues_line_manager_the_bot_cannot_place_is_asked_about_as_the_head() -> None:
+    """"Dafydd's line manager", with no Dafydd on the staff list: someone else's post still counts as hers, and whose
+    boss it is the bot cannot tell, so it may be the head who would hold it in his place: she is asked (before, it went
+    to the head unasked)."""
+    routing = route(CARYS, Subject(typed=("Dafydd's line manager",), staff=STAFF), GARETH, FEDERATION, "high")
+
+    assert routing.manager_left_out and routing.naming_of(GARETH) == Naming()
+    assert routing.in_doubt == (HEAD, Naming(Doubt.BOSS, "Dafydd's line manager"))
 
 
 @pytest.mark.parametrize(("typed", "written"), [
