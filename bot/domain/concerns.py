@@ -979,7 +979,9 @@ def _phrase(line: str, post: Role | str | None, *, welsh: bool) -> _Phrase:
 
 
 def _found(phrase: _Phrase, words: Sequence[str], start: int, small: frozenset[str]) -> _Span | None:
-    """The phrase's span when it is written at `start`."""
+    """The phrase's span when it is written at `start`. A word of a phrase that describes nobody ("headteacher
+    training") is read only as it is written: a slip may only ever send a report one step further up, and "the
+    headteacher trailing me" is the head."""
     end = start + len(phrase.words)
     if end > len(words):
         return None
@@ -987,7 +989,7 @@ def _found(phrase: _Phrase, words: Sequence[str], start: int, small: frozenset[s
         if forms is None:
             if word in small:
                 return None
-        elif word not in forms and (len(word) < _SLIPPED_POST_WORD - 1
+        elif word not in forms and (len(word) < _SLIPPED_POST_WORD - 1 or phrase.post is None
                                     or not any(_slipped_post_word(word, form) for form in forms)):
             return None
     return _Span(start, end, phrase.post, phrase.exact)

@@ -676,6 +676,23 @@ async def test_a_post_misspelt_on_a_phone_is_still_that_post_and_the_report_neve
     assert about.aad_object_id not in [c.aad_object_id for c in report.chain], "it may go on to them"
 
 
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "The headteacher trailing me around the school all day"),
+                                            (Lang.EN, "the head teacher trailing me round the corridors"),
+                                            (Lang.CY, "the headteacher trailing me everywhere")])
+async def test_a_word_one_slip_from_nobodys_phrase_does_not_make_a_post_nobody(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """A slip reads a post's words, never a phrase that makes a post nobody's ("headteacher training" is no one):
+    "The headteacher trailing me…" is the head. Before, "trailing", one slip from "training", made it nobody, and the
+    report went to Gareth Hughes with Mrs Siân Roberts, whom it is about, next in the chain."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what},
+                         lang=lang)
+
+    report = await _only_report(staffed)
+    assert SIAN.aad_object_id not in [c.aad_object_id for c in report.chain], "it may go on to the head it is about"
+
 @pytest.mark.parametrize(("lang", "what", "about"), [
     (Lang.EN, "The man I report to keeps texting me at night", GARETH),
     (Lang.EN, "the guy i report to wont stop messaging me", GARETH),
