@@ -297,10 +297,15 @@ def report_words_mended(said: str) -> str:
     return " ".join(_mended(word) for word in said.split(" ")) if said else said
 
 
-def _mended(word: str) -> str:
-    if len(word) < 5 or word in _REPORT_WORDS:
+# The verbs of wanting to report someone, as a thumb slips ("I want to complian about…", "Dw i isio cwnyo am…",
+# "riporito"): read as `_mended` reads the words that name her reports (`wants_to_report`).
+_WANTING_WORDS = ("complain", "report", "cwyno", "gwyno", "riportio", "adrodd")
+
+
+def _mended(word: str, words: Sequence[str] = _REPORT_WORDS) -> str:
+    if len(word) < 5 or word in words:
         return word
-    for right in _REPORT_WORDS:
+    for right in words:
         if word[:1] == right[:1] and abs(len(word) - len(right)) <= 1 and edit_distance(word, right) == 1:
             return word if word in everyday_words() else right
     return word
@@ -441,7 +446,9 @@ def being_targeted(said: str) -> bool:
 
 def wants_to_report(said: str) -> bool:
     """True when the (normalised) words say the person wants to report or complain about someone, whoever it is ("I
-    want to complain about…", "how do I report…", "Dw i isio cwyno am…"): a report of hers when it names a colleague."""
+    want to complain about…", "how do I report…", "Dw i isio cwyno am…"), its verb typed with a slip of the thumb too
+    ("complian", "cwnyo"): a report of hers when it names a colleague."""
+    said = " ".join(_mended(word, _WANTING_WORDS) for word in said.split(" ")) if said else said
     return _mentions(_WANTS_TO_REPORT, said) or _mentions(_WANTS_TO_REPORT_CY, said)
 
 

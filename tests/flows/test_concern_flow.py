@@ -3263,6 +3263,47 @@ async def test_wanting_to_report_or_complain_about_a_colleague_opens_the_form_an
 
 
 @pytest.mark.parametrize(("said", "lang"), [
+    ("I want to complian about Siân", Lang.EN),
+    ("i want to complan about the head", Lang.EN),
+    ("I want to compalin about my line manager", Lang.EN),
+    ("Dw i isio cwnyo am y pennaeth", Lang.CY),
+    ("Dw i eisiau riporito Gareth", Lang.CY)])
+async def test_wanting_to_complain_typed_with_a_slip_of_the_thumb_opens_the_form_and_is_not_kept(
+        answering_bot: BotInMemory, said: str, lang: Lang) -> None:
+    """"I want to complian about Siân" (a thumb's slip, as "my reprots" is read): before, what she wants to do was not
+    read, it was asked as a question and kept, and it was on the review list of Siân, whom it is about."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+
+    reply = await bot.says(CARYS, said, lang=lang)
+    review = await bot.says(SIAN, "questions for review", lang=lang)
+
+    assert "concern.submit" in text_of(reply.card), "asked as a question"
+    assert bot.store.questions == {}, "kept in the question log"
+    assert said not in text_of(review.card)
+
+
+@pytest.mark.parametrize(("said", "lang"), [("how do i complian about the head?", Lang.EN),
+                                            ("Sut dw i'n cwnyo am y pennaeth?", Lang.CY)])
+async def test_asking_how_to_complain_about_the_head_with_a_slip_is_never_on_her_review_list(
+        answering_bot: BotInMemory, said: str, lang: Lang) -> None:
+    """"how do i complian about the head?", a question, is answered and kept, as "how do i complain about the head?"
+    is, but never on the review list of the head it is about (marked not helpful, or not answered). Before, the slip
+    hid what she wanted, and Siân read it."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+
+    asked = await bot.says(CARYS, said, lang=lang)
+    if "ask.feedback" in text_of(asked.card):  # answered: she marks it not helpful
+        await bot.clicks(CARYS, "ask.feedback", {**verb_data(asked.card or {}, "ask.feedback"), "value": "not_helpful"},
+                         lang=lang)
+    review = await bot.says(SIAN, "questions for review", lang=lang)
+
+    assert said not in text_of(review.card), "on the review list of the head it is about"
+
+@pytest.mark.parametrize(("said", "lang"), [
     ("The head is bullying me in front of the pupils", Lang.EN),
     ("Gareth keeps posting nasty things about me to the parents", Lang.EN),
     ("my line manager shouted at me in front of the kids", Lang.EN),
