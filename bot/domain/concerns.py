@@ -1231,6 +1231,12 @@ def bosses_of(text: str) -> list[BossOf]:
             return " ".join(words[start:end])
         return visible(text)[spans[start].start():spans[end - 1].end()]
 
+    def past_titles(at: int) -> int:
+        """The first word from `at` that is not a title ("bos Mr Hughes", "the boss of Mrs Roberts")."""
+        while at < len(words) and words[at] in _TITLES:
+            at += 1
+        return at
+
     def owner_at(at: int) -> str:
         return words[at] if 0 <= at < len(words) and words[at] not in small and words[at] != "s" and \
             not _is_boss_word(words, at) else ""
@@ -1246,14 +1252,14 @@ def bosses_of(text: str) -> list[BossOf]:
                 found.append(BossOf(shown(at - 1, at + n), owner, loose=True))  # "gareths boss", "James' boss"
             if words[at + n:at + n + 1] == ["of"]:
                 after = at + n + 1 + (at + n + 1 < len(words) and words[at + n + 1] in {"the", "our"})
-                if owner := owner_at(after):
+                if owner := owner_at(past_titles(after)):
                     found.append(BossOf(shown(at, after + 1), owner, loose=True))  # "the line manager of Ffion"
         if n := _boss_at(words, at, _BOSS_CY):
             before = words[at - 1] if at else ""
             if before in _WHOSE_CY or (before == "i" and at >= 2 and words[at - 2] == "a"):
                 found.append(BossOf(shown(at - 1 - (before == "i"), at + n), ""))  # "ei fos", "a'i bos"
-            elif before not in _NOT_WHOSE_BOSS and (owner := owner_at(at + n)):
-                found.append(BossOf(shown(at, at + n + 1), owner, loose=True))  # "bos Gareth", "rheolwr Ffion"
+            elif before not in _NOT_WHOSE_BOSS and (owner := owner_at(whose := past_titles(at + n))):
+                found.append(BossOf(shown(at, whose + 1), owner, loose=True))  # "bos Gareth", "rheolwr Ffion"
     return found
 
 class Doubt(StrEnum):
@@ -1396,9 +1402,12 @@ class Subject:
             elif boss.owner:
                 owners = [p for p in people if any(surely_names(w, p) for w in {boss.owner, boss.owner.rstrip("s")}
                                                    if w)]
-            else:  # "her boss": the boss of anyone the report names
+            else:  # "her boss": the boss of anyone the report names, or calls by their post ("the head and her boss")
                 if named is None:
-                    named = [p for p in people if any(surely_names(t, p) for t in self.typed if t)]
+                    chain = [c for c in (manager, *heads, chair) if c is not None]
+                    named = [p for p in people if any(surely_names(t, p) for t in self.typed if t)
+                             or (any(_same(p, c) for c in chain)
+                                 and self._surely_names(p, manager=manager, federation=federation))]
                 owners = named
             if not owners and (boss.loose or _everyday(boss.owner)):
                 continue

@@ -770,7 +770,9 @@ async def test_her_line_managers_boss_may_be_the_head_and_the_report_goes_past_h
     (Lang.CY, "Mae bos Gareth yn anfon negeseuon cas ataf bob nos"),
     (Lang.CY, "Mae rheolwr Ffion yn fy mwlio"),
     (Lang.CY, "Mae Ffion a'i bos yn fy mwlio"),
-    (Lang.CY, "Mae'r fenyw sy'n rhedeg yr ysgol yn fy mwlio")])
+    (Lang.CY, "Mae'r fenyw sy'n rhedeg yr ysgol yn fy mwlio"),
+    (Lang.CY, "Mae bos Mr Hughes yn fy mwlio"),
+    (Lang.EN, "The boss of Mr Hughes keeps messaging me at night")])
 async def test_a_named_colleagues_boss_is_the_one_above_them_and_the_report_goes_past_her(
         staffed: BotInMemory, lang: Lang, what: str) -> None:
     """"Gareth's boss", "Ffion and her boss", "bos Gareth", "rheolwr Ffion": the one above that colleague in the
@@ -804,6 +806,23 @@ async def test_her_line_managers_boss_named_by_his_name_is_passed_over_for_owain
     assert SIAN.aad_object_id not in chain and FFION.aad_object_id not in chain
     assert not _shows(await staffed.cards_for(SIAN), what) and not _shows(await staffed.cards_for(FFION), what)
 
+
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "The head and her boss keep messaging me at night"),
+                                            (Lang.CY, "Mae'r pennaeth a'i bos yn fy mwlio")])
+async def test_the_heads_boss_called_her_boss_is_the_chair_and_the_report_goes_to_gareth(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """"The head and her boss": her boss is the chair of governors, so the report reaches neither, and goes to Gareth
+    Hughes, unasked."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    reply = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": what}, lang=lang)
+
+    assert not [i for i in inputs(reply.card) if i.get("id") == "doubt"], "asked who she means"
+    report = await _only_report(staffed)
+    assert [c.aad_object_id for c in report.chain] == [GARETH.aad_object_id]
+    assert not _shows(await staffed.cards_for(CHAIR), what) and not _shows(await staffed.cards_for(SIAN), what)
 
 @pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "His boss keeps messaging me at night"),
                                             (Lang.EN, "Benn's manager keeps messaging me at night"),
