@@ -60,7 +60,7 @@ from cards.elements import Card
 from cards.i18n import Catalogue
 from cards.publishing import changes_elements, published_text
 from dialogs.base import Afterwards, CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
-from dialogs.concerns import being_targeted, wants_to_report
+from dialogs.concerns import being_targeted, speaks_of_a_report, wants_to_report
 from dialogs.home import after_greetings
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
 from dialogs.lists import ReviewClick, list_start, listed_ids
@@ -1319,7 +1319,9 @@ class AskFlow:
     def _about_the_reviewer(self, record: QuestionRecord, reviewer: Person, staff: Sequence[StaffMember]) -> bool:
         """A question saying someone is pestering or targeting its asker that names the reviewer, or calls them by their
         post or title, read as a concern report is ("Siân keeps messaging me at night, what do I do?", "the head…", "my
-        line manager…" from someone she line manages): a report about them, never on their list."""
+        line manager…" from someone she line manages), or saying she reported them ("I reported Siân last week…", "My
+        concern is about Siân, has anyone read it?", though she sent no report here): a report about them, never on
+        their list."""
         row = member_for(staff, reviewer)
         return self._about(record, StaffContact(
             reviewer.aad_object_id, self._federation.display_name(reviewer.aad_object_id, reviewer.name),
@@ -1327,7 +1329,7 @@ class AskFlow:
 
     def _about(self, record: QuestionRecord, contact: StaffContact, staff: Sequence[StaffMember]) -> bool:
         said = normalise(record.text)
-        if not being_targeted(said) and not wants_to_report(said):
+        if not being_targeted(said) and not wants_to_report(said) and not speaks_of_a_report(record.text):
             return False
         return Subject(typed=(record.text,), staff=tuple(staff)).plainly_names(
             contact, manager=line_manager_in(staff, record.asker), federation=self._federation)

@@ -452,6 +452,15 @@ def wants_to_report(said: str) -> bool:
     return _mentions(_WANTS_TO_REPORT, said) or _mentions(_WANTS_TO_REPORT_CY, said)
 
 
+def speaks_of_a_report(typed: str) -> bool:
+    """True when the words say she reported someone or speak of a report of hers ("I reported Siân last week…", "will
+    Siân find out I reported her?", "My concern is about Siân, has anyone read it?", "Adroddais i Siân…"), whether or
+    not she sent one here: a question so worded is read for whom it names as a report is (`AskFlow._about`)."""
+    said = report_words_mended(normalise(typed))
+    return _mentions(_I_REPORTED, said) or _names_my_report(typed) is not None or \
+        asks_after_my_reports(said) is not None
+
+
 def what_it_is_about(said: str) -> ReportKind | None:
     """A typed statement that someone is pestering or targeting the person: by a colleague, by someone who
     is not one, or None when it is not such a statement (e.g. a colleague asking for a like), or it does not say who

@@ -3323,6 +3323,34 @@ async def test_asking_how_to_complain_about_the_head_with_a_slip_is_never_on_her
     assert said not in text_of(review.card), "on the review list of the head it is about"
 
 @pytest.mark.parametrize(("said", "lang"), [
+    ("I reported Siân last week and nothing has happened", Lang.EN),
+    ("will Siân find out I reported her?", Lang.EN),
+    ("i reported the head and nothing happened", Lang.EN),
+    ("My concern is about Siân, has anyone read it?", Lang.EN),
+    ("has gareth read my reprot about siân?", Lang.EN),
+    ("Adroddais i Siân wythnos diwethaf a does dim byd wedi digwydd", Lang.CY)])
+async def test_saying_she_reported_the_head_with_no_report_sent_here_is_never_on_the_heads_review_list(
+        answering_bot: BotInMemory, said: str, lang: Lang) -> None:
+    """Carys reported Siân another way (to the chair by email) and has sent no report here: "I reported Siân last week
+    and nothing has happened" is asked of the policy and kept, as before, but never on the review list of Siân, whom it
+    names, nor passed to her. Before, marked not helpful (or not answered), Siân read there that Carys had reported
+    her."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+
+    asked = await bot.says(CARYS, said, lang=lang)
+    if "ask.feedback" in text_of(asked.card):  # answered: she marks it not helpful
+        await bot.clicks(CARYS, "ask.feedback", {**verb_data(asked.card or {}, "ask.feedback"), "value": "not_helpful"},
+                         lang=lang)
+    review = await bot.says(SIAN, "questions for review", lang=lang)
+    [record] = bot.store.questions.values()
+    await bot.clicks(CARYS, "ask.escalate", {"q": record.question_id}, lang=lang)
+
+    assert said not in text_of(review.card), "on the review list of the head it names"
+    assert not _shows(await bot.cards_for(SIAN), said), "passed to the head it names"
+
+@pytest.mark.parametrize(("said", "lang"), [
     ("The head is bullying me in front of the pupils", Lang.EN),
     ("Gareth keeps posting nasty things about me to the parents", Lang.EN),
     ("my line manager shouted at me in front of the kids", Lang.EN),
