@@ -1176,7 +1176,10 @@ def _as_written(text: str, words: Sequence[str], start: int, end: int) -> str:
 # folded words; a word of six letters or more read with one slip too ("manger").
 _BOSS_EN = (("line", "manager"), ("linemanager",), ("manager",), ("boss",), ("supervisor",), ("lm",))
 _BOSS_CY = (("rheolwr", "llinell"), ("rheolwraig", "llinell"), ("reolwr", "llinell"), ("reolwraig", "llinell"),
-            ("rheolwr",), ("rheolwraig",), ("reolwr",), ("reolwraig",), ("bos",), ("fos",))
+            ("rheolwr",), ("rheolwraig",), ("reolwr",), ("reolwraig",), ("bos",), ("fos",), ("mos",))
+# Whose, when it is her own line manager's boss ("my line manager's boss", "my boss's boss", "bos fy rheolwr llinell"):
+# her line manager's own boss, whoever he is (when he is the head, the chair of governors).
+_HERS = "\x00her line manager"
 # Whose: "his boss", "her manager", "ei fos", "eu rheolwr" (and "a'i bos", "and her boss", below).
 _WHOSE_EN = frozenset({"his", "her", "their"})
 _WHOSE_CY = frozenset({"ei", "eu"})
@@ -1246,6 +1249,10 @@ def bosses_of(text: str) -> list[BossOf]:
             before = words[at - 1] if at else ""
             if before in _WHOSE_EN:
                 found.append(BossOf(shown(at - 1, at + n), ""))  # "her boss"
+            elif (before == "s" and (m := _boss_at(words, at - 3, _BOSS_EN) or _boss_at(words, at - 2, _BOSS_EN))
+                  and _boss_at(words, at - 1 - m, _BOSS_EN) == m) or \
+                    (before and _boss_at(words, at - 1, _BOSS_EN) == 1 and not _boss_at(words, at - 2, _BOSS_EN)):
+                found.append(BossOf(shown(at - 1, at + n), _HERS))  # "my line manager's boss", "managers manager"
             elif before == "s" and (owner := owner_at(at - 2)):
                 found.append(BossOf(shown(at - 2, at + n), owner))  # "Gareth's boss"
             elif owner := owner_at(at - 1):
@@ -1256,7 +1263,9 @@ def bosses_of(text: str) -> list[BossOf]:
                     found.append(BossOf(shown(at, after + 1), owner, loose=True))  # "the line manager of Ffion"
         if n := _boss_at(words, at, _BOSS_CY):
             before = words[at - 1] if at else ""
-            if before in _WHOSE_CY or (before == "i" and at >= 2 and words[at - 2] == "a"):
+            if words[at + n:at + n + 1] == ["fy"] and _boss_at(words, at + n + 1, _BOSS_CY):
+                found.append(BossOf(shown(at, at + n + 1 + _boss_at(words, at + n + 1, _BOSS_CY)), _HERS))
+            elif before in _WHOSE_CY or (before == "i" and at >= 2 and words[at - 2] == "a"):
                 found.append(BossOf(shown(at - 1 - (before == "i"), at + n), ""))  # "ei fos", "a'i bos"
             elif before not in _NOT_WHOSE_BOSS and (owner := owner_at(whose := past_titles(at + n))):
                 found.append(BossOf(shown(at, whose + 1), owner, loose=True))  # "bos Gareth", "rheolwr Ffion"
@@ -1397,8 +1406,12 @@ class Subject:
         bosses: list[StaffContact] = []
         unplaced = ""
         for boss in found:
-            if boss.owner in _HEAD_WORDS:
-                owners: list[StaffContact] = list(heads)
+            if boss.owner == _HERS:  # "my line manager's boss": roles.txt reads it as the head, when none is known
+                if manager is None:
+                    continue
+                owners: list[StaffContact] = [manager]
+            elif boss.owner in _HEAD_WORDS:
+                owners = list(heads)
             elif boss.owner:
                 owners = [p for p in people if any(surely_names(w, p) for w in {boss.owner, boss.owner.rstrip("s")}
                                                    if w)]

@@ -824,6 +824,27 @@ async def test_the_heads_boss_called_her_boss_is_the_chair_and_the_report_goes_t
     assert [c.aad_object_id for c in report.chain] == [GARETH.aad_object_id]
     assert not _shows(await staffed.cards_for(CHAIR), what) and not _shows(await staffed.cards_for(SIAN), what)
 
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "My line manager's boss keeps texting me at night"),
+                                            (Lang.EN, "my boss's boss keeps texting me at night"),
+                                            (Lang.CY, "Mae bos fy rheolwr llinell yn anfon negeseuon cas bob nos")])
+async def test_his_line_managers_boss_when_his_line_manager_is_the_head_is_the_chair(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """Gareth's line manager is Siân, the head: his line manager's boss is the chair of governors, so the report
+    reaches nobody in the federation and he is told so. Before, "my line manager's boss" was read as the head only, and
+    it went to Mr Huw Davies, the chair, the boss it is about."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(GARETH, "report a concern", lang=lang)
+
+    reply = await staffed.clicks(GARETH, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                            "what": what}, lang=lang)
+    if [i for i in inputs(reply.card) if i.get("id") == "doubt"]:  # "may be": asked, and the first choice kept
+        await staffed.clicks(GARETH, "concern.submit", {**verb_data(reply.card or {}, "concern.submit"), "what": what,
+                                                        "doubt": _doubt(reply.card)["choices"][0]["value"]}, lang=lang)
+
+    assert not _shows(await staffed.cards_for(CHAIR), what), "the report reached the boss it is about"
+    assert all(CHAIR.aad_object_id not in [c.aad_object_id for c in r.chain]
+               for r in await MemoryConcernReports(staffed.store).list_all())
+
 @pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "His boss keeps messaging me at night"),
                                             (Lang.EN, "Benn's manager keeps messaging me at night"),
                                             (Lang.CY, "Mae ei fos yn anfon negeseuon cas ataf bob nos")])
