@@ -900,6 +900,7 @@ class _Span(NamedTuple):
     end: int
     post: Role | str | None
     exact: bool
+    stars: frozenset[int] = frozenset()  # the words a * of the phrase stood for
 
 
 @dataclass(frozen=True)
@@ -992,7 +993,8 @@ def _found(phrase: _Phrase, words: Sequence[str], start: int, small: frozenset[s
         elif word not in forms and (len(word) < _SLIPPED_POST_WORD - 1 or phrase.post is None
                                     or not any(_slipped_post_word(word, form) for form in forms)):
             return None
-    return _Span(start, end, phrase.post, phrase.exact)
+    return _Span(start, end, phrase.post, phrase.exact,
+                 frozenset(start + n for n, forms in enumerate(phrase.words) if forms is None))
 
 
 def _kept(spans: Sequence[_Span]) -> list[_Span]:
@@ -1000,12 +1002,15 @@ def _kept(spans: Sequence[_Span]) -> list[_Span]:
     that runs on further ("fy mhennaeth" in "fy mhennaeth adran", "the head" in "the head count"), nor one with a *
     where a phrase without one covers the same words ("head of school" is the head, not a head of department). A title
     on the staff list always counts: it is one person's, and the phrase it overlaps may be about nobody in the chain
-    ("the safeguarding lead")."""
+    ("the safeguarding lead"); so does another post that ends where a * stood ("the head" of "the head I report to",
+    "the * i report to"), the safe mistake."""
     def beaten(span: _Span, other: _Span) -> bool:
         if other.start >= span.end or span.start >= other.end:
             return False
         if span.post == _TITLE:  # whoever's title it is, whatever it overlaps ("the safeguarding lead")
             return False
+        if span.post is not None and span.post != other.post and span.end - 1 in other.stars:
+            return False  # another post in the place of a * ("the head" of "the * i report to"): both count
         longer = (other.end - other.start) - (span.end - span.start)
         if longer > 0 or (longer == 0 and other.end > span.end):
             return True

@@ -694,6 +694,27 @@ async def test_a_word_one_slip_from_nobodys_phrase_does_not_make_a_post_nobody(
     assert SIAN.aad_object_id not in [c.aad_object_id for c in report.chain], "it may go on to the head it is about"
 
 @pytest.mark.parametrize(("lang", "what", "about"), [
+    (Lang.EN, "The head I report to keeps texting me at night", SIAN),
+    (Lang.EN, "the headteacher i report to keeps texting me at night", SIAN),
+    (Lang.CY, "The head I report to keeps texting me at night", SIAN),
+    (Lang.EN, "The chair I report to keeps texting me at night", CHAIR)])
+async def test_a_post_in_the_place_of_the_one_she_reports_to_is_still_that_post(
+        staffed: BotInMemory, lang: Lang, what: str, about: Person) -> None:
+    """"The head I report to": "the * i report to" (this round's, for "the man I report to") took "head" for its *, and
+    the longer phrase beat "the head", so the head was read as her line manager only, and the report went to Mrs Siân
+    Roberts, the head it is about ("The chair I report to" to her with the chair next). A post inside a * still counts,
+    as well as the phrase round it (the safe mistake)."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what},
+                         lang=lang)
+
+    report = await _only_report(staffed)
+    assert about.aad_object_id not in [c.aad_object_id for c in report.chain], "it may go to the post it is about"
+    assert not _shows(await staffed.cards_for(about), what)
+
+@pytest.mark.parametrize(("lang", "what", "about"), [
     (Lang.EN, "The man I report to keeps texting me at night", GARETH),
     (Lang.EN, "the guy i report to wont stop messaging me", GARETH),
     (Lang.EN, "The big boss keeps texting me at night", SIAN),
