@@ -675,3 +675,16 @@ def test_a_person_named_by_title_and_surname_is_read_as_someone(index: PolicyInd
                                    "can I use MS Teams to message parents?", "can I post about my dr appointment"])
 def test_a_title_with_no_surname_after_it_is_read_as_typed(index: PolicyIndex, typed: str) -> None:
     assert index._lexical.read(typed).reading == typed
+
+
+@pytest.mark.parametrize(("typed", "listed"), [
+    ("ga i acseptio friend request gan ddisgybl?", "ga i acceptio friend request gan ddisgybl?"),
+    ("ga i fesejo rhiant ar facebook?", "ga i fesejio rhiant ar facebook?"),
+    ("dylwn i anffrindio cyn-ddisgybl?", "dylwn i unfriendio cyn-ddisgybl?"),
+    ("ga i ddileto'r post?", "ga i ddeletio'r post?"),
+])
+def test_an_english_verb_as_welsh_spells_it_is_read_as_the_verb(index: PolicyIndex, typed: str, listed: str) -> None:
+    """Welsh speakers spell the English verbs they use as Welsh sounds them ("acseptio", "mesejo", "anffrindio"): only
+    one spelling of each was in the Welsh lists, and "ga i acseptio friend request gan ddisgybl?" read "acseptio" as
+    a word no policy has."""
+    assert index._lexical.read(typed).reading == index._lexical.read(listed).reading
