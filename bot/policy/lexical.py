@@ -106,24 +106,6 @@ def with_handles_as_accounts(question: str) -> str:
     return _HANDLE.sub("an account", question)
 
 
-# A person named by title and surname, as a school names its staff and parents ("Mrs Jones's year 4", "mr davies",
-# "Miss Evans"): the surname is a word no policy has. "miss" only as typed with its capital ("will I miss Sports Day"
-# is a verb), never before a small word ("Miss on Teams") nor Microsoft's ("MS Teams"); "dr" is a doctor as often.
-_TITLE_AND_SURNAME = re.compile(
-    r"(?<![\w'’])(?:(?i:mr|mrs|ms|mx)\.?|Miss)\s+"
-    r"(?!(?i:and|or|on|in|at|to|the|a|an|is|was|has|from|with|for|of|about|if|who|what|yn|ar|efo|gyda|ac|i|o"
-    r"|teams|forms|word|excel|office|outlook|onenote|sharepoint|stream|paint)\b)"
-    r"[A-Za-z]+(?:-[A-Za-z]+)?(?![\w-])"
-)
-
-
-def with_people_as_someone(question: str, language: str) -> str:
-    """A question with each person named by title and surname read as "someone" ("rhywun" in a Welsh one): "can Mrs
-    Price post photos of her class on her instagram" asks what "can someone post photos …" asks (before, "Price" was
-    a word the policy lacks, and the question was "not covered")."""
-    return _TITLE_AND_SURNAME.sub("rhywun" if language == "cy" else "someone", question)
-
-
 # Apostrophes and quotation marks as a phone types them ("what’s", “this”), read as typed on a keyboard: the sentence
 # model reads "what’s" as another word than "what's" (before, "what’s the policy on photos?" was "not covered" on 2022
 # where "what's …" quoted the rule on photographs).
@@ -257,8 +239,7 @@ class LexicalIndex:
         sentence model said in words it knows) and its words as English terms."""
         tokens = words(question)
         language = detect_language(tokens)
-        question = with_people_as_someone(
-            with_handles_as_accounts(without_when_it_happened(question.translate(_TYPOGRAPHIC))), language)
+        question = with_handles_as_accounts(without_when_it_happened(question.translate(_TYPOGRAPHIC)))
         if language == "cy":
             pieces = self._welsh.pieces(welsh_words(platforms_spelt_out(question)))
             terms = [self._platform_meant(t) or t for t in self._welsh.terms(pieces)]
