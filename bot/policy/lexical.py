@@ -28,7 +28,7 @@ from bot.policy.lexicon import (
     WHEN_IT_HAPPENED,
 )
 from bot.policy.text import apply_phrases, stem, words
-from bot.policy.text_speak import platforms_spelt_out, spelt_out
+from bot.policy.text_speak import spelt_out
 from bot.policy.typos import MIN_TYPO_LENGTH, TypoIndex, slipped
 from bot.policy.welsh import WelshReader, detect_language, lookup_welsh, welsh_words
 
@@ -241,7 +241,7 @@ class LexicalIndex:
         language = detect_language(tokens)
         question = with_handles_as_accounts(without_when_it_happened(question.translate(_TYPOGRAPHIC)))
         if language == "cy":
-            pieces = self._welsh.pieces(welsh_words(platforms_spelt_out(question)))
+            pieces = self._welsh.pieces(welsh_words(question))
             terms = [self._platform_meant(t) or t for t in self._welsh.terms(pieces)]
             gloss = [self._platform_meant(t) or t for t in self._welsh.gloss(pieces)]
             return language, self._with_new_words(" ".join(gloss), terms), terms

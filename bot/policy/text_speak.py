@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bot.policy.lexicon import MISSPELLINGS, PLATFORM_WORDS, TEXT_SPEAK
+from bot.policy.lexicon import MISSPELLINGS, TEXT_SPEAK
 
 # Every shorthand and misspelling, and the words it stands for (a shorthand wins where both list one).
 _SPELT = {**MISSPELLINGS, **TEXT_SPEAK}
@@ -38,21 +38,6 @@ _UNITS_BEFORE = frozenset({"am", "pm", "of", "or", "and", "to", "more", "less", 
 def spelt_out(text: str) -> str:
     """The text with each shorthand replaced by the words it stands for."""
     return _DIGIT_WORD.sub(_digit_as_word, _SHORTHAND.sub(_words_of, text))
-
-
-# The shorthands that stand for a platform's name ("insta", "fb", "tik tok", "whats app"): English words in a Welsh
-# question too, where no other shorthand is read.
-_PLATFORM_NAMES = {key: name for key, name in TEXT_SPEAK.items() if name.lower() in PLATFORM_WORDS}
-_PLATFORM_SHORTHAND = re.compile(
-    "|".join(rf"{_BEFORE}{re.escape(key)}{_AFTER}" for key in sorted(_PLATFORM_NAMES, key=len, reverse=True)),
-    re.IGNORECASE,
-)
-
-
-def platforms_spelt_out(text: str) -> str:
-    """The text with each platform's short name or name typed as two words replaced by the name ("ga i bostio ar fy
-    insta" as "ga i bostio ar fy Instagram"), for a Welsh question."""
-    return _PLATFORM_SHORTHAND.sub(lambda found: _PLATFORM_NAMES[found.group().lower()], text)
 
 
 # A letter typed alone as a capital after a count or a word that names a grade, a year or a class ("got 3 A's and 2 B",
