@@ -51,24 +51,6 @@ def _phrase_pattern(phrase: str) -> str:
 _COUNT = r"(?:a|an|one|two|three|four|five|six|a\s+few|a\s+couple\s+of|couple\s+of|few|several|\d+)"
 _WELSH_COUNT = (r"(?:un|dau|ddau|dwy|ddwy|tri|dri|tair|dair|pedwar|bedwar|pedair|bedair|pum|bum|pump|bump|chwe"
                 r"|chwech|ychydig|cwpl\s+o|\d+)")
-# A day's name or a clock time, typed to say when ("on saturday", "after 6pm", "at 9.30pm on a Friday", "before 7:30
-# tomorrow", "ddydd Sadwrn", "nos Wener", "ar ôl 6pm", "heno"): words no policy uses (it says "working hours", "the
-# weekend", "breaks", which are read as typed). A short day name only after "on" ("on sat"), a time only after a word
-# that says when ("at 12.30", "after 6pm"), so "2.1", "sat an exam" and "is 4 pm too late?", which asks of the time,
-# stay; a day that names something ("Sunday school") stays too.
-_DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_CLOCK = (r"(?:\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|\d{1,2}\s*o['’]?\s*clock)")
-_BEFORE_TIME = r"(?:at|after|before|by|from|until|till|til|past|around|about|gone|ar\s+[oô]l|cyn|erbyn|am|tua|wedi)"
-_WELSH_DAY = (r"(?:dydd|ddydd|nos|bore|fore|pnawn|bnawn|prynhawn|brynhawn)\s+"
-              r"(?:llun|lun|mawrth|fawrth|mercher|fercher|iau|gwener|wener|sadwrn|sul)")
-_WHEN_IT_IS = (
-    rf"(?:(?:on|this|next|every)\s+)?(?:a\s+)?{_DAY}s?(?:\s+(?:morning|afternoon|evening|night))?(?!\s+school)"
-    r"|on\s+(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)"
-    r"|tonight|tomorrow(?:\s+(?:morning|afternoon|evening|night))?"
-    rf"|{_BEFORE_TIME}\s+(?:{_CLOCK}|\d{{1,2}}[.:]\d{{2}})"
-    rf"|(?:ar\s+)?{_WELSH_DAY}|heno|yfory|fory|{_BEFORE_TIME}\s+\d{{1,2}}\s+o['’]r\s+gloch"
-)
-
 # When something happened ("yesterday", "last week", "a few days ago", "ddoe", "wythnos diwetha", "mis yn ôl"), as
 # typed anywhere in a question, not inside a word nor before a possessive ("this morning's trip" names the trip).
 _WHEN_IT_HAPPENED = re.compile(
@@ -77,7 +59,6 @@ _WHEN_IT_HAPPENED = re.compile(
     + rf"|{_COUNT}\s+(?:minute|hour|day|week|month|year|term)s?\s+ago"
     + rf"|(?:{_WELSH_COUNT}\s+)?(?:munud|awr|oriau|diwrnod|dyddiau|ddyddiau|wythnos|wythnosau|mis|misoedd|blwyddyn"
     r"|flwyddyn|mlynedd|tymor)\s+yn\s+[oô]l"
-    + rf"|{_WHEN_IT_IS}"
     + r")(?![\w'’])",
     re.IGNORECASE,
 )
