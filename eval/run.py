@@ -104,7 +104,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-eightyfifth.en", "2022-eightyfifth.cy",
              "2022-eightysixth.en", "2022-eightysixth.cy",
              "2022-eightyseventh.en", "2022-eightyseventh.cy",
-             "2022-eightyeighth.en", "2022-eightyeighth.cy"),
+             "2022-eightyeighth.en", "2022-eightyeighth.cy",
+             "2022-eightyninth.en", "2022-eightyninth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -276,6 +277,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-82": ("other-school-82-eightyseventh.en", "other-school-82-eightyseventh.cy"),
     "revised-cj": ("revised-cj-eightyeighth.en", "revised-cj-eightyeighth.cy"),
     "other-school-83": ("other-school-83-eightyeighth.en", "other-school-83-eightyeighth.cy"),
+    "revised-ck": ("revised-ck-eightyninth.en", "revised-ck-eightyninth.cy"),
+    "other-school-84": ("other-school-84-eightyninth.en", "other-school-84-eightyninth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
