@@ -3282,57 +3282,25 @@ async def test_someone_from_the_staff_is_a_colleague(staffed: BotInMemory, said:
     ("Mae Siân yn gas efo fi", Lang.CY),
     ("Mae Gareth a Ffion yn lledu sïon amdana i", Lang.CY),
     ("Mae Siân yn fy nhrin i'n wael", Lang.CY),
-    ("Dydy Gareth ddim yn gadael llonydd i mi", Lang.CY)])
-async def test_being_pestered_said_as_a_frightened_or_angry_person_says_it_opens_the_form_and_is_not_kept(
-        answering_bot: BotInMemory, said: str, lang: Lang) -> None:
-    """Carys, frightened or angry, on her phone, says what Gareth or Siân does in words the harm list lacked ("won't
-    stop", "won't leave me alone", "shouted at me", "ganging up on me", "buling", "harrassing", "scared of", "gweiddi
-    arna i", "ofn", "yn gas efo fi", "fy nhrin i'n wael", "gadael llonydd"…): the form opens with her words. Before,
-    each was asked as a question and kept, and marked not helpful, it was on the review list of Siân, whom it may be
-    about."""
-    bot = answering_bot
-    await bot.has_the_staff_list()
-    await bot.meets(CARYS, GARETH, SIAN)
-
-    reply = await bot.says(CARYS, said, lang=lang)
-
-    assert "concern.submit" in text_of(reply.card), "asked as a question"
-    assert bot.store.questions == {}, "kept in the question log"
-
-
-@pytest.mark.parametrize(("said", "lang"), [
     ("i need to report gareth", Lang.EN),
     ("I want to report my line manager", Lang.EN),
     ("I want to make a complaint about the head", Lang.EN),
     ("I want to complain about Siân", Lang.EN),
     ("Dw i isio cwyno am y pennaeth", Lang.CY),
     ("Dw i eisiau adrodd am fy rheolwr llinell", Lang.CY),
-    ("Dw i angen gwneud cwyn am Gareth", Lang.CY)])
-async def test_wanting_to_report_or_complain_about_a_colleague_opens_the_form_and_is_not_kept(
-        answering_bot: BotInMemory, said: str, lang: Lang) -> None:
-    """"I want to complain about Siân", "i need to report gareth", "Dw i isio cwyno am y pennaeth": she says what she
-    wants to do, not what is done to her. Before, each was asked as a question and kept, and marked not helpful was on
-    the review list of Siân, whom it may be about; Ask the headteacher passed "I want to complain about Siân" to her."""
-    bot = answering_bot
-    await bot.has_the_staff_list()
-    await bot.meets(CARYS, GARETH, SIAN)
-
-    reply = await bot.says(CARYS, said, lang=lang)
-
-    assert "concern.submit" in text_of(reply.card), "asked as a question"
-    assert bot.store.questions == {}, "kept in the question log"
-
-
-@pytest.mark.parametrize(("said", "lang"), [
     ("I want to complian about Siân", Lang.EN),
     ("i want to complan about the head", Lang.EN),
     ("I want to compalin about my line manager", Lang.EN),
     ("Dw i isio cwnyo am y pennaeth", Lang.CY),
-    ("Dw i eisiau riporito Gareth", Lang.CY)])
-async def test_wanting_to_complain_typed_with_a_slip_of_the_thumb_opens_the_form_and_is_not_kept(
+])
+async def test_being_pestered_or_wanting_to_report_it_said_as_a_statement_opens_the_form_and_is_not_kept(
         answering_bot: BotInMemory, said: str, lang: Lang) -> None:
-    """"I want to complian about Siân" (a thumb's slip, as "my reprots" is read): before, what she wants to do was not
-    read, it was asked as a question and kept, and it was on the review list of Siân, whom it is about."""
+    """Carys says what Gareth or Siân does, frightened or angry ("won't stop", "won't leave me alone", "shouted at
+    me", "ganging up on me", "buling", "harrassing", "scared of", "gweiddi arna i", "ofn", "yn gas efo fi", "gadael
+    llonydd"), or what she wants to do ("I want to complain about Siân", "i need to report gareth", "Dw i isio cwyno am
+    y pennaeth"), typed with a slip of the thumb too ("complian", "cwnyo"): the form opens with her words. Before, each
+    was asked as a question and kept, and marked not helpful it was on the review list of Siân, whom it may be about;
+    Ask the headteacher passed "I want to complain about Siân" to her."""
     bot = answering_bot
     await bot.has_the_staff_list()
     await bot.meets(CARYS, GARETH, SIAN)
