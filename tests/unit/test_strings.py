@@ -577,3 +577,15 @@ def test_welsh_says_a_persons_daily_counts_as_the_rows_erase_person_deletes_not_
     assert {key: strings.text(key, Lang.CY) for key in strings.keys()
             if re.search(r"\b[cg]yfrifon dyddiol\b", strings.text(key, Lang.CY))} == {}
     assert "ei resi cyfrif dyddiol" in strings.text("commands.erase-person", Lang.CY)
+
+
+def test_welsh_says_press_a_button_with_pwyswch_and_names_the_card_it_came_on_once() -> None:
+    """Withdraw on a card that goes back to another version than it says: "gwasgwch Tynnu fersiwn 3 yn ôl ar y cerdyn a
+    ddaeth pan ddaeth hi'n bolisi presennol eto", where every other card says "pwyswch" for pressing a button, and "a
+    ddaeth pan ddaeth" trips the reader: the card "a gawsoch chi" (you were sent) when it was made current again."""
+    strings = load_catalogue()
+    said = strings.text("publish.withdraw_goes_elsewhere", Lang.CY, version="3", said="2", back="1")
+
+    assert {key: strings.text(key, Lang.CY) for key in strings.keys()
+            if re.search(r"\bgwasgwch\b", strings.text(key, Lang.CY), re.IGNORECASE)} == {}
+    assert "pwyswch Tynnu fersiwn 3 yn ôl ar y cerdyn a gawsoch chi pan ddaeth hi'n bolisi presennol eto" in said, said
