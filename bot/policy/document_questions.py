@@ -76,6 +76,7 @@ class DocumentQuestions:
                               for reading, spoken in raw.get("read_as", {}).items() for said in spoken)
         self._document_words = frozenset(self._phrase(w) for w in raw["document_words"])
         self._pronouns = frozenset(self._phrase(w) for w in raw["pronouns"])
+        self._not_pronouns = self._phrases(raw.get("not_pronouns", ()))
         self._this_policy_words = frozenset(raw.get("this_policy_words", ()))
         self._details = tuple(
             _Detail(
@@ -107,7 +108,7 @@ class DocumentQuestions:
             return None
         text = self._read(tokens)
         short = sum(t not in CLITICS for t in tokens) <= SHORT_QUESTION_WORDS
-        names_document = _has(text, self._document_words) or (short and _has(text, self._pronouns))
+        names_document = _has(text, self._document_words) or (short and _has(self._masked(text), self._pronouns))
         for detail in self._details:
             if _has(text, detail.unless):
                 continue
@@ -119,6 +120,14 @@ class DocumentQuestions:
             if names_document and (_has(text, detail.cues_with_document) or detail.cues_with_body.matches(text)):
                 return detail.name
         return None
+
+    def _masked(self, text: str) -> str:
+        """The read question with the phrases whose pronoun-like word is no pronoun ("o bryd": from when) left out, as
+        a pronoun naming the document is looked for."""
+        for phrase in self._not_pronouns:
+            while f" {phrase} " in text:
+                text = text.replace(f" {phrase} ", " ; ")
+        return text
 
     def _names_another_policy(self, tokens: list[str], title: str) -> bool:
         """Whether an English question names a policy by a word this one's title does not have ("the anti-bullying

@@ -78,6 +78,7 @@ def questions() -> DocumentQuestions:
         ("Pwy wnaeth fabwysiadu'r polisi yma?", "agreed_by"),
         ("Pwy sy'n awdurdodi'r polisi 'ma?", "authorisation"),
         ("what revision is this policy on", "version"),
+        ("O bryd mae o mewn grym?", "date_of_issue"),  # the "o" after "mae" is "it", the policy
     ],
 )
 def test_a_question_about_the_document_names_its_detail(
@@ -123,6 +124,11 @@ def test_a_question_about_the_document_names_its_detail(
         "who is in charge of the school instagram?",
         "Pwy yw'r Arweinydd Digidol ar hyn o bryd?",
         "which revision of the rules applies to supply staff?",
+        # Welsh "o" is "it" ("gafodd o ei gyhoeddi?") and "from": "o bryd", "mewn grym o" name no document (before,
+        # the date the policy was issued)
+        "O bryd mae angen caniatâd?",
+        "O ba bryd y galla i bostio lluniau?",
+        "Ydy'r rheol am luniau mewn grym o hyd?",
     ],
 )
 def test_a_question_about_the_rules_is_not_about_the_document(questions: DocumentQuestions, question: str) -> None:
