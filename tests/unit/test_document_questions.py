@@ -78,6 +78,11 @@ def questions() -> DocumentQuestions:
         ("Pwy wnaeth fabwysiadu'r polisi yma?", "agreed_by"),
         ("Pwy sy'n awdurdodi'r polisi 'ma?", "authorisation"),
         ("what revision is this policy on", "version"),
+        # the same in the Welsh a teacher writes as often: "yw" beside "ydy", "hon" of the version, "o ba bryd"
+        ("Ai fersiwn 2 yw hwn?", "version"),
+        ("Ai fersiwn 2 ydy hon?", "version"),
+        ("O ba bryd mae'r polisi mewn grym?", "date_of_issue"),
+        ("Pryd mabwysiadwyd y polisi?", "date_of_issue"),
         ("O bryd mae o mewn grym?", "date_of_issue"),  # the "o" after "mae" is "it", the policy
     ],
 )
