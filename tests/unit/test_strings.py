@@ -534,11 +534,13 @@ def test_welsh_says_whose_with_the_noun_not_eich_un_chi() -> None:
             if re.search(r"\b(?:eich|'ch) un chi\b", strings.text(key, Lang.CY))} == {}
 
 
-def test_welsh_rollback_says_running_bots_answer_from_it_the_next_time_they_check() -> None:
+@pytest.mark.parametrize("key", ["rollback.done", "rollback.done_asking"])
+def test_welsh_rollback_says_running_bots_answer_from_it_the_next_time_they_check(key: str) -> None:
     """rollback-policy --lang cy, done: "unwaith y byddan nhw'n gwirio nesaf pa fersiwn sy'n bresennol" put "nesaf"
     after the verb, the English "once they next check" word for word; "the next time they check" is "y tro nesaf y
-    byddan nhw'n gwirio", as publish-policy's line for its cards already says."""
-    said = load_catalogue().text("rollback.done", Lang.CY, version="2", was="", settled="")
+    byddan nhw'n gwirio", as publish-policy's line for its cards already says. Its line for a version whose staff are
+    asked to read it again (`done_asking`) kept the calque when `done` lost it."""
+    said = load_catalogue().text(key, Lang.CY, version="2", was="", settled="")
 
     assert "gwirio nesaf" not in said, said
     assert "y tro nesaf y byddan nhw'n gwirio pa fersiwn sy'n bresennol" in said, said
