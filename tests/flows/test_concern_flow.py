@@ -764,7 +764,11 @@ async def test_a_surname_cut_short_after_a_title_may_be_that_name_and_the_report
                                             (Lang.EN, "my manager's manager keeps texting me at night"),
                                             (Lang.EN, "My boss's boss keeps texting me at night"),
                                             (Lang.CY, "Mae bos fy rheolwr llinell yn anfon negeseuon cas ataf bob nos"),
-                                            (Lang.CY, "Mae rheolwr fy rheolwr yn anfon negeseuon cas ataf bob nos")])
+                                            (Lang.CY, "Mae rheolwr fy rheolwr yn anfon negeseuon cas ataf bob nos"),
+                                            # a woman's manager, or a man's: Welsh says which
+                                            (Lang.CY, "Mae rheolwraig fy rheolwr yn anfon negeseuon cas ataf bob nos"),
+                                            (Lang.CY, "Mae rheolwr fy rheolwraig yn anfon negeseuon cas ataf bob nos"),
+                                            (Lang.CY, "Mae rheolwraig fy rheolwr llinell yn fy mwlio")])
 async def test_her_line_managers_boss_may_be_the_head_and_the_report_goes_past_her(
         staffed: BotInMemory, lang: Lang, what: str) -> None:
     """"My line manager's boss", "bos fy rheolwr llinell": the one above her line manager, in a school the head
