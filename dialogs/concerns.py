@@ -206,7 +206,10 @@ _FRIGHTENED = (r"(won t|wont|will not|doesn t|doesnt|does not|don t|dont|never) 
 # The same in Welsh: "gweiddi arna i", "ofn", "yn gas efo fi", "fy nhrin i'n wael", "lledu sïon", "gadael llonydd",
 # "fy mywyd yn uffern", messages "ganol nos".
 _FRIGHTENED_CY = (r"gweiddi (arna i|arnaf|arna fi|ata i)|(dw i|dwi|rwy n|rydw i n|mae gen i|ma gen i|mae gyda fi|"
-                  r"ma da fi) (ofn|ofni)|ofn arna|codi ofn|(yn|n) gas (efo|gyda|hefo|wrth|i)|gas wrtha|"
+                  r"ma da fi) (ofn|ofni)|ofn arna|"
+                  # "Mae arna i ofn Gareth", "mae ofn Gareth arna i"; not "mae arna i ofn nad…" (I'm afraid that…)
+                  r"arna(f| i| fi) ofn(?! (nad|na|nid|y|yr|bod|fod|mai|taw)\b)|ofn( \w+){1,3} arna(f| i| fi)|"
+                  r"codi ofn|(yn|n) gas (efo|gyda|hefo|wrth|i)|gas wrtha|"
                   r"(fy )?nhrin (i )?(yn|n) (wael|ofnadwy)|trin fi (yn|n) (wael|ofnadwy)|lledu (sion|sibrydion|"
                   r"straeon|celwydd\w*)|gadael llonydd|gadael fi fod|fy mywyd (i )?(yn|n) (uffern|hunllef|ddiflas)|"
                   rf"({_AT_ME_CY})( \w+){{0,4}} (ganol nos|yn hwyr y nos|hwyr y nos|bob nos)")
@@ -219,7 +222,8 @@ _WANTS_TO_REPORT = (r"(want|wanna|need|needs|wish|like|going|have|got|how do i|i
                     r"make a (formal )?complaint about|raise a (concern|complaint|grievance) about|put in a "
                     r"(complaint|grievance) about|file a (complaint|grievance) (about|against)|bring a grievance "
                     r"against)(?! (to|sick|back|in|it|this|that)\b)")
-_WANTS_TO_REPORT_CY = (r"(isio|isie|eisiau|moyn|angen|sut (dw i|dwi|ydw i|rydw i|rwy|wyf i) n) (adrodd am|cwyno am|"
+_WANTS_TO_REPORT_CY = (r"(isio|isie|eisiau|moyn|angen|hoffwn( i)?|sut mae|sut (dw i|dwi|ydw i|rydw i|rwy|wyf i) n) "
+                       r"(adrodd am|cwyno am|"
                        r"cwyno ynghylch|gwyno am|gwyno ynghylch|"
                        r"riportio|gwneud cwyn am|wneud cwyn am|neud cwyn am|gwneud cwyn yn erbyn|wneud cwyn yn erbyn|"
                        r"codi pryder am|godi pryder am|codi cwyn am|godi cwyn am)")

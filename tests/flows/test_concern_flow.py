@@ -3286,17 +3286,25 @@ async def test_someone_from_the_staff_is_a_colleague(staffed: BotInMemory, said:
     ("Mae Siân yn gas efo fi", Lang.CY),
     ("Mae Gareth a Ffion yn lledu sïon amdana i", Lang.CY),
     ("Mae Siân yn fy nhrin i'n wael", Lang.CY),
+    ("Dydy Gareth ddim yn gadael llonydd i mi", Lang.CY),
+    # "I'm afraid of Gareth" as Welsh says it most: fear is "on" her
+    ("Mae arna i ofn Gareth", Lang.CY),
+    ("Mae ofn Gareth arna i", Lang.CY),
     ("i need to report gareth", Lang.EN),
     ("I want to report my line manager", Lang.EN),
     ("I want to make a complaint about the head", Lang.EN),
     ("I want to complain about Siân", Lang.EN),
     ("Dw i isio cwyno am y pennaeth", Lang.CY),
     ("Dw i eisiau adrodd am fy rheolwr llinell", Lang.CY),
+    ("Dw i angen gwneud cwyn am Gareth", Lang.CY),
+    # "how does one complain about…" (typed on a phone, no question mark), "I'd like to complain about…"
+    ("sut mae cwyno am gareth", Lang.CY),
+    ("Hoffwn i gwyno am y pennaeth", Lang.CY),
     ("I want to complian about Siân", Lang.EN),
     ("i want to complan about the head", Lang.EN),
     ("I want to compalin about my line manager", Lang.EN),
     ("Dw i isio cwnyo am y pennaeth", Lang.CY),
-])
+    ("Dw i eisiau riporito Gareth", Lang.CY)])
 async def test_being_pestered_or_wanting_to_report_it_said_as_a_statement_opens_the_form_and_is_not_kept(
         answering_bot: BotInMemory, said: str, lang: Lang) -> None:
     """Carys says what Gareth or Siân does, frightened or angry ("won't stop", "won't leave me alone", "shouted at
@@ -3315,6 +3323,20 @@ async def test_being_pestered_or_wanting_to_report_it_said_as_a_statement_opens_
     assert "concern.submit" in text_of(reply.card), "asked as a question"
     assert bot.store.questions == {}, "kept in the question log"
     assert said not in text_of(review.card)
+
+
+@pytest.mark.parametrize("said", ["Mae arna i ofn nad ydw i'n deall y rheol am luniau disgyblion",
+                                  "Mae arna i ofn y bydd Gareth yn gweld fy nghyfrif Instagram, ga i ei gloi?"])
+async def test_welsh_im_afraid_that_is_a_courtesy_not_a_fear_of_someone(answering_bot: BotInMemory, said: str) -> None:
+    """"Mae arna i ofn nad…" / "… y bydd…" is "I'm afraid that…", a courtesy before a question: "arna i ofn" read as
+    fear of someone only where no "that" follows."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+
+    reply = await bot.says(CARYS, said, lang=Lang.CY)
+
+    assert "concern.submit" not in text_of(reply.card), "read as fear of a colleague"
 
 
 @pytest.mark.parametrize(("said", "lang"), [("how do i complian about the head?", Lang.EN),
