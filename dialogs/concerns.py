@@ -233,7 +233,7 @@ _HARM = (r"pester\w*|target\w*|har+as+\w*|bul+(y|ied|ying|ies|ing|in|yin|eying)|
          r"intimidat\w*|troll\w*|stalk\w*|insult\w*|picking on|nasty|horrible|keeps? (messag\w*|sending|posting|"
          r"comment\w*|tagging|contacting|calling|texting|dm\w*)|mhoeni|poeni fi|targedu|nhargedu|bwlio|mwlio|"
          r"aflonyddu|sarhau|bygwth|mygwth|ymosod\w*|cas|pigo arna\w*|hwyl am fy mhen|bychanu|mychanu|"
-         rf"(c|g|ch|ngh)am drin|gwawdio|ngwawdio|{_KEEPS_CY}|{_FRIGHTENED}|{_FRIGHTENED_CY}")
+         rf"(c|g|ch|ngh)am ?drin|gwawdio|ngwawdio|{_KEEPS_CY}|{_FRIGHTENED}|{_FRIGHTENED_CY}")
 # The English words Welsh speakers use for it, spelt and mutated as Welsh ("yn fy nhrolio", "yn fy stelcian").
 _HARM_BORROWED_CY = r"(t|d|nh|th)rol(io|ian)|stelc(io|ian|ia)|insylt(io|ian|ia)"
 _COLLEAGUE = (r"colleagues?|co ?workers?|members? of staff|staff members?|another teacher|other teachers?|"

@@ -3290,6 +3290,8 @@ async def test_someone_from_the_staff_is_a_colleague(staffed: BotInMemory, said:
     # "I'm afraid of Gareth" as Welsh says it most: fear is "on" her
     ("Mae arna i ofn Gareth", Lang.CY),
     ("Mae ofn Gareth arna i", Lang.CY),
+    # "cam-drin" (abuse) as often written in one word
+    ("Mae Gareth yn fy nghamdrin i", Lang.CY),
     ("i need to report gareth", Lang.EN),
     ("I want to report my line manager", Lang.EN),
     ("I want to make a complaint about the head", Lang.EN),
